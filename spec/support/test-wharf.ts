@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { buildWharf } from '../../src/app';
+import type { Wharf } from '../../src/app';
+import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from '../../src/auth/types';
+import type { User } from '../../src/auth/types';
+import { loadConfig } from '../../src/config';
+import { createKnex } from '../../src/db/knex';
+import { createLogger } from '../../src/logger';
+
+export interface TestWharf extends Wharf {
+  dataDir: string;
+  /** A signed access token for a user with the given scopes (created on demand). */
+  tokenFor(user: User): string;
+  createUser(name: string, scopes?: readonly string[]): Promise<User>;
+  adminToken: string;
+  admin: User;
+  stop(): Promise<void>;
+}
+
+export const READ_WRITE_SCOPES = DEFAULT_USER_SCOPES;
+
+/** A Wharf on a fresh migrated SQLite file in its own temp directory (one per spec file). */
+export async function startTestWharf(env: Record<string, string> = {}): Promise<TestWharf> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-spec-'));
+  const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent', WHARF_EXTERNAL_URL: 'http://wharf.test', ...env });
+  const knex: Knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dataDir, 'wharf.sqlite') });
+  const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
+  const tokenFor = (user: User): string =>
+    wharf.tokens.issue(
+      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: 'uaa', clientId: 'cf', scopes: user.scopes },
+      'password',
+      false,
+    ).access_token;
+  const admin = await wharf.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
+  return {
+    ...wharf,
+    dataDir,
+    tokenFor,
+    createUser: (name, scopes = DEFAULT_USER_SCOPES) => wharf.users.addUser(name, `${name}-password`, scopes),
+    admin,
+    adminToken: tokenFor(admin),
+    stop: async () => {
+      await wharf.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function bearer(token: string): { Authorization: string } {
+  return { Authorization: `bearer ${token}` };
+}
+
+/** Row counts of the given tables, to assert that an error changed nothing. */
+export async function snapshot(knex: Knex, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of tables) result[table] = await knex(table).select('*').orderBy(1);
+  return result;
+}

@@ -1,0 +1,67 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import passport from 'passport';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { setAuthState } from './auth-context';
+import type { AuthContext } from './auth-context';
+import type { TokenService } from './token-service';
+
+export interface ExternalUserRecorder {
+  /** CC creates a user row the first time it sees a token's identity (reference §2.1). */
+  recordSeen(ctx: AuthContext): Promise<void>;
+}
+
+const STRATEGY = 'wharf-bearer';
+
+function hasBearerHeader(req: Request): boolean {
+  const header = req.get('Authorization');
+  if (header === undefined) return false;
+  const parts = header.trim().split(/\s+/);
+  return parts.length === 2 && parts[0]?.toLowerCase() === 'bearer';
+}
+
+/**
+ * Verifies the bearer token when there is one and records the outcome; it never answers the
+ * request itself, so each route's guard decides between 401 10002, 401 1000 and anonymous access.
+ * (passport's own failure path answers a plain-text 401, which breaks real CF clients.)
+ */
+export function createBearerMiddleware(tokens: TokenService, users: ExternalUserRecorder): RequestHandler {
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    STRATEGY,
+    new BearerStrategy((token, done) => {
+      try {
+        done(null, tokens.toAuthContext(tokens.verify(token, 'access')));
+      } catch {
+        done(null, false);
+      }
+    }),
+  );
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!hasBearerHeader(req)) {
+      // A non-bearer scheme (e.g. Basic) counts as no token at all (reference §2.1).
+      setAuthState(req, { kind: 'anonymous' });
+      next();
+      return;
+    }
+    const handler = authenticator.authenticate(
+      STRATEGY,
+      { session: false },
+      (err: unknown, user: AuthContext | false | undefined) => {
+        if (err) {
+          next(err);
+          return;
+        }
+        if (!user) {
+          setAuthState(req, { kind: 'invalid', reason: 'token rejected' });
+          next();
+          return;
+        }
+        setAuthState(req, { kind: 'authenticated', context: user });
+        users.recordSeen(user).then(() => {
+          next();
+        }, next);
+      },
+    ) as RequestHandler;
+    void handler(req, res, next);
+  };
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { LoginLimiter } from './login-limiter';
+import { OAuthError } from './oauth-errors';
+import type { TokenService, IssuedTokens } from './token-service';
+import type { UsersService } from './users-service';
+
+/** The public client the cf CLI and cf-nodejs-client use: id `cf`, empty secret. */
+export const PUBLIC_CLIENT_ID = 'cf';
+
+const formSchema = z.object({
+  grant_type: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  refresh_token: z.string().optional(),
+  scope: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+});
+
+export interface TokenRequest {
+  form: unknown;
+  authorizationHeader: string | undefined;
+  clientAddress: string;
+}
+
+interface ClientCredentials {
+  clientId: string;
+  secret: string;
+}
+
+export function parseBasicAuth(header: string | undefined): ClientCredentials | undefined {
+  if (header === undefined) return undefined;
+  const [scheme, encoded] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'basic' || encoded === undefined) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+}
+
+/** Requested scopes narrow the granted ones; an empty request means "all I have" (as UAA). */
+export function narrowScopes(granted: readonly string[], requested: string | undefined): string[] {
+  const wanted = (requested ?? '').split(/\s+/).filter((s) => s.length > 0);
+  if (wanted.length === 0) return [...granted];
+  const denied = wanted.filter((s) => !granted.includes(s));
+  if (denied.length > 0) throw new OAuthError(400, 'invalid_scope', `Invalid scope: ${denied.join(' ')}`);
+  return wanted;
+}
+
+/** POST /oauth/token: password, client_credentials and refresh_token grants. */
+export class OAuthTokenEndpoint {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly limiter: LoginLimiter,
+  ) {}
+
+  async handle(request: TokenRequest): Promise<IssuedTokens> {
+    const parsed = formSchema.safeParse(request.form ?? {});
+    if (!parsed.success) throw new OAuthError(400, 'invalid_request', 'Malformed token request');
+    const form = parsed.data;
+    const client = parseBasicAuth(request.authorizationHeader) ?? {
+      clientId: form.client_id ?? '',
+      secret: form.client_secret ?? '',
+    };
+    if (client.clientId === '') throw new OAuthError(401, 'unauthorized', 'Full authentication is required to access this resource');
+    switch (form.grant_type) {
+      case 'password':
+        return this.passwordGrant(client, form, request.clientAddress);
+      case 'client_credentials':
+        return this.clientCredentialsGrant(client, form.scope);
+      case 'refresh_token':
+        return this.refreshGrant(client, form.refresh_token, form.scope);
+      default:
+        throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${form.grant_type ?? ''}`);
+    }
+  }
+
+  private assertPublicClient(client: ClientCredentials): void {
+    if (client.clientId !== PUBLIC_CLIENT_ID || client.secret !== '') {
+      throw new OAuthError(401, 'invalid_client', 'Bad client credentials');
+    }
+  }
+
+  private async passwordGrant(
+    client: ClientCredentials,
+    form: z.infer<typeof formSchema>,
+    address: string,
+  ): Promise<IssuedTokens> {
+    this.assertPublicClient(client);
+    const username = form.username ?? '';
+    const wait = this.limiter.retryAfterSeconds(username, address);
+    if (wait > 0) {
+      throw new OAuthError(429, 'too_many_requests', `Too many failed login attempts; try again in ${wait} seconds.`, wait);
+    }
+    const user = await this.users.authenticate(username, form.password ?? '');
+    if (!user) {
+      this.limiter.recordFailure(username, address);
+      throw new OAuthError(401, 'unauthorized', 'Bad credentials');
+    }
+    this.limiter.recordSuccess(username, address);
+    const scopes = narrowScopes(user.scopes, form.scope);
+    return this.tokens.issue(
+      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: user.origin, clientId: client.clientId, scopes },
+      'password',
+      true,
+    );
+  }
+
+  private async clientCredentialsGrant(client: ClientCredentials, scope: string | undefined): Promise<IssuedTokens> {
+    const known = await this.users.authenticateClient(client.clientId, client.secret);
+    if (!known) throw new OAuthError(401, 'invalid_client', 'Bad client credentials');
+    const scopes = narrowScopes(known.scopes, scope);
+    return this.tokens.issue(
+      { userGuid: undefined, userName: undefined, email: undefined, origin: undefined, clientId: known.clientId, scopes },
+      'client_credentials',
+      false,
+    );
+  }
+
+  private async refreshGrant(client: ClientCredentials, refreshToken: string | undefined, scope: string | undefined): Promise<IssuedTokens> {
+    this.assertPublicClient(client);
+    let userGuid: string | undefined;
+    try {
+      userGuid = this.tokens.verify(refreshToken ?? '', 'refresh').user_id;
+    } catch {
+      throw new OAuthError(401, 'invalid_token', 'Invalid refresh token');
+    }
+    const user = userGuid === undefined ? undefined : await this.users.findByGuid(userGuid);
+    if (!user) throw new OAuthError(401, 'invalid_token', 'Invalid refresh token');
+    // Scopes come from the user's current record, so a revoked scope is gone after a refresh.
+    const scopes = narrowScopes(user.scopes, scope);
+    return this.tokens.issue(
+      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: user.origin, clientId: client.clientId, scopes },
+      'refresh_token',
+      true,
+    );
+  }
+}

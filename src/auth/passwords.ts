@@ -1,0 +1,31 @@
+import crypto from 'node:crypto';
+
+function scrypt(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    crypto.scrypt(password, salt, keylen, (err, key) => {
+      if (err) reject(err);
+      else resolve(key);
+    });
+  });
+}
+
+const KEY_LENGTH = 64;
+
+/** `scrypt$<salt b64>$<hash b64>` with node's default cost (N=16384, r=8, p=1). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scrypt(password, salt, KEY_LENGTH);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, saltB64, hashB64] = stored.split('$');
+  if (scheme !== 'scrypt' || saltB64 === undefined || hashB64 === undefined) return false;
+  const expected = Buffer.from(hashB64, 'base64');
+  const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length);
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+export function generatePassword(): string {
+  return crypto.randomBytes(18).toString('base64url');
+}

@@ -1,0 +1,113 @@
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import { getAuthContext } from './auth-context';
+import { OAuthError, sendOAuthError } from './oauth-errors';
+import type { OAuthTokenEndpoint } from './oauth-token';
+import type { SigningKey } from './signing-key';
+import { toJwk } from './signing-key';
+
+/** CC API version Wharf speaks; the v6 CLI warns below 2.128.0 and needs valid semver. */
+export const API_VERSION = '2.293.0';
+export const OSBAPI_VERSION = '2.17';
+export const UAA_APP_VERSION = '4.30.0';
+
+export interface InfoRoutesDeps {
+  externalUrl: string;
+  signingKey: SigningKey;
+  tokenEndpoint: OAuthTokenEndpoint;
+}
+
+function rootLinks(base: string): object {
+  const href = (path: string): { href: string } => ({ href: `${base}${path}` });
+  return {
+    links: {
+      self: href(''),
+      cloud_controller_v2: { href: `${base}/v2`, meta: { version: API_VERSION } },
+      cloud_controller_v3: null,
+      login: href(''),
+      uaa: href(''),
+      network_policy_v0: null,
+      network_policy_v1: null,
+      routing: null,
+      logging: null,
+      log_cache: null,
+      app_ssh: null,
+      open_service_broker: href('/broker'),
+    },
+  };
+}
+
+function info(base: string, req: Request): object {
+  const user = getAuthContext(req);
+  return {
+    name: 'wharf',
+    build: 'wharf',
+    support: 'https://github.com/wharf-catalog/wharf',
+    version: 0,
+    description: 'Wharf service catalog and broker registry',
+    authorization_endpoint: base,
+    token_endpoint: base,
+    min_cli_version: null,
+    min_recommended_cli_version: null,
+    app_ssh_endpoint: null,
+    app_ssh_host_key_fingerprint: null,
+    app_ssh_oauth_client: null,
+    doppler_logging_endpoint: null,
+    api_version: API_VERSION,
+    osbapi_version: OSBAPI_VERSION,
+    ...(user ? { user: user.userGuid } : {}),
+  };
+}
+
+/** Wharf's UAA face for v2 clients: `/`, `/v2/info`, `/login`, `/oauth/token`, `/token_keys`. */
+export function createInfoRoutes(deps: InfoRoutesDeps): Router {
+  const router = express.Router();
+  const base = deps.externalUrl;
+
+  router.get('/', (_req, res) => {
+    res.json(rootLinks(base));
+  });
+  router.get('/v2/info', (req, res) => {
+    res.json(info(base, req));
+  });
+  router.get('/login', (_req, res) => {
+    res.json({
+      app: { version: UAA_APP_VERSION },
+      links: { uaa: base, passwd: '/forgot_password', login: base, register: '/create_account' },
+      zone_name: 'uaa',
+      entityID: 'wharf',
+      commit_id: 'wharf',
+      idpDefinitions: {},
+      prompts: { username: ['text', 'Email'], password: ['password', 'Password'] },
+      timestamp: new Date().toISOString(),
+    });
+  });
+  router.get('/token_keys', (_req, res) => {
+    res.json({ keys: [toJwk(deps.signingKey)] });
+  });
+  router.get('/token_key', (_req, res) => {
+    res.json(toJwk(deps.signingKey));
+  });
+  router.post(
+    '/oauth/token',
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    async (req: Request, res: Response) => {
+      try {
+        const tokens = await deps.tokenEndpoint.handle({
+          form: req.body,
+          authorizationHeader: req.get('Authorization'),
+          clientAddress: req.ip ?? 'unknown',
+        });
+        res.setHeader('Cache-Control', 'no-store');
+        res.json(tokens);
+      } catch (err) {
+        if (err instanceof OAuthError) {
+          sendOAuthError(res, err);
+          return;
+        }
+        throw err;
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { AuthContext } from './auth-context';
+import type { SigningKey } from './signing-key';
+import { buildClaims, CLOUD_CONTROLLER_AUDIENCE, isRefreshJti, verifiedClaimsSchema } from './token-claims';
+import type { GrantType, TokenSubject, VerifiedClaims } from './token-claims';
+
+export interface TrustedIssuer {
+  issuer: string;
+  publicKeyPem: string;
+}
+
+export interface IssuedTokens {
+  access_token: string;
+  token_type: 'bearer';
+  refresh_token: string | undefined;
+  expires_in: number;
+  scope: string;
+  jti: string;
+}
+
+export class TokenVerificationError extends Error {}
+
+/** Mints and verifies RS256 JWTs; verification pins the algorithm and checks exp, aud and iss. */
+export class TokenService {
+  readonly issuer: string;
+
+  constructor(
+    private readonly key: SigningKey,
+    externalUrl: string,
+    private readonly ttlSeconds: number,
+    private readonly refreshTtlSeconds: number,
+    private readonly trusted: readonly TrustedIssuer[] = [],
+  ) {
+    this.issuer = `${externalUrl}/oauth/token`;
+  }
+
+  private sign(subject: TokenSubject, grantType: GrantType, jti: string, refresh: boolean): string {
+    const claims = buildClaims({
+      subject,
+      grantType,
+      issuer: this.issuer,
+      jti,
+      issuedAt: Math.floor(Date.now() / 1000),
+      ttlSeconds: refresh ? this.refreshTtlSeconds : this.ttlSeconds,
+      refresh,
+    });
+    return jwt.sign(claims, this.key.privateKeyPem, { algorithm: 'RS256', keyid: this.key.kid });
+  }
+
+  issue(subject: TokenSubject, grantType: GrantType, withRefresh: boolean): IssuedTokens {
+    const jti = randomUUID().replace(/-/g, '');
+    return {
+      access_token: this.sign(subject, grantType, jti, false),
+      token_type: 'bearer',
+      refresh_token: withRefresh ? this.sign(subject, grantType, jti, true) : undefined,
+      expires_in: this.ttlSeconds,
+      scope: subject.scopes.join(' '),
+      jti,
+    };
+  }
+
+  private keyFor(token: string): string {
+    const decoded = jwt.decode(token, { json: true });
+    const iss = decoded?.iss;
+    if (iss === this.issuer) return this.key.publicKeyPem;
+    const trusted = this.trusted.find((t) => t.issuer === iss);
+    if (!trusted) throw new TokenVerificationError('unknown issuer');
+    return trusted.publicKeyPem;
+  }
+
+  /** Verifies signature, algorithm, expiry, audience and issuer; returns the parsed claims. */
+  verify(token: string, expect: 'access' | 'refresh'): VerifiedClaims {
+    let payload: unknown;
+    try {
+      const key = this.keyFor(token);
+      payload = jwt.verify(token, key, {
+        algorithms: ['RS256'],
+        audience: CLOUD_CONTROLLER_AUDIENCE,
+      });
+    } catch (err) {
+      throw new TokenVerificationError(err instanceof Error ? err.message : 'invalid token');
+    }
+    const parsed = verifiedClaimsSchema.safeParse(payload);
+    if (!parsed.success) throw new TokenVerificationError('token claims are malformed');
+    const claims = parsed.data;
+    const issuers = [this.issuer, ...this.trusted.map((t) => t.issuer)];
+    if (!issuers.includes(claims.iss)) throw new TokenVerificationError('unknown issuer');
+    if (isRefreshJti(claims.jti) !== (expect === 'refresh')) {
+      throw new TokenVerificationError(expect === 'access' ? 'refresh token used as access token' : 'not a refresh token');
+    }
+    return claims;
+  }
+
+  toAuthContext(claims: VerifiedClaims): AuthContext {
+    const clientId = claims.client_id ?? claims.cid ?? 'unknown';
+    return {
+      userGuid: claims.user_id ?? clientId,
+      userName: claims.user_name,
+      email: claims.email,
+      clientId,
+      scopes: claims.scope,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WHARF_HOST: z.string().min(1).default('127.0.0.1'),
+  WHARF_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().optional(),
+  WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
+  WHARF_EXTERNAL_URL: z.string().url().optional(),
+  WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
+  WHARF_BROKER_USERNAME: z.string().optional(),
+  WHARF_BROKER_PASSWORD: z.string().optional(),
+  WHARF_TRUSTED_ISSUER: z.string().optional(),
+  WHARF_TRUSTED_PUBLIC_KEY_FILE: z.string().optional(),
+  WHARF_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(1200),
+  WHARF_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2592000),
+  WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  DOCKER_HOST: z.string().optional(),
+  WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
+  WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
+  WHARF_FIP_POOL: z.string().default(''),
+  WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
+  WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ContainersConfig {
+  dockerHost: string | undefined;
+  lbImage: string;
+  publishHost: string;
+  fipPool: readonly string[];
+  maxReplicas: number;
+}
+
+export interface AuthConfig {
+  tokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  loginMaxFailures: number;
+  loginLockoutSeconds: number;
+  /** An external UAA whose RS256 tokens are trusted besides Wharf's own. */
+  trustedIssuer: { issuer: string; publicKeyFile: string } | undefined;
+}
+
+export interface WharfConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminPassword: string | undefined;
+  externalUrl: string;
+  encryptionKey: string | undefined;
+  brokerUsername: string | undefined;
+  brokerPassword: string | undefined;
+  logLevel: string;
+  auth: AuthConfig;
+  containers: ContainersConfig;
+}
+
+/** Reads every setting once; the only place in Wharf that looks at process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const trusted =
+    e.WHARF_TRUSTED_ISSUER && e.WHARF_TRUSTED_PUBLIC_KEY_FILE
+      ? { issuer: e.WHARF_TRUSTED_ISSUER, publicKeyFile: e.WHARF_TRUSTED_PUBLIC_KEY_FILE }
+      : undefined;
+  return {
+    port: e.WHARF_PORT,
+    host: e.WHARF_HOST,
+    dataDir: path.resolve(e.WHARF_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    adminPassword: e.WHARF_ADMIN_PASSWORD,
+    externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(/\/$/, ''),
+    encryptionKey: e.WHARF_DB_ENCRYPTION_KEY,
+    brokerUsername: e.WHARF_BROKER_USERNAME,
+    brokerPassword: e.WHARF_BROKER_PASSWORD,
+    logLevel: e.WHARF_LOG_LEVEL,
+    auth: {
+      tokenTtlSeconds: e.WHARF_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.WHARF_REFRESH_TOKEN_TTL_SECONDS,
+      loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
+      loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
+      trustedIssuer: trusted,
+    },
+    containers: {
+      dockerHost: e.DOCKER_HOST,
+      lbImage: e.WHARF_LB_IMAGE,
+      publishHost: e.WHARF_PUBLISH_HOST,
+      fipPool: e.WHARF_FIP_POOL.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      maxReplicas: e.WHARF_MAX_REPLICAS,
+    },
+  };
+}

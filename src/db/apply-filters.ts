@@ -1,0 +1,83 @@
+import type { Knex } from 'knex';
+import type { FilterOperator, QFilter } from '../http/q-filter';
+import { toBooleanFilterValue, toTimestampFilterValue } from '../http/q-filter';
+
+/**
+ * How one queryable field becomes SQL. Relation filters match the related row's guid through a
+ * sub-select, as CC does (reference §1.4); `custom` covers joins through other tables.
+ */
+export type FilterColumn =
+  | { kind: 'string'; column: string }
+  | { kind: 'boolean'; column: string }
+  | { kind: 'integer'; column: string }
+  | { kind: 'timestamp'; column: string }
+  | { kind: 'relation'; column: string; table: string }
+  | { kind: 'custom'; apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void };
+
+export type FilterColumns = Readonly<Record<string, FilterColumn>>;
+
+const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'IN'>, string>> = {
+  ':': '=',
+  '>=': '>=',
+  '<=': '<=',
+  '<': '<',
+  '>': '>',
+};
+
+type Scalar = string | number | boolean | null;
+
+function compare(qb: Knex.QueryBuilder, column: string, operator: FilterOperator, values: Scalar[]): void {
+  if (operator === 'IN') {
+    const nonNull = values.filter((v): v is string | number | boolean => v !== null);
+    if (nonNull.length === values.length) {
+      void qb.whereIn(column, nonNull);
+    } else {
+      void qb.where((inner) => {
+        void inner.whereIn(column, nonNull).orWhereNull(column);
+      });
+    }
+    return;
+  }
+  const value = values[0] ?? null;
+  if (value === null) {
+    // CC's integer rule: an empty value means IS NULL.
+    void (operator === ':' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
+    return;
+  }
+  void qb.where(column, SQL_OPERATORS[operator], value);
+}
+
+function toValues(kind: 'string' | 'boolean' | 'integer' | 'timestamp', values: string[]): Scalar[] {
+  switch (kind) {
+    case 'string':
+      return values;
+    case 'boolean':
+      return values.map(toBooleanFilterValue);
+    case 'integer':
+      return values.map((v) => (v === '' || !/^-?\d+$/.test(v) ? null : Number(v)));
+    case 'timestamp':
+      return values.map(toTimestampFilterValue);
+  }
+}
+
+/** Turns parsed `q` filters into WHERE clauses; nothing is ever filtered in memory. */
+export function applyFilters(qb: Knex.QueryBuilder, filters: readonly QFilter[], columns: FilterColumns): void {
+  for (const filter of filters) {
+    const spec = columns[filter.field];
+    if (spec === undefined) continue;
+    switch (spec.kind) {
+      case 'custom':
+        spec.apply(qb, filter.operator, filter.values);
+        break;
+      case 'relation': {
+        void qb.whereIn(spec.column, function (this: Knex.QueryBuilder) {
+          void this.select('id').from(spec.table);
+          compare(this, `${spec.table}.guid`, filter.operator, filter.values);
+        });
+        break;
+      }
+      default:
+        compare(qb, spec.column, filter.operator, toValues(spec.kind, filter.values));
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+
+export type { Knex };
+export type Db = Knex | Knex.Transaction;
+
+export interface DbOptions {
+  /** `postgres://…` switches to PostgreSQL; otherwise SQLite at `sqliteFile`. */
+  databaseUrl: string | undefined;
+  sqliteFile: string;
+}
+
+export function createKnex(options: DbOptions): Knex {
+  if (options.databaseUrl?.startsWith('postgres')) {
+    return knexFactory({ client: 'pg', connection: options.databaseUrl, pool: { min: 0, max: 10 } });
+  }
+  if (options.sqliteFile !== ':memory:') {
+    fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
+  }
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: options.sqliteFile },
+    useNullAsDefault: true,
+    // SQLite serialises writers anyway; one connection avoids SQLITE_BUSY between our own queries
+    // and makes transactions behave the same in tests and in production.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        conn.exec(
+          'PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+          (err) => {
+            done(err, conn);
+          },
+        );
+      },
+    },
+  });
+}
+
+interface SqliteConnection {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/** SQLite and PostgreSQL report unique violations differently; services only see this. */
+export function isUniqueViolation(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = 'code' in err ? err.code : undefined;
+  const message = err instanceof Error ? err.message : '';
+  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && message.includes('UNIQUE'));
+}

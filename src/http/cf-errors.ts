@@ -1,0 +1,79 @@
+/**
+ * The CF v2 errors Wharf emits, copied from errors/v2.yml (reference §5). `description` uses `%s`
+ * placeholders filled in order by the CfError constructor.
+ */
+export const CF_ERRORS = {
+  InvalidAuthToken: { code: 1000, status: 401, description: 'Invalid Auth Token' },
+  MessageParseError: { code: 1001, status: 400, description: 'Request invalid due to parse error: %s' },
+  InvalidRelation: { code: 1002, status: 400, description: '%s' },
+  NotFound: { code: 10000, status: 404, description: 'Unknown request' },
+  NotAuthenticated: { code: 10002, status: 401, description: 'Authentication error' },
+  NotAuthorized: { code: 10003, status: 403, description: 'You are not authorized to perform the requested action' },
+  InvalidRequest: { code: 10004, status: 400, description: 'The request is invalid' },
+  BadQueryParameter: { code: 10005, status: 400, description: 'The query parameter is invalid: %s' },
+  AssociationNotEmpty: { code: 10006, status: 400, description: 'Please delete the %s associations for your %s.' },
+  InsufficientScope: { code: 10007, status: 403, description: 'Your token lacks the necessary scopes to access this resource.' },
+  UnprocessableEntity: { code: 10008, status: 422, description: '%s' },
+  ResourceNotFound: { code: 10010, status: 404, description: '%s' },
+  OrderByParameterInvalid: { code: 10012, status: 500, description: 'Cannot order by: %s' },
+  RateLimitExceeded: { code: 10013, status: 429, description: 'Rate Limit Exceeded' },
+  OrganizationInvalid: { code: 30001, status: 400, description: 'The organization info is invalid: %s' },
+  OrganizationNameTaken: { code: 30002, status: 400, description: 'The organization name is taken: %s' },
+  OrganizationNotFound: { code: 30003, status: 404, description: 'The organization could not be found: %s' },
+  SpaceInvalid: { code: 40001, status: 400, description: 'The app space info is invalid: %s' },
+  SpaceNameTaken: { code: 40002, status: 400, description: 'The app space name is taken: %s' },
+  SpaceNotFound: { code: 40004, status: 404, description: 'The app space could not be found: %s' },
+  UserNotFound: { code: 20003, status: 404, description: 'The user could not be found: %s' },
+  UserIsInMultipleOrigins: { code: 20006, status: 400, description: 'The user is in multiple origins: %s' },
+  FeatureFlagNotFound: { code: 330000, status: 404, description: 'The feature flag could not be found: %s' },
+  FeatureFlagInvalid: { code: 330001, status: 400, description: 'The feature flag is invalid: %s' },
+  FeatureDisabled: { code: 330002, status: 403, description: 'Feature Disabled: %s' },
+  ServiceInvalid: { code: 120001, status: 400, description: 'The service is invalid: %s' },
+  ServiceLabelTaken: { code: 120002, status: 400, description: 'The service label is taken: %s' },
+  ServiceNotFound: { code: 120003, status: 404, description: 'The service could not be found: %s' },
+  ServicePlanInvalid: { code: 110001, status: 400, description: 'The service plan is invalid: %s' },
+  ServicePlanNameTaken: { code: 110002, status: 400, description: 'The service plan name is taken: %s' },
+  ServicePlanNotFound: { code: 110003, status: 404, description: 'The service plan could not be found: %s' },
+  ServicePlanVisibilityInvalid: { code: 260001, status: 400, description: 'Service Plan Visibility is invalid: %s' },
+  ServicePlanVisibilityAlreadyExists: { code: 260002, status: 400, description: 'This combination of ServicePlan and Organization is already taken: %s' },
+  ServicePlanVisibilityNotFound: { code: 260003, status: 404, description: 'The service plan visibility could not be found: %s' },
+} as const satisfies Record<string, { code: number; status: number; description: string }>;
+
+export type CfErrorName = keyof typeof CF_ERRORS;
+
+export interface CfErrorBody {
+  description: string;
+  error_code: string;
+  code: number;
+}
+
+function fillTemplate(template: string, args: readonly string[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => args[i++] ?? '');
+}
+
+/** An expected failure: thrown by services, rendered by the one error middleware. */
+export class CfError extends Error {
+  readonly status: number;
+  readonly code: number;
+  readonly errorCode: string;
+
+  constructor(name: CfErrorName, ...args: string[]) {
+    const entry = CF_ERRORS[name];
+    super(fillTemplate(entry.description, args));
+    this.name = 'CfError';
+    this.status = entry.status;
+    this.code = entry.code;
+    this.errorCode = `CF-${name}`;
+  }
+
+  toBody(): CfErrorBody {
+    return { description: this.message, error_code: this.errorCode, code: this.code };
+  }
+}
+
+export const UNKNOWN_ERROR_BODY = {
+  error_code: 'UnknownError',
+  description: 'An unknown error occurred.',
+  code: 10001,
+} as const;

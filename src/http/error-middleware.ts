@@ -1,0 +1,64 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { CfError, UNKNOWN_ERROR_BODY } from './cf-errors';
+import type { CfErrorBody } from './cf-errors';
+import { getRequestId } from './request-id';
+import { CF_JSON_CONTENT_TYPE } from './send';
+
+/** An error that carries its own wire body (the broker-layer errors of reference §5.3). */
+export interface WireError {
+  status: number;
+  toBody(): CfErrorBody & Record<string, unknown>;
+}
+
+function isWireError(err: unknown): err is WireError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'status' in err &&
+    typeof err.status === 'number' &&
+    'toBody' in err &&
+    typeof err.toBody === 'function'
+  );
+}
+
+/** Express's own body/URI errors (e.g. a malformed percent-encoding) carry a 4xx status. */
+function clientErrorStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return undefined;
+  const status = err.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+export function sendCfError(res: Response, status: number, body: object): void {
+  res.status(status);
+  res.setHeader('Content-Type', CF_JSON_CONTENT_TYPE);
+  // CC ends error bodies with a newline (reference §1.7).
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+export function notFoundHandler(_req: Request, res: Response): void {
+  const err = new CfError('NotFound');
+  sendCfError(res, err.status, err.toBody());
+}
+
+/** The one place that writes CF error bodies. Unknown failures never leak internals. */
+export function createErrorMiddleware(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) {
+      logger.error({ requestId: getRequestId(req), err }, 'error after response started');
+      return;
+    }
+    if (err instanceof CfError || isWireError(err)) {
+      sendCfError(res, err.status, err.toBody());
+      return;
+    }
+    const clientStatus = clientErrorStatus(err);
+    if (clientStatus !== undefined) {
+      const parseError = new CfError('MessageParseError', err instanceof Error ? err.message : 'bad request');
+      sendCfError(res, clientStatus === 413 ? 413 : 400, parseError.toBody());
+      return;
+    }
+    logger.error({ requestId: getRequestId(req), err }, 'unexpected error');
+    sendCfError(res, 500, UNKNOWN_ERROR_BODY);
+  };
+}

@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import type { Organization, OrgRole, Space, SpaceRole } from './types';
+
+interface OrgRow {
+  id: number;
+  guid: string;
+  name: string;
+  status: string;
+  billing_enabled: number | boolean;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+interface SpaceRow {
+  id: number;
+  guid: string;
+  name: string;
+  organization_id: number;
+  organization_guid: string;
+  allow_ssh: number | boolean;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toOrganization(row: OrgRow): Organization {
+  return {
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    status: row.status === 'suspended' ? 'suspended' : 'active',
+    billingEnabled: Boolean(row.billing_enabled),
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+function toSpace(row: SpaceRow): Space {
+  return {
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    organizationId: row.organization_id,
+    organizationGuid: row.organization_guid,
+    allowSsh: Boolean(row.allow_ssh),
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+function userRoleFilter(table: 'organization_roles' | 'space_roles', key: string, role: string | undefined): FilterColumns[string] {
+  return {
+    kind: 'custom',
+    apply: (qb, operator, values) => {
+      void qb.whereIn(`${table === 'organization_roles' ? 'organizations' : 'spaces'}.id`, function (this: Knex.QueryBuilder) {
+        void this.select(`${table}.${key}`).from(table).join('users', 'users.id', `${table}.user_id`);
+        if (role !== undefined) void this.where(`${table}.role`, role);
+        void (operator === 'IN' ? this.whereIn('users.guid', values) : this.where('users.guid', values[0] ?? ''));
+      });
+    },
+  };
+}
+
+export const ORGANIZATION_FILTERS: FilterColumns = {
+  name: { kind: 'string', column: 'organizations.name' },
+  status: { kind: 'string', column: 'organizations.status' },
+  space_guid: {
+    kind: 'custom',
+    apply: (qb, operator, values) => {
+      void qb.whereIn('organizations.id', function (this: Knex.QueryBuilder) {
+        void this.select('organization_id').from('spaces');
+        void (operator === 'IN' ? this.whereIn('guid', values) : this.where('guid', values[0] ?? ''));
+      });
+    },
+  },
+  user_guid: userRoleFilter('organization_roles', 'organization_id', 'users'),
+  manager_guid: userRoleFilter('organization_roles', 'organization_id', 'managers'),
+  billing_manager_guid: userRoleFilter('organization_roles', 'organization_id', 'billing_managers'),
+  auditor_guid: userRoleFilter('organization_roles', 'organization_id', 'auditors'),
+};
+
+export const SPACE_FILTERS: FilterColumns = {
+  name: { kind: 'string', column: 'spaces.name' },
+  organization_guid: { kind: 'relation', column: 'spaces.organization_id', table: 'organizations' },
+  developer_guid: userRoleFilter('space_roles', 'space_id', 'developers'),
+  manager_guid: userRoleFilter('space_roles', 'space_id', 'managers'),
+  auditor_guid: userRoleFilter('space_roles', 'space_id', 'auditors'),
+};
+
+export class OrgsStore {
+  constructor(private readonly db: Db) {}
+
+  private orgs(): Knex.QueryBuilder {
+    return this.db('organizations').select('organizations.*');
+  }
+
+  private spaces(): Knex.QueryBuilder {
+    return this.db('spaces')
+      .join('organizations', 'organizations.id', 'spaces.organization_id')
+      .select('spaces.*', 'organizations.guid as organization_guid');
+  }
+
+  async listOrganizations(query: ListQuery, visibleToUserId: number | undefined): Promise<Paged<Organization>> {
+    const qb = this.orgs();
+    applyFilters(qb, query.filters, ORGANIZATION_FILTERS);
+    if (visibleToUserId !== undefined) {
+      void qb.whereIn('organizations.id', this.db('organization_roles').select('organization_id').where('user_id', visibleToUserId));
+    }
+    const order = query.orderBy === 'name' ? 'organizations.name' : 'organizations.id';
+    const { total, rows } = await pageOf<OrgRow>(qb, query, order);
+    return { total, items: rows.map(toOrganization) };
+  }
+
+  async findOrganization(guid: string): Promise<Organization | undefined> {
+    const row: OrgRow | undefined = await this.orgs().where('organizations.guid', guid).first();
+    return row ? toOrganization(row) : undefined;
+  }
+
+  async insertOrganization(fields: { name: string; status: string; billingEnabled: boolean }): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('organizations').insert({ guid, name: fields.name, status: fields.status, billing_enabled: fields.billingEnabled, created_at: now, updated_at: now });
+    return guid;
+  }
+
+  async updateOrganization(id: number, fields: { name?: string; status?: string; billingEnabled?: boolean }): Promise<void> {
+    await this.db('organizations').where({ id }).update({
+      ...(fields.name !== undefined ? { name: fields.name } : {}),
+      ...(fields.status !== undefined ? { status: fields.status } : {}),
+      ...(fields.billingEnabled !== undefined ? { billing_enabled: fields.billingEnabled } : {}),
+      updated_at: currentTimestamp(),
+    });
+  }
+
+  async deleteOrganization(id: number): Promise<void> {
+    await this.db('space_roles').whereIn('space_id', this.db('spaces').select('id').where('organization_id', id)).delete();
+    await this.db('spaces').where('organization_id', id).delete();
+    await this.db('organizations').where({ id }).delete();
+  }
+
+  async countSpaces(organizationId: number): Promise<number> {
+    const row: unknown = await this.db('spaces').where('organization_id', organizationId).count({ n: '*' }).first();
+    return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
+  }
+
+  async listSpaces(query: ListQuery, visibleToUserId: number | undefined, organizationId?: number): Promise<Paged<Space>> {
+    const qb = this.spaces();
+    applyFilters(qb, query.filters, SPACE_FILTERS);
+    if (organizationId !== undefined) void qb.where('spaces.organization_id', organizationId);
+    if (visibleToUserId !== undefined) {
+      void qb.where((inner) => {
+        void inner
+          .whereIn('spaces.id', this.db('space_roles').select('space_id').where('user_id', visibleToUserId))
+          .orWhereIn('spaces.organization_id', this.db('organization_roles').select('organization_id').where({ user_id: visibleToUserId, role: 'managers' }));
+      });
+    }
+    const order = query.orderBy === 'name' ? 'spaces.name' : 'spaces.id';
+    const { total, rows } = await pageOf<SpaceRow>(qb, query, order);
+    return { total, items: rows.map(toSpace) };
+  }
+
+  async findSpace(guid: string): Promise<Space | undefined> {
+    const row: SpaceRow | undefined = await this.spaces().where('spaces.guid', guid).first();
+    return row ? toSpace(row) : undefined;
+  }
+
+  async insertSpace(fields: { name: string; organizationId: number; allowSsh: boolean }): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('spaces').insert({ guid, name: fields.name, organization_id: fields.organizationId, allow_ssh: fields.allowSsh, created_at: now, updated_at: now });
+    return guid;
+  }
+
+  async updateSpace(id: number, fields: { name?: string; allowSsh?: boolean }): Promise<void> {
+    await this.db('spaces').where({ id }).update({
+      ...(fields.name !== undefined ? { name: fields.name } : {}),
+      ...(fields.allowSsh !== undefined ? { allow_ssh: fields.allowSsh } : {}),
+      updated_at: currentTimestamp(),
+    });
+  }
+
+  async deleteSpace(id: number): Promise<void> {
+    await this.db('space_roles').where('space_id', id).delete();
+    await this.db('spaces').where({ id }).delete();
+  }
+
+  async addOrgRole(organizationId: number, userId: number, role: OrgRole): Promise<void> {
+    await this.db('organization_roles').insert({ organization_id: organizationId, user_id: userId, role }).onConflict(['organization_id', 'user_id', 'role']).ignore();
+  }
+
+  async removeOrgRole(organizationId: number, userId: number, role: OrgRole): Promise<void> {
+    await this.db('organization_roles').where({ organization_id: organizationId, user_id: userId, role }).delete();
+  }
+
+  async removeUserFromOrgSpaces(organizationId: number, userId: number): Promise<void> {
+    await this.db('space_roles').where('user_id', userId).whereIn('space_id', this.db('spaces').select('id').where('organization_id', organizationId)).delete();
+  }
+
+  async hasOrgRole(organizationId: number, userId: number, role?: OrgRole): Promise<boolean> {
+    const qb = this.db('organization_roles').where({ organization_id: organizationId, user_id: userId });
+    if (role !== undefined) void qb.where({ role });
+    return (await qb.first()) !== undefined;
+  }
+
+  async addSpaceRole(spaceId: number, userId: number, role: SpaceRole): Promise<void> {
+    await this.db('space_roles').insert({ space_id: spaceId, user_id: userId, role }).onConflict(['space_id', 'user_id', 'role']).ignore();
+  }
+
+  async removeSpaceRole(spaceId: number, userId: number, role: SpaceRole): Promise<void> {
+    await this.db('space_roles').where({ space_id: spaceId, user_id: userId, role }).delete();
+  }
+
+  async hasSpaceRole(spaceId: number, userId: number, roles: readonly SpaceRole[]): Promise<boolean> {
+    return (await this.db('space_roles').where({ space_id: spaceId, user_id: userId }).whereIn('role', roles).first()) !== undefined;
+  }
+
+  async userIdByGuid(guid: string): Promise<number | undefined> {
+    const row: { id: number } | undefined = await this.db('users').select('id').where({ guid }).first();
+    return row?.id;
+  }
+
+  /** Users, optionally only those holding `role` in one organization or space; paged in SQL. */
+  async listUsers(query: ListQuery, holding?: { kind: 'organization' | 'space'; resourceId: number; role: string }): Promise<Paged<UserRow>> {
+    const qb = this.db('users').select('users.*');
+    if (holding !== undefined) {
+      const table = holding.kind === 'organization' ? 'organization_roles' : 'space_roles';
+      const key = holding.kind === 'organization' ? 'organization_id' : 'space_id';
+      void qb.whereIn('users.id', this.db(table).select('user_id').where({ [key]: holding.resourceId, role: holding.role }));
+    }
+    applyFilters(qb, query.filters, USER_FILTERS);
+    const { total, rows } = await pageOf<UserRow>(qb, query, 'users.id');
+    return { total, items: rows };
+  }
+}
+
+export interface UserRow {
+  id: number;
+  guid: string;
+  username: string | null;
+  email: string | null;
+  origin: string;
+  scopes: string;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+export const USER_FILTERS: FilterColumns = {
+  organization_guid: {
+    kind: 'custom',
+    apply: (qb, operator, values) => {
+      void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
+        void this.select('organization_roles.user_id').from('organization_roles').join('organizations', 'organizations.id', 'organization_roles.organization_id');
+        void (operator === 'IN' ? this.whereIn('organizations.guid', values) : this.where('organizations.guid', values[0] ?? ''));
+      });
+    },
+  },
+  space_guid: {
+    kind: 'custom',
+    apply: (qb, operator, values) => {
+      void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
+        void this.select('space_roles.user_id').from('space_roles').join('spaces', 'spaces.id', 'space_roles.space_id');
+        void (operator === 'IN' ? this.whereIn('spaces.guid', values) : this.where('spaces.guid', values[0] ?? ''));
+      });
+    },
+  },
+};

@@ -1,0 +1,31 @@
+import { readsEverything } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
+import type { User } from '../auth/types';
+import { CfError } from '../http/cf-errors';
+
+/** What `/v2/users` needs from the auth feature's user directory. */
+export interface UserDirectoryPort {
+  findByGuid(guid: string): Promise<User | undefined>;
+  createExternal(guid: string): Promise<User>;
+  delete(guid: string): Promise<boolean>;
+}
+
+export class UsersDirectory {
+  constructor(private readonly users: UserDirectoryPort) {}
+
+  async createCcUser(guid: string): Promise<User> {
+    if (await this.users.findByGuid(guid)) throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
+    return this.users.createExternal(guid);
+  }
+
+  async getUser(ctx: AuthContext, guid: string): Promise<User> {
+    if (!readsEverything(ctx) && ctx.userGuid !== guid) throw new CfError('NotAuthorized');
+    const user = await this.users.findByGuid(guid);
+    if (!user) throw new CfError('UserNotFound', guid);
+    return user;
+  }
+
+  async deleteUser(guid: string): Promise<void> {
+    if (!(await this.users.delete(guid))) throw new CfError('UserNotFound', guid);
+  }
+}
