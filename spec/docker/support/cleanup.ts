@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 /** Removes every container, network and volume carrying `key=value`; returns how many of each. */
 export async function removeLabelled(

@@ -37,6 +37,8 @@ export function describeWithDocker(name: string, body: () => void): void {
     });
     return;
   }
+  // Jest hides the names of skipped tests unless --verbose; say why on stderr as well.
+  console.warn(`${name}: skipped, Docker Engine unreachable (${status.reason})`);
   describe.skip(name, () => {
     it(`skipped: Docker Engine unreachable (${status.reason})`, () => undefined);
   });

@@ -1,0 +1,183 @@
+import Docker from 'dockerode';
+import type { DeploymentPlan } from '../../deployment-plan';
+import { LABELS } from '../../labels';
+import type { ContainerDriver, DriverEvent, LbFile, ObservedService } from '../driver';
+import { DriverError } from '../driver';
+import {
+  toLbCreateOptions,
+  toNetworkCreateOptions,
+  toReplicaCreateOptions,
+} from './create-options';
+import { isNotFound, toDriverError } from './errors';
+import { watchEvents } from './events';
+import { toObservedServices } from './observe';
+import { toTar } from './tar';
+
+export interface DockerDriverOptions {
+  /** `DOCKER_HOST`; undefined means the local socket. */
+  dockerHost: string | undefined;
+  /** Value of the wharf.owner label: this installation touches nothing else. */
+  owner: string;
+  publishHost: string;
+}
+
+export function createDockerClient(dockerHost: string | undefined): Docker {
+  if (dockerHost === undefined || dockerHost === '') return new Docker();
+  const url = new URL(dockerHost);
+  if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname });
+  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
+}
+
+export class DockerDriver implements ContainerDriver {
+  private readonly docker: Docker;
+
+  constructor(private readonly options: DockerDriverOptions) {
+    this.docker = createDockerClient(options.dockerHost);
+  }
+
+  async ping(): Promise<void> {
+    await this.docker.ping().catch((err: unknown) => {
+      throw toDriverError(err, 'pinging Docker');
+    });
+  }
+
+  async hostCpus(): Promise<number> {
+    const info: unknown = await this.docker.info().catch((err: unknown) => {
+      throw toDriverError(err, 'reading Docker info');
+    });
+    const ncpu =
+      typeof info === 'object' && info !== null && 'NCPU' in info ? Number(info.NCPU) : 1;
+    return Number.isFinite(ncpu) && ncpu > 0 ? ncpu : 1;
+  }
+
+  async listOwned(): Promise<ObservedService[]> {
+    const filters = this.ownerFilter();
+    try {
+      const [containers, networks, volumes] = await Promise.all([
+        this.docker.listContainers({ all: true, filters }),
+        this.docker.listNetworks({ filters }),
+        this.docker.listVolumes({ filters }),
+      ]);
+      return toObservedServices(
+        { containers, networks, volumes: volumes.Volumes ?? [] },
+        this.options.publishHost,
+      );
+    } catch (err) {
+      throw toDriverError(err, 'listing Wharf containers');
+    }
+  }
+
+  async ensureImage(image: string): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw toDriverError(err, `inspecting image ${image}`);
+    }
+    try {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (err: Error | null) => {
+          if (err) reject(err);
+          else resolve();
+        });
+      });
+    } catch (err) {
+      const cause = toDriverError(err, 'pull');
+      if (cause.kind === 'unreachable') throw cause;
+      throw new DriverError(
+        'image',
+        `Image ${image} is missing and could not be pulled: ${cause.message}`,
+      );
+    }
+  }
+
+  async ensureNetwork(plan: DeploymentPlan): Promise<void> {
+    const existing = await this.docker
+      .listNetworks({ filters: JSON.stringify({ name: [plan.network.name] }) })
+      .catch((err: unknown) => {
+        throw toDriverError(err, 'listing networks');
+      });
+    // `name` filters by substring; only an exact, owned match counts.
+    const match = existing.find((n) => n.Name === plan.network.name);
+    if (match !== undefined) {
+      if (match.Labels?.[LABELS.owner] !== this.options.owner) {
+        throw new DriverError('conflict', `network ${plan.network.name} exists and is not Wharf's`);
+      }
+      return;
+    }
+    await this.docker.createNetwork(toNetworkCreateOptions(plan)).catch((err: unknown) => {
+      throw toDriverError(err, `creating network ${plan.network.name}`);
+    });
+  }
+
+  async createReplica(plan: DeploymentPlan, name: string): Promise<string> {
+    return this.createAndStart(toReplicaCreateOptions(plan, name), [], `starting replica ${name}`);
+  }
+
+  async createLb(plan: DeploymentPlan, files: readonly LbFile[]): Promise<string> {
+    return this.createAndStart(
+      toLbCreateOptions(plan),
+      files,
+      `starting load balancer ${plan.lb.name}`,
+    );
+  }
+
+  async removeContainer(id: string, graceSeconds: number): Promise<void> {
+    const container = this.docker.getContainer(id);
+    try {
+      const info = await container.inspect();
+      if (info.Config.Labels[LABELS.owner] !== this.options.owner) return;
+      if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreGone);
+      await container.remove({ force: true, v: true });
+    } catch (err) {
+      if (!isNotFound(err)) throw toDriverError(err, `removing container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async removeService(serviceId: string, options: { keepReplicas: boolean }): Promise<void> {
+    const service = (await this.listOwned()).find((s) => s.serviceId === serviceId);
+    if (service === undefined) return;
+    const lbs = [...(service.lb ? [service.lb] : []), ...service.strayLbs];
+    for (const lb of lbs) await this.removeContainer(lb.id, 1);
+    if (options.keepReplicas) return;
+    await Promise.all(service.replicas.map((r) => this.removeContainer(r.id, 2)));
+    for (const id of service.networkIds) {
+      await this.docker.getNetwork(id).remove().catch(ignoreGone);
+    }
+    for (const name of service.volumeNames) {
+      await this.docker.getVolume(name).remove().catch(ignoreGone);
+    }
+  }
+
+  watch(listener: (event: DriverEvent) => void): () => void {
+    return watchEvents(this.docker, this.options.owner, listener);
+  }
+
+  private ownerFilter(): string {
+    return JSON.stringify({ label: [`${LABELS.owner}=${this.options.owner}`] });
+  }
+
+  /** Create, copy files, start; on any failure remove the half-made container (compensation). */
+  private async createAndStart(
+    options: Docker.ContainerCreateOptions,
+    files: readonly LbFile[],
+    doing: string,
+  ): Promise<string> {
+    let container: Docker.Container | undefined;
+    try {
+      container = await this.docker.createContainer(options);
+      if (files.length > 0) await container.putArchive(toTar(files), { path: '/' });
+      await container.start();
+      return container.id;
+    } catch (err) {
+      if (container !== undefined)
+        await container.remove({ force: true, v: true }).catch(ignoreGone);
+      throw toDriverError(err, doing);
+    }
+  }
+}
+
+function ignoreGone(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}

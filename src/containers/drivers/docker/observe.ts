@@ -1,0 +1,102 @@
+import type Docker from 'dockerode';
+import { LB_ADMIN_PORT } from '../../deployment-plan';
+import { isRole, LABELS } from '../../labels';
+import type {
+  ContainerState,
+  HostPort,
+  ObservedContainer,
+  ObservedLb,
+  ObservedService,
+} from '../driver';
+
+export interface OwnedObjects {
+  containers: Docker.ContainerInfo[];
+  networks: Array<{ Id: string; Labels?: Record<string, string> | undefined }>;
+  volumes: Array<{ Name: string; Labels: Record<string, string> | null }>;
+}
+
+const STATES: readonly ContainerState[] = [
+  'created',
+  'running',
+  'restarting',
+  'paused',
+  'exited',
+  'dead',
+  'removing',
+];
+
+/** Docker listings (already filtered by owner label) → observed services, grouped by service id. */
+export function toObservedServices(objects: OwnedObjects, publishHost: string): ObservedService[] {
+  const byId = new Map<string, ObservedService>();
+  const get = (serviceId: string): ObservedService => {
+    let s = byId.get(serviceId);
+    if (s === undefined) {
+      s = { serviceId, networkIds: [], lb: undefined, strayLbs: [], replicas: [], volumeNames: [] };
+      byId.set(serviceId, s);
+    }
+    return s;
+  };
+  for (const n of objects.networks) {
+    const id = n.Labels?.[LABELS.service];
+    if (id !== undefined) get(id).networkIds.push(n.Id);
+  }
+  for (const v of objects.volumes) {
+    const id = v.Labels?.[LABELS.service];
+    if (id !== undefined) get(id).volumeNames.push(v.Name);
+  }
+  // Newest first, so a duplicate LB left by a crash is the older one and is the one swept.
+  const containers = [...objects.containers].sort((a, b) => b.Created - a.Created);
+  for (const info of containers) {
+    const c = toObservedContainer(info);
+    if (c === undefined) continue;
+    const service = get(c.serviceId);
+    if (c.role === 'replica') service.replicas.push(c);
+    if (c.role === 'lb') {
+      const lb = toObservedLb(info, c, publishHost);
+      if (service.lb === undefined) service.lb = lb;
+      else service.strayLbs.push(lb);
+    }
+  }
+  return [...byId.values()];
+}
+
+function toObservedContainer(info: Docker.ContainerInfo): ObservedContainer | undefined {
+  const labels = info.Labels;
+  const serviceId = labels[LABELS.service];
+  const role = labels[LABELS.role];
+  if (serviceId === undefined || !isRole(role)) return undefined;
+  const networks = Object.values(info.NetworkSettings.Networks);
+  const ip = networks.map((n) => n.IPAddress).find((a) => a !== '');
+  return {
+    id: info.Id,
+    name: (info.Names[0] ?? '').replace(/^\//, ''),
+    role,
+    serviceId,
+    image: labels[LABELS.image] ?? info.Image,
+    state: STATES.find((s) => s === info.State) ?? 'unknown',
+    ip,
+    created: info.Created,
+  };
+}
+
+function toObservedLb(
+  info: Docker.ContainerInfo,
+  c: ObservedContainer,
+  publishHost: string,
+): ObservedLb {
+  const admin = info.Ports.find((p) => p.PrivatePort === LB_ADMIN_PORT && p.PublicPort > 0);
+  // A FIP publishes the same container port on another address; the Endpoint is the publish host's.
+  const service = info.Ports.find(
+    (p) => p.PrivatePort !== LB_ADMIN_PORT && p.PublicPort > 0 && p.IP === publishHost,
+  );
+  return {
+    ...c,
+    lbHash: info.Labels[LABELS.lbHash] ?? '',
+    endpoint: toHostPort(service),
+    admin: toHostPort(admin),
+  };
+}
+
+function toHostPort(port: Docker.Port | undefined): HostPort | undefined {
+  return port === undefined ? undefined : { host: port.IP, port: port.PublicPort };
+}
