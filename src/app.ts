@@ -21,6 +21,7 @@ import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createCatalogRoutes, FeatureFlagsService, PlansService, ServicesService, VisibilitiesService } from './catalog';
 
 export interface Wharf {
   app: Express;
@@ -84,6 +85,15 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(createInfoRoutes({ externalUrl: config.externalUrl, signingKey, tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter) }));
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
+  app.use(
+    createCatalogRoutes({
+      services: new ServicesService(knex),
+      plans: new PlansService(knex),
+      visibilities: new VisibilitiesService(knex, orgs),
+      flags: new FeatureFlagsService(knex),
+      orgs,
+    }),
+  );
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 

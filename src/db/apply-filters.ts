@@ -12,6 +12,14 @@ export type FilterColumn =
   | { kind: 'integer'; column: string }
   | { kind: 'timestamp'; column: string }
   | { kind: 'relation'; column: string; table: string }
+  | {
+      kind: 'subquery';
+      column: string;
+      /** Sets the sub-select's FROM, joins and the one selected column. */
+      from: (sub: Knex.QueryBuilder) => void;
+      /** The guid column the filter's values are compared with. */
+      guidColumn: string;
+    }
   | { kind: 'custom'; apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void };
 
 export type FilterColumns = Readonly<Record<string, FilterColumn>>;
@@ -76,6 +84,12 @@ export function applyFilters(qb: Knex.QueryBuilder, filters: readonly QFilter[],
         });
         break;
       }
+      case 'subquery':
+        void qb.whereIn(spec.column, function (this: Knex.QueryBuilder) {
+          spec.from(this);
+          compare(this, spec.guidColumn, filter.operator, filter.values);
+        });
+        break;
       default:
         compare(qb, spec.column, filter.operator, toValues(spec.kind, filter.values));
     }

@@ -40,6 +40,10 @@ export class OrgsService {
     return this.store.listOrganizations(query, await this.visibilityUserId(ctx));
   }
 
+  findOrganization(guid: string): Promise<Organization | undefined> {
+    return this.store.findOrganization(guid);
+  }
+
   async requireOrganization(guid: string): Promise<Organization> {
     const org = await this.store.findOrganization(guid);
     if (!org) throw new CfError('OrganizationNotFound', guid);

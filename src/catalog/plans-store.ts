@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { countOf, pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import { toPlan } from './rows';
+import type { PlanRow } from './rows';
+import { restrictPlansTo } from './visibility-sql';
+import type { CatalogViewer, MaintenanceInfo, ServicePlan } from './types';
+
+export const PLAN_FILTERS: FilterColumns = {
+  active: { kind: 'boolean', column: 'service_plans.active' },
+  service_guid: { kind: 'relation', column: 'service_plans.service_id', table: 'services' },
+  service_instance_guid: {
+    kind: 'subquery',
+    column: 'service_plans.id',
+    from: (sub) => void sub.select('service_instances.service_plan_id').from('service_instances'),
+    guidColumn: 'service_instances.guid',
+  },
+  service_broker_guid: {
+    kind: 'subquery',
+    column: 'service_plans.service_id',
+    from: (sub) =>
+      void sub.select('services.id').from('services').join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
+    guidColumn: 'service_brokers.guid',
+  },
+  unique_id: { kind: 'string', column: 'service_plans.unique_id' },
+};
+
+export interface PlanFields {
+  name: string;
+  description: string;
+  free: boolean;
+  public: boolean;
+  active: boolean;
+  bindable: boolean | null;
+  planUpdateable: boolean | null;
+  maximumPollingDuration: number | null;
+  maintenanceInfo: MaintenanceInfo | null;
+  schemas: unknown;
+  extra: string | null;
+  uniqueId: string;
+}
+
+export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
+  const columns: Record<string, unknown> = {
+    name: f.name,
+    description: f.description,
+    free: f.free,
+    public: f.public,
+    active: f.active,
+    bindable: f.bindable,
+    plan_updateable: f.planUpdateable,
+    maximum_polling_duration: f.maximumPollingDuration,
+    maintenance_info: f.maintenanceInfo === undefined ? undefined : f.maintenanceInfo === null ? null : JSON.stringify(f.maintenanceInfo),
+    schemas: f.schemas === undefined ? undefined : JSON.stringify(f.schemas),
+    extra: f.extra,
+    unique_id: f.uniqueId,
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+}
+
+export class PlansStore {
+  constructor(private readonly db: Db) {}
+
+  private select(): Knex.QueryBuilder {
+    return this.db('service_plans')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .select('service_plans.*', 'services.guid as service_guid', 'services.bindable as service_bindable', 'services.service_broker_id as service_broker_id');
+  }
+
+  async list(query: ListQuery, viewer: CatalogViewer, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServicePlan>> {
+    const qb = this.select();
+    applyFilters(qb, query.filters, PLAN_FILTERS);
+    restrictPlansTo(qb, this.db, viewer);
+    restrict?.(qb);
+    const { total, rows } = await pageOf<PlanRow>(qb, query, 'service_plans.id');
+    return { total, items: rows.map(toPlan) };
+  }
+
+  /** Visible plans of several services at once (for inline-relations-depth): one query. */
+  async listForServices(serviceIds: readonly number[], viewer: CatalogViewer): Promise<ServicePlan[]> {
+    if (serviceIds.length === 0) return [];
+    const qb = this.select().whereIn('service_plans.service_id', serviceIds).orderBy('service_plans.id');
+    restrictPlansTo(qb, this.db, viewer);
+    const rows: PlanRow[] = await qb;
+    return rows.map(toPlan);
+  }
+
+  async find(guid: string): Promise<ServicePlan | undefined> {
+    const row: PlanRow | undefined = await this.select().where('service_plans.guid', guid).first();
+    return row ? toPlan(row) : undefined;
+  }
+
+  async isVisible(planId: number, viewer: CatalogViewer): Promise<boolean> {
+    const qb = this.db('service_plans').select('service_plans.id').where('service_plans.id', planId);
+    restrictPlansTo(qb, this.db, viewer);
+    return (await qb.first()) !== undefined;
+  }
+
+  async isFromSpaceScopedBroker(planId: number): Promise<boolean> {
+    const row: unknown = await this.db('service_plans')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .join('service_brokers', 'service_brokers.id', 'services.service_broker_id')
+      .where('service_plans.id', planId)
+      .whereNotNull('service_brokers.space_id')
+      .first('service_plans.id');
+    return row !== undefined;
+  }
+
+  async insert(serviceId: number, fields: PlanFields): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('service_plans').insert({ ...toPlanColumns(fields), guid, service_id: serviceId, created_at: now, updated_at: now });
+    return guid;
+  }
+
+  async update(id: number, fields: Partial<PlanFields>): Promise<void> {
+    await this.db('service_plans').where({ id }).update({ ...toPlanColumns(fields), updated_at: currentTimestamp() });
+  }
+
+  async countInstances(planId: number): Promise<number> {
+    return countOf(await this.db('service_instances').where('service_plan_id', planId).count({ n: '*' }).first());
+  }
+
+  async delete(planId: number): Promise<void> {
+    // Visibilities go with the plan (reference §3.2).
+    await this.db('service_plan_visibilities').where('service_plan_id', planId).delete();
+    await this.db('service_plans').where('id', planId).delete();
+  }
+}

@@ -1,0 +1,168 @@
+import express from 'express';
+import type { Request, Router } from 'express';
+import type { AuthContext } from '../auth/auth-context';
+import { canRead, optionalAuthContext, requireAdmin, requireAuthContext, requireReadScope } from '../auth/guards';
+import { CfError } from '../http/cf-errors';
+import { getJsonBody } from '../http/json-body';
+import { listQueryFromRequest } from '../http/list-query';
+import { presentPage } from '../http/pagination';
+import { parseBody } from '../http/parse-body';
+import { basePathOf, param, queryFlag } from '../http/request-helpers';
+import { sendJson } from '../http/send';
+import type { OrgsService } from '../orgs';
+import type { FeatureFlagsService } from './feature-flags-service';
+import type { PlansService, PlanWithService } from './plans-service';
+import { presentFeatureFlag, presentPlan, presentService, presentVisibility } from './presenter';
+import type { Entity } from './presenter';
+import { featureFlagBody, planBody, planUpdateBody, serviceBody, serviceUpdateBody, visibilityBody, visibilityUpdateBody } from './schemas';
+import type { ServicesService, ServiceWithPlans } from './services-service';
+import { toCatalogViewer } from './viewer';
+import type { VisibilitiesService } from './visibilities-service';
+import { readsEverything } from '../auth/auth-context';
+import type { Resource } from '../http/envelope';
+
+const SERVICE_QUERYABLE = ['active', 'label', 'provider', 'service_broker_guid', 'unique_id'] as const;
+const PLAN_QUERYABLE = ['active', 'service_guid', 'service_instance_guid', 'service_broker_guid', 'unique_id'] as const;
+const VISIBILITY_QUERYABLE = ['organization_guid', 'service_plan_guid'] as const;
+
+export interface CatalogDeps {
+  services: ServicesService;
+  plans: PlansService;
+  visibilities: VisibilitiesService;
+  flags: FeatureFlagsService;
+  orgs: OrgsService;
+}
+
+function presentServiceWithPlans({ service, plans }: ServiceWithPlans): Resource<Entity> {
+  return presentService(service, plans?.map((plan) => presentPlan(plan)));
+}
+
+function presentPlanWithService({ plan, service }: PlanWithService): Resource<Entity> {
+  return presentPlan(plan, service === undefined ? undefined : presentService(service));
+}
+
+export function createCatalogRoutes(deps: CatalogDeps): Router {
+  const router = express.Router();
+
+  /** Anonymous marketplace reads are allowed unless the operator hid them (reference §3.1). */
+  async function marketplaceCaller(req: Request): Promise<AuthContext | undefined> {
+    if (await deps.flags.isEnabled('hide_marketplace_from_unauthenticated_users')) return requireAuthContext(req);
+    return optionalAuthContext(req);
+  }
+
+  router.get('/v2/services', async (req, res) => {
+    const ctx = await marketplaceCaller(req);
+    const query = listQueryFromRequest(req, { queryable: SERVICE_QUERYABLE });
+    // Unauthenticated callers never get inlined relations (reference §1.5).
+    const page = await deps.services.list(toCatalogViewer(ctx), query, ctx !== undefined && query.inlineRelationsDepth > 0);
+    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)));
+  });
+  router.post('/v2/services', async (req, res) => {
+    requireAdmin(req);
+    const service = await deps.services.create(parseBody(serviceBody, getJsonBody(req)));
+    sendJson(res, 201, presentService(service), `/v2/services/${service.guid}`);
+  });
+  router.get('/v2/services/:guid', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const depth = listQueryFromRequest(req, { queryable: [] }).inlineRelationsDepth;
+    const found = await deps.services.get(toCatalogViewer(ctx), param(req, 'guid'), depth > 0);
+    sendJson(res, 200, presentServiceWithPlans(found));
+  });
+  router.put('/v2/services/:guid', async (req, res) => {
+    requireAdmin(req);
+    const service = await deps.services.update(param(req, 'guid'), parseBody(serviceUpdateBody, getJsonBody(req)));
+    sendJson(res, 201, presentService(service));
+  });
+  router.delete('/v2/services/:guid', async (req, res) => {
+    requireAdmin(req);
+    await deps.services.delete(param(req, 'guid'), queryFlag(req, 'purge'));
+    res.status(204).end();
+  });
+  router.get('/v2/services/:guid/service_plans', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const query = listQueryFromRequest(req, { queryable: PLAN_QUERYABLE });
+    const page = await deps.services.listPlans(toCatalogViewer(ctx), param(req, 'guid'), query);
+    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map((p) => presentPlan(p))));
+  });
+
+  router.get('/v2/service_plans', async (req, res) => {
+    const ctx = await marketplaceCaller(req);
+    if (ctx !== undefined && !canRead(ctx)) throw new CfError('InsufficientScope');
+    const query = listQueryFromRequest(req, { queryable: PLAN_QUERYABLE });
+    const page = await deps.plans.list(toCatalogViewer(ctx), query, ctx !== undefined && query.inlineRelationsDepth > 0);
+    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentPlanWithService)));
+  });
+  router.post('/v2/service_plans', async (req, res) => {
+    requireAdmin(req);
+    const plan = await deps.plans.create(parseBody(planBody, getJsonBody(req)));
+    sendJson(res, 201, presentPlan(plan), `/v2/service_plans/${plan.guid}`);
+  });
+  router.get('/v2/service_plans/:guid', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const depth = listQueryFromRequest(req, { queryable: [] }).inlineRelationsDepth;
+    sendJson(res, 200, presentPlanWithService(await deps.plans.get(toCatalogViewer(ctx), param(req, 'guid'), depth > 0)));
+  });
+  router.put('/v2/service_plans/:guid', async (req, res) => {
+    requireAdmin(req);
+    const plan = await deps.plans.update(param(req, 'guid'), parseBody(planUpdateBody, getJsonBody(req)));
+    sendJson(res, 201, presentPlan(plan));
+  });
+  router.delete('/v2/service_plans/:guid', async (req, res) => {
+    requireAdmin(req);
+    await deps.plans.delete(param(req, 'guid'));
+    res.status(204).end();
+  });
+
+  router.get('/v2/service_plan_visibilities', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const query = listQueryFromRequest(req, { queryable: VISIBILITY_QUERYABLE });
+    // Only admin, admin_read_only and global_auditor see visibilities; others get an empty list.
+    const page = readsEverything(ctx) ? await deps.visibilities.list(query) : { total: 0, items: [] };
+    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentVisibility)));
+  });
+  router.post('/v2/service_plan_visibilities', async (req, res) => {
+    requireAdmin(req);
+    const body = parseBody(visibilityBody, getJsonBody(req));
+    const visibility = await deps.visibilities.create(body.service_plan_guid, body.organization_guid);
+    sendJson(res, 201, presentVisibility(visibility), `/v2/service_plan_visibilities/${visibility.guid}`);
+  });
+  router.get('/v2/service_plan_visibilities/:guid', async (req, res) => {
+    const ctx = requireReadScope(req);
+    if (!readsEverything(ctx)) throw new CfError('NotAuthorized');
+    sendJson(res, 200, presentVisibility(await deps.visibilities.require(param(req, 'guid'))));
+  });
+  router.put('/v2/service_plan_visibilities/:guid', async (req, res) => {
+    requireAdmin(req);
+    const body = parseBody(visibilityUpdateBody, getJsonBody(req));
+    sendJson(res, 201, presentVisibility(await deps.visibilities.update(param(req, 'guid'), body)));
+  });
+  router.delete('/v2/service_plan_visibilities/:guid', async (req, res) => {
+    requireAdmin(req);
+    await deps.visibilities.delete(param(req, 'guid'));
+    res.status(204).end();
+  });
+
+  router.get('/v2/spaces/:guid/services', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const space = await deps.orgs.getSpace(ctx, param(req, 'guid'));
+    const query = listQueryFromRequest(req, { queryable: SERVICE_QUERYABLE });
+    const viewer = { kind: 'space', organizationId: space.organizationId, spaceId: space.id } as const;
+    const page = await deps.services.list(viewer, query, query.inlineRelationsDepth > 0);
+    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)));
+  });
+
+  router.get('/v2/config/feature_flags', async (req, res) => {
+    requireAuthContext(req);
+    sendJson(res, 200, (await deps.flags.list()).map(presentFeatureFlag));
+  });
+  router.get('/v2/config/feature_flags/:name', async (req, res) => {
+    requireAuthContext(req);
+    sendJson(res, 200, presentFeatureFlag(await deps.flags.get(param(req, 'name'))));
+  });
+  router.put('/v2/config/feature_flags/:name', async (req, res) => {
+    requireAdmin(req);
+    const body = parseBody(featureFlagBody, getJsonBody(req));
+    sendJson(res, 200, presentFeatureFlag(await deps.flags.set(param(req, 'name'), body.enabled, body.error_message)));
+  });
+  return router;
+}

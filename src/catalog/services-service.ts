@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from '../db/knex';
+import { isUniqueViolation } from '../db/knex';
+import type { Paged } from '../db/paging';
+import { inTransaction } from '../db/transaction';
+import { CfError } from '../http/cf-errors';
+import type { ListQuery } from '../http/list-query';
+import { PlansStore } from './plans-store';
+import type { ServiceBody, ServiceUpdateBody } from './schemas';
+import { ServicesStore } from './services-store';
+import type { ServiceFields } from './services-store';
+import type { CatalogViewer, Service, ServicePlan } from './types';
+
+export interface ServiceWithPlans {
+  service: Service;
+  plans: ServicePlan[] | undefined;
+}
+
+function toServiceFields(body: ServiceUpdateBody): Partial<ServiceFields> {
+  return {
+    label: body.label,
+    description: body.description,
+    longDescription: body.long_description,
+    infoUrl: body.info_url,
+    documentationUrl: body.documentation_url,
+    provider: body.provider,
+    url: body.url,
+    version: body.version,
+    timeout: body.timeout,
+    active: body.active,
+    bindable: body.bindable,
+    extra: body.extra,
+    uniqueId: body.unique_id,
+    tags: body.tags,
+    requires: body.requires,
+    planUpdateable: body.plan_updateable,
+    bindingsRetrievable: body.bindings_retrievable,
+    instancesRetrievable: body.instances_retrievable,
+    allowContextUpdates: body.allow_context_updates,
+  };
+}
+
+/** Catalog entries (`/v2/services`): reads for everyone allowed to see them, writes for admins. */
+export class ServicesService {
+  private readonly services: ServicesStore;
+  private readonly plans: PlansStore;
+
+  constructor(private readonly knex: Knex) {
+    this.services = new ServicesStore(knex);
+    this.plans = new PlansStore(knex);
+  }
+
+  /** A page of services, with their visible plans when inlined (one extra query, not one per row). */
+  async list(viewer: CatalogViewer, query: ListQuery, inlinePlans: boolean): Promise<Paged<ServiceWithPlans>> {
+    const page = await this.services.list(query, viewer);
+    return { total: page.total, items: await this.withPlans(page.items, viewer, inlinePlans) };
+  }
+
+  private async withPlans(services: Service[], viewer: CatalogViewer, inline: boolean): Promise<ServiceWithPlans[]> {
+    if (!inline) return services.map((service) => ({ service, plans: undefined }));
+    const plans = await this.plans.listForServices(services.map((s) => s.id), viewer);
+    return services.map((service) => ({ service, plans: plans.filter((p) => p.serviceId === service.id) }));
+  }
+
+  async require(guid: string): Promise<Service> {
+    const service = await this.services.find(guid);
+    if (!service) throw new CfError('ServiceNotFound', guid);
+    return service;
+  }
+
+  async get(viewer: CatalogViewer, guid: string, inlinePlans: boolean): Promise<ServiceWithPlans> {
+    const service = await this.require(guid);
+    if (viewer.kind !== 'everything' && !(await this.services.find(guid, viewer))) throw new CfError('NotAuthorized');
+    const [withPlans] = await this.withPlans([service], viewer, inlinePlans);
+    return withPlans ?? { service, plans: undefined };
+  }
+
+  async listPlans(viewer: CatalogViewer, guid: string, query: ListQuery): Promise<Paged<ServicePlan>> {
+    const service = await this.get(viewer, guid, false);
+    return this.plans.list(query, viewer, (qb) => void qb.where('service_plans.service_id', service.service.id));
+  }
+
+  async create(body: ServiceBody): Promise<Service> {
+    const brokerId = body.service_broker_guid === undefined ? null : await this.brokerId(body.service_broker_guid);
+    const fields: ServiceFields = {
+      label: body.label,
+      description: body.description,
+      longDescription: body.long_description ?? null,
+      infoUrl: body.info_url ?? null,
+      documentationUrl: body.documentation_url ?? null,
+      provider: body.provider ?? null,
+      url: body.url ?? null,
+      version: body.version ?? null,
+      timeout: body.timeout ?? null,
+      active: body.active ?? false,
+      bindable: body.bindable ?? true,
+      extra: body.extra ?? null,
+      uniqueId: body.unique_id ?? randomUUID(),
+      tags: body.tags ?? [],
+      requires: body.requires ?? [],
+      planUpdateable: body.plan_updateable ?? false,
+      bindingsRetrievable: body.bindings_retrievable ?? false,
+      instancesRetrievable: body.instances_retrievable ?? false,
+      allowContextUpdates: body.allow_context_updates ?? false,
+    };
+    try {
+      return await this.require(await this.services.insert(fields, brokerId));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.takenError(err, body.label, fields.uniqueId);
+      throw err;
+    }
+  }
+
+  private takenError(err: unknown, label: string, uniqueId: string): CfError {
+    const message = err instanceof Error ? err.message : '';
+    return message.includes('unique_id')
+      ? new CfError('ServiceInvalid', `unique_id ${uniqueId} is taken`)
+      : new CfError('ServiceLabelTaken', label);
+  }
+
+  private async brokerId(guid: string): Promise<number> {
+    const id = await this.services.brokerIdByGuid(guid);
+    if (id === undefined) throw new CfError('InvalidRelation', `Could not find ServiceBroker with guid: ${guid}`);
+    return id;
+  }
+
+  /** Entries synced from a broker belong to it: its catalog is their only source (DESIGN.md). */
+  private assertBrokerless(service: Service): void {
+    if (service.serviceBrokerGuid !== null) {
+      throw new CfError('ServiceInvalid', `service ${service.label} is owned by service broker ${service.serviceBrokerName ?? service.serviceBrokerGuid}; change it in the broker's catalog`);
+    }
+  }
+
+  async update(guid: string, body: ServiceUpdateBody): Promise<Service> {
+    const service = await this.require(guid);
+    this.assertBrokerless(service);
+    try {
+      await this.services.update(service.id, toServiceFields(body));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw this.takenError(err, body.label ?? service.label, body.unique_id ?? service.uniqueId);
+      throw err;
+    }
+    return this.require(guid);
+  }
+
+  async delete(guid: string, purge: boolean): Promise<void> {
+    const service = await this.require(guid);
+    await inTransaction(this.knex, async (trx) => {
+      const store = new ServicesStore(trx);
+      if (!purge && (await store.countPlans(service.id)) > 0) {
+        throw new CfError('AssociationNotEmpty', 'service_plans', 'services');
+      }
+      await store.purge(service.id);
+    });
+  }
+}

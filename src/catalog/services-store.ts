@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { countOf, pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import { toService } from './rows';
+import type { ServiceRow } from './rows';
+import { restrictServicesTo } from './visibility-sql';
+import type { CatalogViewer, Service } from './types';
+
+export const SERVICE_FILTERS: FilterColumns = {
+  active: { kind: 'boolean', column: 'services.active' },
+  label: { kind: 'string', column: 'services.label' },
+  provider: { kind: 'string', column: 'services.provider' },
+  service_broker_guid: { kind: 'relation', column: 'services.service_broker_id', table: 'service_brokers' },
+  unique_id: { kind: 'string', column: 'services.unique_id' },
+};
+
+/** The writable columns of a service, in Wharf's names. */
+export interface ServiceFields {
+  label: string;
+  description: string;
+  longDescription: string | null;
+  infoUrl: string | null;
+  documentationUrl: string | null;
+  provider: string | null;
+  url: string | null;
+  version: string | null;
+  timeout: number | null;
+  active: boolean;
+  bindable: boolean;
+  extra: string | null;
+  uniqueId: string;
+  tags: readonly string[];
+  requires: readonly string[];
+  planUpdateable: boolean;
+  bindingsRetrievable: boolean;
+  instancesRetrievable: boolean;
+  allowContextUpdates: boolean;
+}
+
+export function toServiceColumns(f: Partial<ServiceFields>): Record<string, unknown> {
+  const columns: Record<string, unknown> = {
+    label: f.label,
+    description: f.description,
+    long_description: f.longDescription,
+    info_url: f.infoUrl,
+    documentation_url: f.documentationUrl,
+    provider: f.provider,
+    url: f.url,
+    version: f.version,
+    timeout: f.timeout,
+    active: f.active,
+    bindable: f.bindable,
+    extra: f.extra,
+    unique_id: f.uniqueId,
+    tags: f.tags === undefined ? undefined : JSON.stringify(f.tags),
+    requires: f.requires === undefined ? undefined : JSON.stringify(f.requires),
+    plan_updateable: f.planUpdateable,
+    bindings_retrievable: f.bindingsRetrievable,
+    instances_retrievable: f.instancesRetrievable,
+    allow_context_updates: f.allowContextUpdates,
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+}
+
+export class ServicesStore {
+  constructor(private readonly db: Db) {}
+
+  private select(): Knex.QueryBuilder {
+    return this.db('services')
+      .leftJoin('service_brokers', 'service_brokers.id', 'services.service_broker_id')
+      .select('services.*', 'service_brokers.guid as service_broker_guid', 'service_brokers.name as service_broker_name');
+  }
+
+  async list(query: ListQuery, viewer: CatalogViewer, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<Service>> {
+    const qb = this.select();
+    applyFilters(qb, query.filters, SERVICE_FILTERS);
+    restrictServicesTo(qb, this.db, viewer);
+    restrict?.(qb);
+    const { total, rows } = await pageOf<ServiceRow>(qb, query, 'services.id');
+    return { total, items: rows.map(toService) };
+  }
+
+  async find(guid: string, viewer: CatalogViewer = { kind: 'everything' }): Promise<Service | undefined> {
+    const qb = this.select().where('services.guid', guid);
+    restrictServicesTo(qb, this.db, viewer);
+    const row: ServiceRow | undefined = await qb.first();
+    return row ? toService(row) : undefined;
+  }
+
+  async findByIds(ids: readonly number[]): Promise<Service[]> {
+    if (ids.length === 0) return [];
+    const rows: ServiceRow[] = await this.select().whereIn('services.id', ids);
+    return rows.map(toService);
+  }
+
+  async insert(fields: ServiceFields, serviceBrokerId: number | null): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('services').insert({ ...toServiceColumns(fields), guid, service_broker_id: serviceBrokerId, created_at: now, updated_at: now });
+    return guid;
+  }
+
+  async update(id: number, fields: Partial<ServiceFields>): Promise<void> {
+    await this.db('services').where({ id }).update({ ...toServiceColumns(fields), updated_at: currentTimestamp() });
+  }
+
+  async brokerIdByGuid(guid: string): Promise<number | undefined> {
+    const row: { id: number } | undefined = await this.db('service_brokers').select('id').where({ guid }).first();
+    return row?.id;
+  }
+
+  async countPlans(serviceId: number): Promise<number> {
+    return countOf(await this.db('service_plans').where('service_id', serviceId).count({ n: '*' }).first());
+  }
+
+  /** Removes a service and everything hanging off it, without any broker call (purge). */
+  async purge(serviceId: number): Promise<void> {
+    const plans = this.db('service_plans').select('id').where('service_id', serviceId);
+    const instances = this.db('service_instances').select('id').whereIn('service_plan_id', plans);
+    await this.db('service_keys').whereIn('service_instance_id', instances).delete();
+    await this.db('service_instances').whereIn('service_plan_id', plans).delete();
+    await this.db('service_plan_visibilities').whereIn('service_plan_id', plans).delete();
+    await this.db('service_plans').where('service_id', serviceId).delete();
+    await this.db('services').where('id', serviceId).delete();
+  }
+}

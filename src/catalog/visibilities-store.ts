@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import type { PlanVisibility } from './types';
+
+export const VISIBILITY_FILTERS: FilterColumns = {
+  organization_guid: { kind: 'relation', column: 'service_plan_visibilities.organization_id', table: 'organizations' },
+  service_plan_guid: { kind: 'relation', column: 'service_plan_visibilities.service_plan_id', table: 'service_plans' },
+};
+
+interface VisibilityRow {
+  id: number;
+  guid: string;
+  service_plan_guid: string;
+  organization_guid: string;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toVisibility(row: VisibilityRow): PlanVisibility {
+  return {
+    id: row.id,
+    guid: row.guid,
+    servicePlanGuid: row.service_plan_guid,
+    organizationGuid: row.organization_guid,
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+export class VisibilitiesStore {
+  constructor(private readonly db: Db) {}
+
+  private select(): Knex.QueryBuilder {
+    return this.db('service_plan_visibilities')
+      .join('service_plans', 'service_plans.id', 'service_plan_visibilities.service_plan_id')
+      .join('organizations', 'organizations.id', 'service_plan_visibilities.organization_id')
+      .select('service_plan_visibilities.*', 'service_plans.guid as service_plan_guid', 'organizations.guid as organization_guid');
+  }
+
+  async list(query: ListQuery): Promise<Paged<PlanVisibility>> {
+    const qb = this.select();
+    applyFilters(qb, query.filters, VISIBILITY_FILTERS);
+    const { total, rows } = await pageOf<VisibilityRow>(qb, query, 'service_plan_visibilities.id');
+    return { total, items: rows.map(toVisibility) };
+  }
+
+  async find(guid: string): Promise<PlanVisibility | undefined> {
+    const row: VisibilityRow | undefined = await this.select().where('service_plan_visibilities.guid', guid).first();
+    return row ? toVisibility(row) : undefined;
+  }
+
+  async insert(planId: number, organizationId: number): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('service_plan_visibilities').insert({ guid, service_plan_id: planId, organization_id: organizationId, created_at: now, updated_at: now });
+    return guid;
+  }
+
+  async update(id: number, planId: number, organizationId: number): Promise<void> {
+    await this.db('service_plan_visibilities').where({ id }).update({ service_plan_id: planId, organization_id: organizationId, updated_at: currentTimestamp() });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('service_plan_visibilities').where({ id }).delete();
+  }
+}

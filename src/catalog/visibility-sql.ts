@@ -1,0 +1,58 @@
+import type { Db, Knex } from '../db/knex';
+import type { CatalogViewer } from './types';
+
+/**
+ * Catalog visibility as SQL sub-selects, so a list is one query however many organizations and
+ * visibilities exist (CC evaluates it row by row: its best-known slowness). These read the
+ * tenancy tables of src/orgs and src/auth read-only.
+ */
+function userIds(db: Db, userGuid: string): Knex.QueryBuilder {
+  return db('users').select('id').where('guid', userGuid);
+}
+
+type IdSet = Knex.QueryBuilder | number[];
+
+/** active AND (public OR visible to one of `organizations` OR from a broker scoped to one of `spaces`). */
+function restrictToReachable(qb: Knex.QueryBuilder, db: Db, organizations: IdSet, spaces: IdSet): void {
+  void qb.where('service_plans.active', true).where((inner) => {
+    void inner
+      .where('service_plans.public', true)
+      .orWhereIn('service_plans.id', db('service_plan_visibilities').select('service_plan_id').whereIn('organization_id', organizations))
+      .orWhereIn(
+        'service_plans.service_id',
+        db('services')
+          .select('services.id')
+          .join('service_brokers', 'service_brokers.id', 'services.service_broker_id')
+          .whereIn('service_brokers.space_id', spaces),
+      );
+  });
+}
+
+export function restrictPlansTo(qb: Knex.QueryBuilder, db: Db, viewer: CatalogViewer): void {
+  switch (viewer.kind) {
+    case 'everything':
+      return;
+    case 'anonymous':
+      void qb.where('service_plans.active', true).where('service_plans.public', true);
+      return;
+    case 'user':
+      restrictToReachable(
+        qb,
+        db,
+        db('organization_roles').select('organization_id').whereIn('user_id', userIds(db, viewer.userGuid)),
+        db('space_roles').select('space_id').whereIn('user_id', userIds(db, viewer.userGuid)),
+      );
+      return;
+    case 'space':
+      restrictToReachable(qb, db, [viewer.organizationId], [viewer.spaceId]);
+      return;
+  }
+}
+
+/** A service is visible when at least one of its plans is. */
+export function restrictServicesTo(qb: Knex.QueryBuilder, db: Db, viewer: CatalogViewer): void {
+  if (viewer.kind === 'everything') return;
+  const plans = db('service_plans').select('service_plans.service_id');
+  restrictPlansTo(plans, db, viewer);
+  void qb.whereIn('services.id', plans);
+}
