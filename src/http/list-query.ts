@@ -53,6 +53,10 @@ function integerParam(query: RawQuery, key: string, wireName: string, fallback: 
   if (!/^-?\d+$/.test(text)) throw new CfError('BadQueryParameter', `${wireName} must be an integer`);
   const value = Number(text);
   if (value < min) throw new CfError('BadQueryParameter', `${wireName} must be >= ${min}`);
+  // Beyond 2^53 the number is rounded, and knex renders e.g. 5e+21 as `offset 5`: a wrong page.
+  if (!Number.isSafeInteger(value)) {
+    throw new CfError('BadQueryParameter', `${wireName} must be <= ${Number.MAX_SAFE_INTEGER}`);
+  }
   return value;
 }
 
@@ -97,5 +101,5 @@ export function parseListQuery(query: RawQuery, rules: ListQueryRules): ListQuer
 }
 
 export function listQueryFromRequest(req: Request, rules: ListQueryRules): ListQuery {
-  return parseListQuery(req.query as RawQuery, rules);
+  return parseListQuery(req.query, rules);
 }
