@@ -22,6 +22,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, saltB64, hashB64] = stored.split('$');
   if (scheme !== 'scrypt' || saltB64 === undefined || hashB64 === undefined) return false;
   const expected = Buffer.from(hashB64, 'base64');
+  // An empty hash would compare equal to scrypt's empty output for any password.
+  if (expected.length !== KEY_LENGTH) return false;
   const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length);
   return crypto.timingSafeEqual(actual, expected);
 }
