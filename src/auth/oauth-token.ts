@@ -28,14 +28,25 @@ interface ClientCredentials {
   secret: string;
 }
 
+/**
+ * Client credentials from a Basic header; undefined when there is no Basic header. A Basic header
+ * that cannot be decoded is a client authentication failure, not a fallback to the form's client.
+ */
 export function parseBasicAuth(header: string | undefined): ClientCredentials | undefined {
   if (header === undefined) return undefined;
   const [scheme, encoded] = header.trim().split(/\s+/);
-  if (scheme?.toLowerCase() !== 'basic' || encoded === undefined) return undefined;
+  if (scheme?.toLowerCase() !== 'basic') return undefined;
+  const badClient = new OAuthError(401, 'invalid_client', 'Bad client credentials');
+  if (encoded === undefined) throw badClient;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon < 0) throw badClient;
+  try {
+    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    // decodeURIComponent throws URIError on a malformed %-sequence: it used to escape as a 500.
+    throw badClient;
+  }
 }
 
 /** Requested scopes narrow the granted ones; an empty request means "all I have" (as UAA). */
