@@ -49,6 +49,8 @@ export interface LbPlan {
   nanoCpus: number;
   publish: PortPublish[];
   servicePort: number;
+  /** PEM chain + key for httpsTerm, else "". */
+  tlsCert: string;
 }
 
 /** What the HAProxy renderer needs; nothing Docker-specific. */
@@ -138,6 +140,7 @@ export function toDeploymentPlan(spec: ServiceSpec, ctx: PlanContext): Deploymen
       nanoCpus: lbLimits.nanoCpus,
       publish,
       servicePort: spec.servicePort,
+      tlsCert: spec.protocol === 'httpsTerm' ? spec.sslCert : '',
     },
     balancer,
     notes,

@@ -69,8 +69,8 @@ function defaultsLines(plan: BalancerPlan): string[] {
     'timeout server 50s',
     'timeout tunnel 1h',
     'option dontlognull',
-    // A replica that just went away is retried elsewhere instead of failing the request.
-    'option redispatch',
+    // A replica that just went away is retried on another one at once, not on itself 3 times.
+    'option redispatch 1',
     'retries 3',
   ];
   if (plan.mode === 'http') {

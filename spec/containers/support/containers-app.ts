@@ -1,0 +1,78 @@
+import express from 'express';
+import type { Express } from 'express';
+import pino from 'pino';
+import { up } from '../../../db/migrations/20261123100000_containers_services';
+import { setAuthState } from '../../../src/auth/auth-context';
+import type { ContainersConfig } from '../../../src/config';
+import { createKnex } from '../../../src/db/knex';
+import type { Knex } from '../../../src/db/knex';
+import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
+import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
+import { createContainersModule } from '../../../src/containers';
+import type { ContainersModule } from '../../../src/containers';
+
+export const USERS = {
+  alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+  bob: 'bob-client',
+  admin: 'admin-user',
+} as const;
+
+export interface TestApp {
+  app: Express;
+  knex: Knex;
+  driver: FakeDriver;
+  health: FakeHealthProbe;
+  module: ContainersModule;
+  close(): Promise<void>;
+}
+
+/**
+ * The containers router behind a stand-in for the core's bearer middleware: the header
+ * `x-test-user: <guid>[,admin]` becomes the auth state (no header: anonymous).
+ */
+export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
+  const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
+  await up(knex);
+  const driver = new FakeDriver();
+  const health = new FakeHealthProbe(driver);
+  const module = createContainersModule({
+    knex,
+    logger: pino({ level: 'silent' }),
+    config: {
+      dockerHost: undefined,
+      lbImage: 'haproxy:2.6',
+      publishHost: '127.0.0.1',
+      fipPool: ['127.0.0.2', '127.0.0.3'],
+      maxReplicas: 5,
+      ...config,
+    },
+    driver,
+    health,
+  });
+  const app = express();
+  app.use((req, _res, next) => {
+    const header = req.header('x-test-user');
+    if (header === 'invalid') setAuthState(req, { kind: 'invalid', reason: 'bad signature' });
+    else if (header !== undefined) {
+      const [userGuid = '', role] = header.split(',');
+      const scopes = role === 'admin' ? ['cloud_controller.admin'] : ['cloud_controller.write'];
+      setAuthState(req, {
+        kind: 'authenticated',
+        context: { userGuid, userName: undefined, email: undefined, clientId: 'cf', scopes },
+      });
+    }
+    next();
+  });
+  app.use('/services', module.router);
+  return {
+    app,
+    knex,
+    driver,
+    health,
+    module,
+    close: async () => {
+      await module.stop();
+      await knex.destroy();
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { DeploymentPlan } from './deployment-plan';
+import { LB_CONFIG_DIR, replicaName, toDeploymentPlan } from './deployment-plan';
+import type {
+  ContainerDriver,
+  LbFile,
+  ObservedContainer,
+  ObservedLb,
+  ObservedService,
+} from './drivers/driver';
+import { renderHaproxyConfig } from './haproxy/render-config';
+import type { HealthProbe } from './health';
+import type { StoredService } from './store';
+import type { BackendHealth, ServiceStatus } from './types';
+
+export interface ConvergeContext {
+  driver: ContainerDriver;
+  health: HealthProbe;
+  owner: string;
+  lbImage: string;
+  publishHost: string;
+  maxReplicas: number;
+  hostCpus: number;
+  newSuffix: () => string;
+}
+
+export interface ConvergeResult {
+  converged: boolean;
+  status: ServiceStatus;
+  message: string;
+}
+
+const LIVE = new Set(['running', 'created', 'restarting']);
+const REPLICA_STOP_GRACE_SECONDS = 2;
+
+/**
+ * One step towards the desired state of one service. Never waits for slow things (a replica
+ * becoming UP): it does what can be done now and reports progress; the reconciler calls again.
+ */
+export async function convergeService(
+  record: StoredService,
+  observed: ObservedService | undefined,
+  ctx: ConvergeContext,
+): Promise<ConvergeResult> {
+  const plan = toDeploymentPlan(record.spec, {
+    serviceId: record.id,
+    tenant: record.tenant,
+    owner: ctx.owner,
+    fip: record.fip,
+    hostCpus: ctx.hostCpus,
+    maxReplicas: ctx.maxReplicas,
+    lbImage: ctx.lbImage,
+    publishHost: ctx.publishHost,
+  });
+  if (observed === undefined || observed.networkIds.length === 0)
+    await ctx.driver.ensureNetwork(plan);
+  for (const stray of observed?.strayLbs ?? []) await ctx.driver.removeContainer(stray.id, 0);
+  const lb = await ensureLb(plan, observed?.lb, ctx);
+
+  const all = observed?.replicas ?? [];
+  // An exited or dead replica is replaced, never restarted: a fresh one is the known state.
+  for (const dead of all.filter((r) => !LIVE.has(r.state)))
+    await ctx.driver.removeContainer(dead.id, 0);
+  const live = all.filter((r) => LIVE.has(r.state));
+  const health =
+    lb === undefined ? new Map<string, BackendHealth>() : await ctx.health.backends(lb);
+  const isUp = (r: ObservedContainer): boolean => r.ip !== undefined && health.get(r.ip) === 'UP';
+  const current = live.filter((r) => r.image === plan.replica.image);
+  const old = live.filter((r) => r.image !== plan.replica.image);
+  const desired = plan.replicas;
+
+  if (old.length > 0) {
+    await rollOneStep(plan, { current, old, isUp, lb }, ctx);
+    const done = Math.min(current.filter(isUp).length, desired);
+    return progress(record, false, `Rolling update ${done}/${desired}`);
+  }
+  if (current.length < desired) {
+    await ctx.driver.ensureImage(plan.replica.image);
+    const missing = desired - current.length;
+    await Promise.all(
+      Array.from({ length: missing }, () =>
+        ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix())),
+      ),
+    );
+  } else if (current.length > desired) {
+    // Replicas that are not serving go first, then the newest.
+    const victims = [...current].sort(
+      (a, b) => Number(isUp(a)) - Number(isUp(b)) || b.created - a.created,
+    );
+    for (const r of victims.slice(0, current.length - desired)) await stopReplica(r, lb, ctx);
+  }
+  const up = current.filter(isUp).length;
+  const converged = lb !== undefined && current.length === desired && up === desired;
+  if (converged) {
+    const notes = plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : '';
+    return { converged: true, status: 'active', message: `Scaling complete${notes}` };
+  }
+  return progress(record, false, `Scaling ${Math.min(up, desired)}/${desired}`);
+}
+
+/** Start one new replica, wait (across calls) until it is UP, then stop one old one (issue 5). */
+async function rollOneStep(
+  plan: DeploymentPlan,
+  s: {
+    current: ObservedContainer[];
+    old: ObservedContainer[];
+    isUp: (r: ObservedContainer) => boolean;
+    lb: ObservedLb | undefined;
+  },
+  ctx: ConvergeContext,
+): Promise<void> {
+  const pending = s.current.filter((r) => !s.isUp(r));
+  if (pending.length > 0) return;
+  const total = s.current.length + s.old.length;
+  if (s.current.length < plan.replicas && total <= plan.replicas) {
+    await ctx.driver.ensureImage(plan.replica.image);
+    await ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix()));
+    return;
+  }
+  const victim = s.old[0];
+  if (victim !== undefined) await stopReplica(victim, s.lb, ctx);
+}
+
+async function stopReplica(
+  r: ObservedContainer,
+  lb: ObservedLb | undefined,
+  ctx: ConvergeContext,
+): Promise<void> {
+  if (lb !== undefined && r.ip !== undefined) await ctx.health.drain(lb, r.ip);
+  await ctx.driver.removeContainer(r.id, REPLICA_STOP_GRACE_SECONDS);
+}
+
+async function ensureLb(
+  plan: DeploymentPlan,
+  lb: ObservedLb | undefined,
+  ctx: ConvergeContext,
+): Promise<ObservedLb | undefined> {
+  const wanted = plan.lb.labels['wharf.lb.hash'];
+  if (lb !== undefined && lb.state === 'running' && lb.lbHash === wanted) return lb;
+  // A stopped LB or one made from another config is replaced; the next pass observes the new one.
+  if (lb !== undefined) await ctx.driver.removeContainer(lb.id, 0);
+  await ctx.driver.ensureImage(plan.lb.image);
+  await ctx.driver.createLb(plan, lbFiles(plan));
+  return undefined;
+}
+
+function lbFiles(plan: DeploymentPlan): LbFile[] {
+  const config = renderHaproxyConfig(plan.balancer);
+  const files: LbFile[] = [{ path: `${LB_CONFIG_DIR}/haproxy.cfg`, content: config, mode: 0o644 }];
+  if (plan.balancer.tlsCertFile !== undefined) {
+    // Readable by the official image's unprivileged haproxy user; the container holds nothing else.
+    files.push({ path: plan.balancer.tlsCertFile, content: plan.lb.tlsCert, mode: 0o644 });
+  }
+  return files;
+}
+
+/** An active service repairing itself stays active (reference §4); anything else shows progress. */
+function progress(record: StoredService, converged: boolean, message: string): ConvergeResult {
+  if (record.status === 'active') return { converged, status: 'active', message: record.message };
+  return { converged, status: 'updating', message };
+}

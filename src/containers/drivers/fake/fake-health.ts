@@ -1,0 +1,26 @@
+import type { ObservedLb } from '../driver';
+import type { HealthProbe } from '../../health';
+import type { BackendHealth } from '../../types';
+import type { FakeDriver } from './fake-driver';
+
+/** Reports every running replica of the fake engine UP, unless a spec marks its address down. */
+export class FakeHealthProbe implements HealthProbe {
+  readonly down = new Set<string>();
+  readonly drained: string[] = [];
+
+  constructor(private readonly driver: FakeDriver) {}
+
+  backends(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+    const health = new Map<string, BackendHealth>();
+    for (const c of this.driver.all()) {
+      if (c.serviceId !== lb.serviceId || c.role !== 'replica' || c.ip === undefined) continue;
+      health.set(c.ip, c.state === 'running' && !this.down.has(c.ip) ? 'UP' : 'DOWN');
+    }
+    return Promise.resolve(health);
+  }
+
+  drain(_lb: ObservedLb, ip: string): Promise<void> {
+    this.drained.push(ip);
+    return Promise.resolve();
+  }
+}

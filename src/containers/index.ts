@@ -1,0 +1,94 @@
+import type { Router } from 'express';
+import type { ContainersConfig } from '../config';
+import type { Knex } from '../db/knex';
+import type { Logger } from '../logger';
+import type { ContainerDriver } from './drivers/driver';
+import { DockerDriver } from './drivers/docker/docker-driver';
+import type { HealthProbe } from './health';
+import { HaproxyHealthProbe } from './health';
+import { Reconciler } from './reconciler';
+import { createServicesRouter } from './routes';
+import { ContainerService } from './service';
+import { ContainerServiceStore } from './store';
+
+export { ContainerService } from './service';
+export type { Scope, ServiceView } from './service';
+export { ContainerServiceError } from './errors';
+export { presentService } from './presenter';
+export type { WireService } from './presenter';
+export { toTenant } from './tenant';
+export type { ServiceRecord, ServiceSpec, ServiceStatus } from './types';
+
+export interface ContainersModuleDeps {
+  knex: Knex;
+  config: ContainersConfig;
+  logger: Logger;
+  /**
+   * Value of the wharf.owner label. Only objects with it are ever touched or swept, so two
+   * installations (or test runs) on one engine never remove each other's containers.
+   */
+  owner?: string;
+  /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
+  driver?: ContainerDriver;
+  health?: HealthProbe;
+  resyncMs?: number;
+  busyMs?: number;
+  now?: () => Date;
+}
+
+export interface ContainersModule {
+  router: Router;
+  service: ContainerService;
+  reconciler: Reconciler;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createContainersModule(deps: ContainersModuleDeps): ContainersModule {
+  const owner = deps.owner ?? 'wharf';
+  const now = deps.now ?? (() => new Date());
+  const store = new ContainerServiceStore(deps.knex);
+  const driver =
+    deps.driver ??
+    new DockerDriver({
+      dockerHost: deps.config.dockerHost,
+      owner,
+      publishHost: deps.config.publishHost,
+    });
+  const health = deps.health ?? new HaproxyHealthProbe();
+  const reconciler = new Reconciler({
+    store,
+    driver,
+    health,
+    logger: deps.logger,
+    owner,
+    lbImage: deps.config.lbImage,
+    publishHost: deps.config.publishHost,
+    maxReplicas: deps.config.maxReplicas,
+    resyncMs: deps.resyncMs ?? 5000,
+    busyMs: deps.busyMs ?? 300,
+    now,
+  });
+  const service = new ContainerService({
+    store,
+    driver,
+    health,
+    maxReplicas: deps.config.maxReplicas,
+    fipPool: deps.config.fipPool,
+    now,
+    changed: (serviceId) => {
+      reconciler.resetBackoff(serviceId);
+      reconciler.trigger();
+    },
+  });
+  return {
+    router: createServicesRouter(service, deps.logger),
+    service,
+    reconciler,
+    start: () => {
+      reconciler.start();
+      return Promise.resolve();
+    },
+    stop: () => reconciler.stop(),
+  };
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger';
+import type { ConvergeContext } from './converge';
+import { convergeService } from './converge';
+import type { ContainerDriver, ObservedService } from './drivers/driver';
+import { DriverError } from './drivers/driver';
+import type { HealthProbe } from './health';
+import type { ContainerServiceStore, StoredService } from './store';
+
+export interface ReconcilerOptions {
+  store: ContainerServiceStore;
+  driver: ContainerDriver;
+  health: HealthProbe;
+  logger: Logger;
+  owner: string;
+  lbImage: string;
+  publishHost: string;
+  maxReplicas: number;
+  /** Full resync period: catches drift that produced no event. */
+  resyncMs: number;
+  /** Delay between passes while some service is still converging. */
+  busyMs: number;
+  now: () => Date;
+}
+
+const BACKOFF_MIN_MS = 1000;
+const BACKOFF_MAX_MS = 30000;
+
+/**
+ * Converges Docker to the database: on every change (trigger), on a timer, on engine events and
+ * at start. One pass at a time; a trigger during a pass schedules another one right after.
+ */
+export class Reconciler {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private stopped = true;
+  private readonly backoff = new Map<
+    string,
+    { generation: number; failures: number; nextAt: number }
+  >();
+  private hostCpus: number | undefined;
+
+  constructor(private readonly o: ReconcilerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.unwatch = this.o.driver.watch(() => {
+      this.trigger();
+    });
+    this.trigger();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unwatch?.();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Asks for a pass as soon as possible. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Forgets a service's back-off: a user change deserves an immediate attempt. */
+  resetBackoff(serviceId: string): void {
+    this.backoff.delete(serviceId);
+  }
+
+  /** One full pass; exposed so specs can step the loop deterministically. */
+  async passOnce(): Promise<boolean> {
+    const records = await this.o.store.list({ tenant: undefined, names: [], labels: [] });
+    let observed: ObservedService[];
+    try {
+      observed = await this.o.driver.listOwned();
+      this.hostCpus ??= await this.o.driver.hostCpus();
+    } catch (err) {
+      await Promise.all(records.map((r) => this.fail(r, err)));
+      return false;
+    }
+    await this.sweepOrphans(records, observed);
+    let busy = false;
+    for (const record of records) {
+      if (!this.due(record)) {
+        busy = true;
+        continue;
+      }
+      const obs = observed.find((s) => s.serviceId === record.id);
+      try {
+        const result = await convergeService(record, obs, this.context(this.hostCpus));
+        this.backoff.delete(record.id);
+        await this.report(record, result.status, result.message);
+        if (!result.converged) busy = true;
+      } catch (err) {
+        busy = true;
+        await this.fail(record, err);
+      }
+    }
+    return !busy;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    let settled = false;
+    do {
+      this.again = false;
+      try {
+        settled = await this.passOnce();
+      } catch (err) {
+        this.o.logger.error({ err }, 'container reconcile pass failed');
+      }
+    } while (this.again && !this.stopped);
+    if (!this.stopped) this.schedule(settled ? this.o.resyncMs : this.o.busyMs);
+  }
+
+  private context(hostCpus: number | undefined): ConvergeContext {
+    return {
+      driver: this.o.driver,
+      health: this.o.health,
+      owner: this.o.owner,
+      lbImage: this.o.lbImage,
+      publishHost: this.o.publishHost,
+      maxReplicas: this.o.maxReplicas,
+      hostCpus: hostCpus ?? 1,
+      newSuffix: () => randomBytes(4).toString('hex'),
+    };
+  }
+
+  /** Labelled objects whose service the database does not know are removed, except released ones. */
+  private async sweepOrphans(records: StoredService[], observed: ObservedService[]): Promise<void> {
+    const known = new Set(records.map((r) => r.id));
+    const orphans = observed.filter((s) => !known.has(s.serviceId));
+    if (orphans.length === 0) return;
+    const released = await this.o.store.releasedIds();
+    for (const orphan of orphans) {
+      const keep = orphan.replicas.some((r) => released.has(r.id));
+      // With released replicas only the LB can go; once it is gone there is nothing to do.
+      if (keep && orphan.lb === undefined && orphan.strayLbs.length === 0) continue;
+      this.o.logger.info(
+        { serviceId: orphan.serviceId, keep },
+        'removing objects of an unknown service',
+      );
+      try {
+        await this.o.driver.removeService(orphan.serviceId, { keepReplicas: keep });
+      } catch (err) {
+        this.o.logger.warn(
+          { err, serviceId: orphan.serviceId },
+          'orphan removal failed; retrying next pass',
+        );
+      }
+    }
+  }
+
+  private due(record: StoredService): boolean {
+    const b = this.backoff.get(record.id);
+    if (b === undefined || b.generation !== record.generation) return true;
+    return this.o.now().getTime() >= b.nextAt;
+  }
+
+  private async fail(record: StoredService, err: unknown): Promise<void> {
+    const prev = this.backoff.get(record.id);
+    const failures =
+      prev !== undefined && prev.generation === record.generation ? prev.failures + 1 : 1;
+    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (failures - 1));
+    this.backoff.set(record.id, {
+      generation: record.generation,
+      failures,
+      nextAt: this.o.now().getTime() + delay,
+    });
+    const reason = err instanceof DriverError ? err.message : 'internal error while converging';
+    if (!(err instanceof DriverError))
+      this.o.logger.error({ err, serviceId: record.id }, 'converge failed');
+    await this.report(record, 'failed', `${reason} (retrying in ${Math.round(delay / 1000)}s)`);
+  }
+
+  private async report(
+    record: StoredService,
+    status: StoredService['status'],
+    message: string,
+  ): Promise<void> {
+    if (record.status === status && record.message === message) return;
+    if (
+      status === 'failed' &&
+      record.status === 'failed' &&
+      record.message.startsWith(message.replace(/ \(retrying.*$/, ''))
+    ) {
+      // Same failure again: only the countdown changed; spare the database a write.
+      return;
+    }
+    await this.o.store.reportStatus(
+      record.id,
+      record.generation,
+      status,
+      message,
+      this.o.now().toISOString(),
+    );
+  }
+}

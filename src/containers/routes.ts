@@ -1,0 +1,77 @@
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Logger } from '../logger';
+import { getAuthState, isAdmin } from '../auth/auth-context';
+import { ContainerServiceError } from './errors';
+import { parseListFilters } from './list-filters';
+import { presentService } from './presenter';
+import type { ContainerService, Scope } from './service';
+import { toTenant } from './tenant';
+
+class Unauthorized extends Error {}
+
+/** The Hyper services API (mounted at /services). Handlers parse, call the service, present. */
+export function createServicesRouter(service: ContainerService, logger: Logger): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  router.post('/create', async (req, res) => {
+    const view = await service.create(scopeOf(req), req.body);
+    res.status(201).json(presentService(view));
+  });
+  router.get('/', async (req, res) => {
+    const views = await service.list(scopeOf(req), parseListFilters(req.query.filters));
+    res.json(views.map(presentService));
+  });
+  router.get('/:name', async (req, res) => {
+    res.json(presentService(await service.get(scopeOf(req), req.params.name ?? '')));
+  });
+  router.post('/:name/update', async (req, res) => {
+    const view = await service.update(scopeOf(req), req.params.name ?? '', req.body);
+    res.json(presentService(view));
+  });
+  router.delete('/:name', async (req, res) => {
+    const keepParam = req.query.keep;
+    const keep =
+      typeof keepParam === 'string' && ['true', '1', 'yes'].includes(keepParam.toLowerCase());
+    await service.remove(scopeOf(req), req.params.name ?? '', keep);
+    res.status(204).end();
+  });
+
+  // Docker/Hyper error shape, not CF's: `{"message": "..."}` (reference §1).
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof Unauthorized) {
+      res.status(401).json({ message: err.message });
+    } else if (err instanceof ContainerServiceError) {
+      res.status(err.status).json({ message: err.message });
+    } else if (isBodyParseError(err)) {
+      res.status(400).json({ message: 'Request body is not valid JSON' });
+    } else {
+      logger.error({ err }, 'container services request failed');
+      res.status(500).json({ message: 'Internal server error' });
+    }
+  });
+  return router;
+}
+
+function scopeOf(req: Request): Scope {
+  const state = getAuthState(req);
+  switch (state.kind) {
+    case 'anonymous':
+      throw new Unauthorized('Authentication required: send a bearer token');
+    case 'invalid':
+      throw new Unauthorized(`Invalid token: ${state.reason}`);
+    case 'authenticated':
+      return { tenant: toTenant(state.context.userGuid), admin: isAdmin(state.context) };
+  }
+}
+
+function isBodyParseError(err: unknown): boolean {
+  return (
+    typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.parse.failed'
+  );
+}

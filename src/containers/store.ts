@@ -1,0 +1,175 @@
+import { isUniqueViolation } from '../db/knex';
+import type { Knex } from '../db/knex';
+import { parseStoredSpec } from './stored-spec';
+import type { ServiceRecord, ServiceSpec, ServiceStatus } from './types';
+
+const TABLE = 'container_services';
+const RELEASED = 'container_released';
+const STATUSES: readonly ServiceStatus[] = ['created', 'updating', 'active', 'failed'];
+
+export interface StoredService extends ServiceRecord {
+  generation: number;
+}
+
+/** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
+export class DuplicateError extends Error {}
+
+/**
+ * isUniqueViolation from db/ reads the message only from `instanceof Error`, which the sqlite3
+ * addon's errors fail under jest (another realm); reading the property directly works in both.
+ */
+function isDuplicate(err: unknown): boolean {
+  if (isUniqueViolation(err)) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const code = 'code' in err ? err.code : undefined;
+  const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
+  return code === 'SQLITE_CONSTRAINT' && message.includes('UNIQUE');
+}
+
+async function guarded(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (isDuplicate(err)) throw new DuplicateError('unique constraint');
+    throw err;
+  }
+}
+
+export interface ServiceFilter {
+  tenant: string | undefined;
+  names: string[];
+  labels: Array<{ key: string; value: string | undefined }>;
+}
+
+/** Desired state of container services; the only code that knows their column names. */
+export class ContainerServiceStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(record: ServiceRecord): Promise<void> {
+    await guarded(() =>
+      this.knex(TABLE).insert({
+        guid: record.id,
+        tenant: record.tenant,
+        name: record.spec.name,
+        spec: JSON.stringify(record.spec),
+        fip: record.fip === '' ? null : record.fip,
+        status: record.status,
+        message: record.message,
+        created: record.created,
+        created_at: record.created,
+        updated_at: record.updated,
+      }),
+    );
+  }
+
+  async findByName(tenant: string | undefined, name: string): Promise<StoredService | undefined> {
+    const query = this.knex(TABLE).where({ name }).orderBy('id');
+    if (tenant !== undefined) void query.andWhere({ tenant });
+    const row: unknown = await query.first();
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  async findById(id: string): Promise<StoredService | undefined> {
+    const row: unknown = await this.knex(TABLE).where({ guid: id }).first();
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  async findByFip(fip: string): Promise<StoredService | undefined> {
+    const row: unknown = await this.knex(TABLE).where({ fip }).first();
+    return row === undefined ? undefined : toStored(row);
+  }
+
+  async list(filter: ServiceFilter): Promise<StoredService[]> {
+    const query = this.knex(TABLE).select('*').orderBy('id');
+    if (filter.tenant !== undefined) void query.where({ tenant: filter.tenant });
+    if (filter.names.length > 0) void query.whereIn('name', filter.names);
+    const rows: unknown[] = await query;
+    // Labels live inside the JSON spec; filtering them here keeps the SQL portable.
+    return rows
+      .map(toStored)
+      .filter((s) =>
+        filter.labels.every(({ key, value }) =>
+          value === undefined ? key in s.spec.labels : s.spec.labels[key] === value,
+        ),
+      );
+  }
+
+  /** A user change: new spec and/or FIP, status reset, generation bumped. */
+  async saveDesired(
+    id: string,
+    spec: ServiceSpec,
+    fip: string,
+    status: ServiceStatus,
+    message: string,
+    now: string,
+  ): Promise<void> {
+    await guarded(() =>
+      this.knex(TABLE)
+        .where({ guid: id })
+        .update({
+          spec: JSON.stringify(spec),
+          fip: fip === '' ? null : fip,
+          status,
+          message,
+          updated_at: now,
+        })
+        .increment('generation', 1),
+    );
+  }
+
+  /** The reconciler's report; ignored when a user change (newer generation) raced it. */
+  async reportStatus(
+    id: string,
+    generation: number,
+    status: ServiceStatus,
+    message: string,
+    now: string,
+  ): Promise<void> {
+    await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .update({ status, message, updated_at: now });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.knex(TABLE).where({ guid: id }).delete();
+  }
+
+  async release(serviceId: string, containerIds: readonly string[]): Promise<void> {
+    if (containerIds.length === 0) return;
+    await this.knex(RELEASED)
+      .insert(containerIds.map((id) => ({ container_id: id, service_guid: serviceId })))
+      .onConflict('container_id')
+      .ignore();
+  }
+
+  async releasedIds(): Promise<Set<string>> {
+    const rows: Array<{ container_id: string }> = await this.knex(RELEASED).select('container_id');
+    return new Set(rows.map((r) => r.container_id));
+  }
+}
+
+/** Row → domain; the row comes from our own table but is checked field by field anyway. */
+function toStored(row: unknown): StoredService {
+  if (typeof row !== 'object' || row === null) throw new Error('container_services: not a row');
+  const r = new Map<string, unknown>(Object.entries(row));
+  const str = (k: string): string => {
+    const v = r.get(k);
+    if (typeof v !== 'string') throw new Error(`container_services.${k}: expected text`);
+    return v;
+  };
+  const status = STATUSES.find((s) => s === r.get('status'));
+  if (status === undefined) throw new Error(`container_services.status: unknown ${str('status')}`);
+  const fip = r.get('fip');
+  const updated = r.get('updated_at');
+  return {
+    id: str('guid'),
+    tenant: str('tenant'),
+    spec: parseStoredSpec(str('spec')),
+    fip: typeof fip === 'string' ? fip : '',
+    status,
+    message: str('message'),
+    created: str('created'),
+    updated: updated instanceof Date ? updated.toISOString() : String(updated),
+    generation: Number(r.get('generation')),
+  };
+}
