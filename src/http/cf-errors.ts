@@ -37,6 +37,13 @@ export const CF_ERRORS = {
   ServicePlanVisibilityInvalid: { code: 260001, status: 400, description: 'Service Plan Visibility is invalid: %s' },
   ServicePlanVisibilityAlreadyExists: { code: 260002, status: 400, description: 'This combination of ServicePlan and Organization is already taken: %s' },
   ServicePlanVisibilityNotFound: { code: 260003, status: 404, description: 'The service plan visibility could not be found: %s' },
+  ServiceBrokerInvalid: { code: 270001, status: 400, description: 'Service broker is invalid: %s' },
+  ServiceBrokerNameTaken: { code: 270002, status: 400, description: 'The service broker name is taken' },
+  ServiceBrokerNotFound: { code: 270004, status: 404, description: 'The service broker was not found: %s' },
+  ServiceBrokerNotRemovable: { code: 270010, status: 400, description: 'Can not remove brokers that have associated service instances: %s' },
+  ServiceBrokerUrlInvalid: { code: 270011, status: 400, description: '%s is not a valid URL' },
+  ServiceBrokerCatalogInvalid: { code: 270012, status: 502, description: 'Service broker catalog is invalid: %s' },
+  ServiceBrokerUrlBasicAuthNotSupported: { code: 270016, status: 400, description: 'User name and password fields in the broker URI are not supported' },
 } as const satisfies Record<string, { code: number; status: number; description: string }>;
 
 export type CfErrorName = keyof typeof CF_ERRORS;

@@ -1,0 +1,201 @@
+import { isAdmin, readsEverything } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
+import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
+import type { FeatureFlagsService } from '../catalog';
+import type { Knex } from '../db/knex';
+import { isUniqueViolation } from '../db/knex';
+import type { Paged } from '../db/paging';
+import { inTransaction } from '../db/transaction';
+import { CfError } from '../http/cf-errors';
+import type { ListQuery } from '../http/list-query';
+import type { OrgsService, Space } from '../orgs';
+import type { SecretBox } from '../secrets/secret-box';
+import { checkBrokerUrl } from './broker-url';
+import type { BrokerConnection, OsbCallContext, OsbCatalog } from './osb-types';
+import type { CreateBrokerBody, UpdateBrokerBody } from './schemas';
+import { BrokersStore } from './store';
+import type { BrokerFields } from './store';
+import { toSyncEntries } from './to-sync-entries';
+import type { ServiceBroker } from './types';
+
+export interface CatalogFetcher {
+  /** GET {broker_url}/v2/catalog; throws the broker-layer error when the broker misbehaves. */
+  fetchCatalog(conn: BrokerConnection, ctx: OsbCallContext): Promise<unknown>;
+}
+
+export type CatalogValidation = { ok: true; catalog: OsbCatalog } | { ok: false; problems: string };
+export type CatalogValidator = (raw: unknown) => CatalogValidation;
+
+export interface BrokerResult {
+  broker: ServiceBroker;
+  warnings: string[];
+}
+
+/** `null` caller = the operator's CLI, which acts as admin. */
+export type BrokerCaller = AuthContext | null;
+
+/** The broker registry: validate, fetch the catalog outside any transaction, then save and sync in one. */
+export class BrokersService {
+  private readonly store: BrokersStore;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly deps: {
+      fetcher: CatalogFetcher;
+      validate: CatalogValidator;
+      secrets: SecretBox;
+      orgs: OrgsService;
+      flags: FeatureFlagsService;
+    },
+  ) {
+    this.store = new BrokersStore(knex);
+  }
+
+  async list(ctx: AuthContext, query: ListQuery): Promise<Paged<ServiceBroker>> {
+    return this.store.list(query, readsEverything(ctx) ? undefined : ctx.userGuid);
+  }
+
+  async require(guid: string, notFound: 'ServiceBrokerNotFound' | 'NotFound' = 'ServiceBrokerNotFound'): Promise<ServiceBroker> {
+    const broker = await this.store.find(guid);
+    if (!broker) throw notFound === 'NotFound' ? new CfError('NotFound') : new CfError('ServiceBrokerNotFound', guid);
+    return broker;
+  }
+
+  async get(ctx: AuthContext, guid: string): Promise<ServiceBroker> {
+    const broker = await this.require(guid);
+    if (!readsEverything(ctx) && !(await this.isDeveloperOfBrokerSpace(ctx, broker))) throw new CfError('NotAuthorized');
+    return broker;
+  }
+
+  private async isDeveloperOfBrokerSpace(ctx: AuthContext, broker: ServiceBroker): Promise<boolean> {
+    if (broker.spaceGuid === null) return false;
+    return this.deps.orgs.isSpaceDeveloper(ctx, await this.deps.orgs.requireSpace(broker.spaceGuid));
+  }
+
+  /** Admin for global brokers; space developers for their space's brokers while the flag is on. */
+  private async authorize(caller: BrokerCaller, spaceGuid: string | undefined): Promise<Space | undefined> {
+    const space = spaceGuid === undefined ? undefined : await this.findSpace(spaceGuid);
+    if (caller === null || isAdmin(caller)) return space;
+    if (space === undefined || !(await this.deps.orgs.isSpaceDeveloper(caller, space))) throw new CfError('NotAuthorized');
+    await this.deps.flags.require('space_scoped_private_broker_creation');
+    return space;
+  }
+
+  private async findSpace(guid: string): Promise<Space> {
+    try {
+      return await this.deps.orgs.requireSpace(guid);
+    } catch {
+      throw new CfError('ResourceNotFound', 'Space not found');
+    }
+  }
+
+  connectionOf(broker: ServiceBroker): BrokerConnection {
+    return { url: broker.brokerUrl, username: broker.authUsername, password: this.deps.secrets.decrypt(broker.authPasswordEncrypted) };
+  }
+
+  private async fetchValidCatalog(conn: BrokerConnection, ctx: OsbCallContext): Promise<OsbCatalog> {
+    const raw = await this.deps.fetcher.fetchCatalog(conn, ctx);
+    const result = this.deps.validate(raw);
+    if (!result.ok) throw new CfError('ServiceBrokerCatalogInvalid', result.problems);
+    return result.catalog;
+  }
+
+  private nameTaken(err: unknown): unknown {
+    return isUniqueViolation(err) ? new CfError('ServiceBrokerNameTaken') : err;
+  }
+
+  async register(caller: BrokerCaller, body: CreateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
+    const brokerUrl = checkBrokerUrl(body.broker_url);
+    const space = await this.authorize(caller, body.space_guid);
+    // Cheap check first so a taken name never costs a call to the broker; the unique index below
+    // is the race-proof guard.
+    if (await this.store.findByName(body.name)) throw new CfError('ServiceBrokerNameTaken');
+    const conn = { url: brokerUrl, username: body.auth_username, password: body.auth_password };
+    const catalog = await this.fetchValidCatalog(conn, ctx);
+    const fields: BrokerFields = {
+      name: body.name,
+      brokerUrl,
+      authUsername: body.auth_username,
+      authPasswordEncrypted: this.deps.secrets.encrypt(body.auth_password),
+      spaceId: space?.id ?? null,
+    };
+    try {
+      const { guid, warnings } = await inTransaction(this.knex, async (trx) => {
+        const created = await new BrokersStore(trx).insert(fields);
+        const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
+        return { guid: created.guid, warnings: outcome.warnings };
+      });
+      return { broker: await this.require(guid), warnings };
+    } catch (err) {
+      throw this.nameTaken(err);
+    }
+  }
+
+  async update(caller: BrokerCaller, guid: string, body: UpdateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
+    // CC answers a bare 404 for PUT on an unknown broker (cf-v2-api.md §3.3).
+    const broker = await this.require(guid, 'NotFound');
+    await this.authorize(caller, broker.spaceGuid ?? undefined);
+    const brokerUrl = body.broker_url === undefined ? undefined : checkBrokerUrl(body.broker_url);
+    const fields: Partial<BrokerFields> = {
+      name: body.name,
+      brokerUrl,
+      authUsername: body.auth_username,
+      authPasswordEncrypted: body.auth_password === undefined ? undefined : this.deps.secrets.encrypt(body.auth_password),
+    };
+    const onlyName = brokerUrl === undefined && body.auth_username === undefined && body.auth_password === undefined;
+    const catalog = onlyName
+      ? undefined
+      : await this.fetchValidCatalog(
+          { url: brokerUrl ?? broker.brokerUrl, username: body.auth_username ?? broker.authUsername, password: body.auth_password ?? this.connectionOf(broker).password },
+          ctx,
+        );
+    try {
+      const warnings = await inTransaction(this.knex, async (trx) => {
+        await new BrokersStore(trx).update(broker.id, fields);
+        if (catalog === undefined) return [];
+        return (await syncBrokerCatalog(trx, broker.id, brokerUrl ?? broker.brokerUrl, toSyncEntries(catalog))).warnings;
+      });
+      return { broker: await this.require(guid), warnings };
+    } catch (err) {
+      throw this.nameTaken(err);
+    }
+  }
+
+  /** Refetches and syncs the catalog with the stored settings (`wharf broker sync`). */
+  async sync(guid: string, ctx: OsbCallContext): Promise<BrokerResult> {
+    const broker = await this.require(guid);
+    const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx);
+    const outcome = await inTransaction(this.knex, (trx) => syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)));
+    return { broker, warnings: outcome.warnings };
+  }
+
+  async remove(caller: BrokerCaller, guid: string): Promise<void> {
+    const broker = await this.require(guid, 'NotFound');
+    await this.authorize(caller, broker.spaceGuid ?? undefined);
+    await inTransaction(this.knex, async (trx) => {
+      const store = new BrokersStore(trx);
+      if ((await store.countInstances(broker.id)) > 0) throw new CfError('ServiceBrokerNotRemovable', broker.name);
+      await removeBrokerCatalog(trx, broker.id);
+      await store.delete(broker.id);
+    });
+  }
+
+  async findByName(name: string): Promise<ServiceBroker | undefined> {
+    return this.store.findByName(name);
+  }
+
+  all(): Promise<ServiceBroker[]> {
+    return this.store.all();
+  }
+
+  /** Re-seals every broker password with the current key (after `wharf rotate-key`). */
+  async resealPasswords(): Promise<number> {
+    let count = 0;
+    for (const broker of await this.store.all()) {
+      if (this.deps.secrets.keyIdOf(broker.authPasswordEncrypted) === this.deps.secrets.currentKeyId) continue;
+      await this.store.updateSealedPassword(broker.id, this.deps.secrets.encrypt(this.deps.secrets.decrypt(broker.authPasswordEncrypted)));
+      count++;
+    }
+    return count;
+  }
+}
