@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
+import { loadOrCreateSigningKey } from '../../src/auth/signing-key';
+import type { SigningKey } from '../../src/auth/signing-key';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from '../../src/auth/types';
 import type { User } from '../../src/auth/types';
 import { loadConfig } from '../../src/config';
@@ -17,8 +19,22 @@ export interface TestWharf extends Wharf {
   createUser(name: string, scopes?: readonly string[]): Promise<User>;
   adminToken: string;
   admin: User;
+  /** The RS256 key this Wharf signs with (read back from its data directory). */
+  signingKey: SigningKey;
+  /** A fresh user holding exactly `scopes`, with a signed access token. */
+  userWithToken(name: string, scopes: readonly string[]): Promise<{ user: User; token: string }>;
   stop(): Promise<void>;
 }
+
+/** Every table the core (auth + orgs) owns, for `snapshot()` after error cases. */
+export const CORE_TABLES = [
+  'users',
+  'oauth_clients',
+  'organizations',
+  'spaces',
+  'organization_roles',
+  'space_roles',
+] as const;
 
 export const READ_WRITE_SCOPES = DEFAULT_USER_SCOPES;
 
@@ -35,11 +51,18 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
       false,
     ).access_token;
   const admin = await wharf.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
+  const createUser = (name: string, scopes: readonly string[] = DEFAULT_USER_SCOPES): Promise<User> =>
+    wharf.users.addUser(name, `${name}-password`, scopes);
   return {
     ...wharf,
     dataDir,
     tokenFor,
-    createUser: (name, scopes = DEFAULT_USER_SCOPES) => wharf.users.addUser(name, `${name}-password`, scopes),
+    createUser,
+    userWithToken: async (name, scopes) => {
+      const user = await createUser(name, scopes);
+      return { user, token: tokenFor(user) };
+    },
+    signingKey: loadOrCreateSigningKey(dataDir),
     admin,
     adminToken: tokenFor(admin),
     stop: async () => {
