@@ -11,7 +11,8 @@ export function toVcapRequestId(incoming: string | undefined, uuid: string): str
 }
 
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.get('X-VCAP-Request-ID') ?? req.get('X-Request-ID');
+  // `||`, not `??`: CC reads each header with `.presence`, so an empty one counts as absent.
+  const incoming = req.get('X-VCAP-Request-ID') || req.get('X-Request-ID');
   const id = toVcapRequestId(incoming, randomUUID());
   requestIds.set(req, id);
   res.setHeader('X-VCAP-Request-ID', id);
