@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
+import { sendJson } from '../http/send';
 import { getAuthContext } from './auth-context';
 import { OAuthError, sendOAuthError } from './oauth-errors';
 import type { OAuthTokenEndpoint } from './oauth-token';
@@ -64,11 +65,12 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
   const router = express.Router();
   const base = deps.externalUrl;
 
+  // CC's endpoints answer CC's exact content type (reference §1.1); the UAA ones below keep Express's.
   router.get('/', (_req, res) => {
-    res.json(rootLinks(base));
+    sendJson(res, 200, rootLinks(base));
   });
   router.get('/v2/info', (req, res) => {
-    res.json(info(base, req));
+    sendJson(res, 200, info(base, req));
   });
   router.get('/login', (_req, res) => {
     res.json({
