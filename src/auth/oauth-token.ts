@@ -76,6 +76,10 @@ export class OAuthTokenEndpoint {
     };
     if (client.clientId === '') throw new OAuthError(401, 'unauthorized', 'Full authentication is required to access this resource');
     switch (form.grant_type) {
+      case undefined:
+      case '':
+        // Spring's TokenEndpoint, which UAA runs, checks this before anything grant-specific.
+        throw new OAuthError(400, 'invalid_request', 'Missing grant type');
       case 'password':
         return this.passwordGrant(client, form, request.clientAddress);
       case 'client_credentials':
@@ -83,7 +87,7 @@ export class OAuthTokenEndpoint {
       case 'refresh_token':
         return this.refreshGrant(client, form.refresh_token, form.scope);
       default:
-        throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${form.grant_type ?? ''}`);
+        throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${form.grant_type}`);
     }
   }
 
