@@ -103,19 +103,35 @@ export class ServicesService {
       instancesRetrievable: body.instances_retrievable ?? false,
       allowContextUpdates: body.allow_context_updates ?? false,
     };
-    try {
-      return await this.require(await this.services.insert(fields, brokerId));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw this.takenError(err, body.label, fields.uniqueId);
-      throw err;
-    }
+    const guid = await this.writeUnique(fields.label, fields.uniqueId, brokerId, undefined, () => this.services.insert(fields, brokerId));
+    return this.require(guid);
   }
 
-  private takenError(err: unknown, label: string, uniqueId: string): CfError {
-    const message = err instanceof Error ? err.message : '';
-    return message.includes('unique_id')
-      ? new CfError('ServiceInvalid', `unique_id ${uniqueId} is taken`)
-      : new CfError('ServiceLabelTaken', label);
+  /**
+   * Names the uniqueness rule a write breaks by querying, not by reading the driver's message
+   * (SQLite's quotes the whole INSERT, whose column list always contains `unique_id`).
+   */
+  private async assertUnique(label: string, uniqueId: string, brokerId: number | null, exceptId: number | undefined): Promise<void> {
+    const taken = await this.services.uniquenessConflicts(label, uniqueId, brokerId, exceptId);
+    if (taken.label) throw new CfError('ServiceLabelTaken', label);
+    if (taken.uniqueId) throw new CfError('ServiceInvalid', `unique_id ${uniqueId} is taken`);
+  }
+
+  /** Checks first; the unique indexes stay the guard when a concurrent write wins the race. */
+  private async writeUnique<T>(
+    label: string,
+    uniqueId: string,
+    brokerId: number | null,
+    exceptId: number | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    await this.assertUnique(label, uniqueId, brokerId, exceptId);
+    try {
+      return await write();
+    } catch (err) {
+      if (isUniqueViolation(err)) await this.assertUnique(label, uniqueId, brokerId, exceptId);
+      throw err;
+    }
   }
 
   private async brokerId(guid: string): Promise<number> {
@@ -134,12 +150,9 @@ export class ServicesService {
   async update(guid: string, body: ServiceUpdateBody): Promise<Service> {
     const service = await this.require(guid);
     this.assertBrokerless(service);
-    try {
-      await this.services.update(service.id, toServiceFields(body));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw this.takenError(err, body.label ?? service.label, body.unique_id ?? service.uniqueId);
-      throw err;
-    }
+    const label = body.label ?? service.label;
+    const uniqueId = body.unique_id ?? service.uniqueId;
+    await this.writeUnique(label, uniqueId, null, service.id, () => this.services.update(service.id, toServiceFields(body)));
     return this.require(guid);
   }
 

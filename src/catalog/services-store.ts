@@ -114,6 +114,30 @@ export class ServicesStore {
     return row?.id;
   }
 
+  /**
+   * Which uniqueness rule a write would break: labels are unique among broker-less entries,
+   * unique_ids within one broker (or among broker-less entries). Mirrors the unique indexes.
+   */
+  async uniquenessConflicts(
+    label: string,
+    uniqueId: string,
+    serviceBrokerId: number | null,
+    exceptId?: number,
+  ): Promise<{ label: boolean; uniqueId: boolean }> {
+    const qb = this.db('services').select('label', 'unique_id');
+    void (serviceBrokerId === null ? qb.whereNull('service_broker_id') : qb.where('service_broker_id', serviceBrokerId));
+    if (exceptId !== undefined) void qb.whereNot('id', exceptId);
+    void qb.where((inner) => {
+      void inner.where('unique_id', uniqueId);
+      if (serviceBrokerId === null) void inner.orWhere('label', label);
+    });
+    const rows: { label: string; unique_id: string }[] = await qb;
+    return {
+      label: serviceBrokerId === null && rows.some((r) => r.label === label),
+      uniqueId: rows.some((r) => r.unique_id === uniqueId),
+    };
+  }
+
   async countPlans(serviceId: number): Promise<number> {
     return countOf(await this.db('service_plans').where('service_id', serviceId).count({ n: '*' }).first());
   }
