@@ -77,13 +77,19 @@ export class OrgsService {
 
   async updateOrganization(ctx: AuthContext, guid: string, fields: OrganizationFields): Promise<Organization> {
     const org = await this.requireOrganization(guid);
-    if (!isAdmin(ctx) && !(await this.isOrgMember(ctx, org.id, 'managers'))) throw new CfError('NotAuthorized');
+    if (!isAdmin(ctx)) {
+      if (!(await this.isOrgMember(ctx, org.id, 'managers'))) throw new CfError('NotAuthorized');
+      // CC's OrganizationAccess#read_for_update?: a manager may update an active org but not its
+      // billing; status (suspend/re-activate) is kept for admins too. Refused, never silently dropped.
+      if (org.status !== 'active' || fields.billing_enabled !== undefined || fields.status !== undefined) {
+        throw new CfError('NotAuthorized');
+      }
+    }
     try {
       await this.store.updateOrganization(org.id, {
         name: fields.name,
-        // Only an admin may suspend or re-activate an organization.
-        status: isAdmin(ctx) ? fields.status : undefined,
-        billingEnabled: isAdmin(ctx) ? fields.billing_enabled : undefined,
+        status: fields.status,
+        billingEnabled: fields.billing_enabled,
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new CfError('OrganizationNameTaken', fields.name ?? '');
