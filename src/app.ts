@@ -21,7 +21,7 @@ import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
-import { createCatalogRoutes, FeatureFlagsService, PlansService, ServicesService, VisibilitiesService } from './catalog';
+import { CatalogReadCache, createCatalogRoutes, FeatureFlagsService, GenerationStore, PlansService, ServicesService, VisibilitiesService } from './catalog';
 
 export interface Wharf {
   app: Express;
@@ -87,6 +87,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
   app.use(
     createCatalogRoutes({
+      generation: new GenerationStore(knex),
+      cache: new CatalogReadCache(),
       services: new ServicesService(knex),
       plans: new PlansService(knex),
       visibilities: new VisibilitiesService(knex, orgs),

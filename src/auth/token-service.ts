@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import crypto, { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AuthContext } from './auth-context';
 import type { SigningKey } from './signing-key';
@@ -60,13 +60,20 @@ export class TokenService {
     };
   }
 
-  private keyFor(token: string): string {
+  // Parsed once: jsonwebtoken would otherwise parse the PEM on every request.
+  private readonly verificationKeys = new Map<string, crypto.KeyObject>();
+
+  private keyFor(token: string): crypto.KeyObject {
     const decoded = jwt.decode(token, { json: true });
     const iss = decoded?.iss;
-    if (iss === this.issuer) return this.key.publicKeyPem;
-    const trusted = this.trusted.find((t) => t.issuer === iss);
-    if (!trusted) throw new TokenVerificationError('unknown issuer');
-    return trusted.publicKeyPem;
+    const pem = iss === this.issuer ? this.key.publicKeyPem : this.trusted.find((t) => t.issuer === iss)?.publicKeyPem;
+    if (iss === undefined || pem === undefined) throw new TokenVerificationError('unknown issuer');
+    let key = this.verificationKeys.get(iss);
+    if (!key) {
+      key = crypto.createPublicKey(pem);
+      this.verificationKeys.set(iss, key);
+    }
+    return key;
   }
 
   /** Verifies signature, algorithm, expiry, audience and issuer; returns the parsed claims. */

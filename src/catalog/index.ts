@@ -7,3 +7,5 @@ export type { Service, ServicePlan, CatalogViewer } from './types';
 export { syncBrokerCatalog, removeBrokerCatalog } from './catalog-sync-store';
 export type { SyncOutcome } from './catalog-sync-store';
 export type { SyncServiceEntry, SyncPlanEntry } from './catalog-sync-plan';
+export { CatalogReadCache } from './read-cache';
+export { GenerationStore } from './generation-store';

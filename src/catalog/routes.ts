@@ -8,7 +8,13 @@ import { listQueryFromRequest } from '../http/list-query';
 import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
 import { basePathOf, param, queryFlag } from '../http/request-helpers';
-import { sendJson } from '../http/send';
+import { sendJson, sendJsonText } from '../http/send';
+import type { ListQuery } from '../http/list-query';
+import { pageUrl } from '../http/pagination';
+import type { CatalogReadCache } from './read-cache';
+import type { GenerationStore } from './generation-store';
+import type { CatalogViewer } from './types';
+import { toCatalogViewer, viewerCacheKey } from './viewer';
 import type { OrgsService } from '../orgs';
 import type { FeatureFlagsService } from './feature-flags-service';
 import type { PlansService, PlanWithService } from './plans-service';
@@ -16,7 +22,6 @@ import { presentFeatureFlag, presentPlan, presentService, presentVisibility } fr
 import type { Entity } from './presenter';
 import { featureFlagBody, planBody, planUpdateBody, serviceBody, serviceUpdateBody, visibilityBody, visibilityUpdateBody } from './schemas';
 import type { ServicesService, ServiceWithPlans } from './services-service';
-import { toCatalogViewer } from './viewer';
 import type { VisibilitiesService } from './visibilities-service';
 import { readsEverything } from '../auth/auth-context';
 import type { Resource } from '../http/envelope';
@@ -26,6 +31,8 @@ const PLAN_QUERYABLE = ['active', 'service_guid', 'service_instance_guid', 'serv
 const VISIBILITY_QUERYABLE = ['organization_guid', 'service_plan_guid'] as const;
 
 export interface CatalogDeps {
+  generation: GenerationStore;
+  cache: CatalogReadCache;
   services: ServicesService;
   plans: PlansService;
   visibilities: VisibilitiesService;
@@ -44,18 +51,31 @@ function presentPlanWithService({ plan, service }: PlanWithService): Resource<En
 export function createCatalogRoutes(deps: CatalogDeps): Router {
   const router = express.Router();
 
-  /** Anonymous marketplace reads are allowed unless the operator hid them (reference §3.1). */
-  async function marketplaceCaller(req: Request): Promise<AuthContext | undefined> {
-    if (await deps.flags.isEnabled('hide_marketplace_from_unauthenticated_users')) return requireAuthContext(req);
-    return optionalAuthContext(req);
+  /**
+   * Anonymous marketplace reads are allowed unless the operator hid them (reference §3.1). Returns
+   * the catalog generation too: list pages are cached per generation and viewer.
+   */
+  async function marketplaceCaller(req: Request): Promise<{ ctx: AuthContext | undefined; generation: number }> {
+    const state = await deps.generation.read();
+    return { ctx: state.hideMarketplace ? requireAuthContext(req) : optionalAuthContext(req), generation: state.generation };
+  }
+
+  async function cachedPage(req: Request, viewer: CatalogViewer, query: ListQuery, generation: number, compute: () => Promise<unknown>): Promise<string> {
+    const key = `${viewerCacheKey(viewer)} ${pageUrl(basePathOf(req), query, query.page)}`;
+    return deps.cache.getOrCompute(key, generation, async () => JSON.stringify(await compute()));
   }
 
   router.get('/v2/services', async (req, res) => {
-    const ctx = await marketplaceCaller(req);
+    const { ctx, generation } = await marketplaceCaller(req);
     const query = listQueryFromRequest(req, { queryable: SERVICE_QUERYABLE });
+    const viewer = toCatalogViewer(ctx);
     // Unauthenticated callers never get inlined relations (reference §1.5).
-    const page = await deps.services.list(toCatalogViewer(ctx), query, ctx !== undefined && query.inlineRelationsDepth > 0);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)));
+    const inline = ctx !== undefined && query.inlineRelationsDepth > 0;
+    const body = await cachedPage(req, viewer, { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 }, generation, async () => {
+      const page = await deps.services.list(viewer, query, inline);
+      return presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans));
+    });
+    sendJsonText(res, 200, body);
   });
   router.post('/v2/services', async (req, res) => {
     requireAdmin(req);
@@ -86,11 +106,16 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
 
   router.get('/v2/service_plans', async (req, res) => {
-    const ctx = await marketplaceCaller(req);
+    const { ctx, generation } = await marketplaceCaller(req);
     if (ctx !== undefined && !canRead(ctx)) throw new CfError('InsufficientScope');
     const query = listQueryFromRequest(req, { queryable: PLAN_QUERYABLE });
-    const page = await deps.plans.list(toCatalogViewer(ctx), query, ctx !== undefined && query.inlineRelationsDepth > 0);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentPlanWithService)));
+    const viewer = toCatalogViewer(ctx);
+    const inline = ctx !== undefined && query.inlineRelationsDepth > 0;
+    const body = await cachedPage(req, viewer, { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 }, generation, async () => {
+      const page = await deps.plans.list(viewer, query, inline);
+      return presentPage(basePathOf(req), query, page.total, page.items.map(presentPlanWithService));
+    });
+    sendJsonText(res, 200, body);
   });
   router.post('/v2/service_plans', async (req, res) => {
     requireAdmin(req);

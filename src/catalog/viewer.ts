@@ -7,3 +7,16 @@ export function toCatalogViewer(ctx: AuthContext | undefined): CatalogViewer {
   if (readsEverything(ctx)) return { kind: 'everything' };
   return { kind: 'user', userGuid: ctx.userGuid };
 }
+
+/** Viewers that see the same rows share cache entries. */
+export function viewerCacheKey(viewer: CatalogViewer): string {
+  switch (viewer.kind) {
+    case 'anonymous':
+    case 'everything':
+      return viewer.kind;
+    case 'user':
+      return `user:${viewer.userGuid}`;
+    case 'space':
+      return `space:${viewer.spaceId}`;
+  }
+}

@@ -20,10 +20,10 @@ function restrictToReachable(qb: Knex.QueryBuilder, db: Db, organizations: IdSet
       .orWhereIn('service_plans.id', db('service_plan_visibilities').select('service_plan_id').whereIn('organization_id', organizations))
       .orWhereIn(
         'service_plans.service_id',
+        // Driven from the (few) space-scoped brokers, not from a scan of every service.
         db('services')
-          .select('services.id')
-          .join('service_brokers', 'service_brokers.id', 'services.service_broker_id')
-          .whereIn('service_brokers.space_id', spaces),
+          .select('id')
+          .whereIn('service_broker_id', db('service_brokers').select('id').whereIn('space_id', spaces)),
       );
   });
 }

@@ -9,3 +9,10 @@ export function sendJson(res: Response, status: number, body: unknown, location?
   res.setHeader('Content-Type', CF_JSON_CONTENT_TYPE);
   res.end(JSON.stringify(body));
 }
+
+/** For bodies already serialised (cached catalog pages). */
+export function sendJsonText(res: Response, status: number, body: string): void {
+  res.status(status);
+  res.setHeader('Content-Type', CF_JSON_CONTENT_TYPE);
+  res.end(body);
+}

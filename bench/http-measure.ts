@@ -1,0 +1,27 @@
+import autocannon from 'autocannon';
+
+export interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** Runs autocannon against one URL on 127.0.0.1 and keeps what the report prints. */
+export async function measure(name: string, url: string, headers: Record<string, string>, seconds: number): Promise<Measurement> {
+  const result = await autocannon({ url, headers, connections: 10, duration: seconds });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+}
+
+export function formatRow(m: Measurement, ceiling?: Measurement, queriesPerRequest?: number): string {
+  const ratio = ceiling ? ` ${((m.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% of ceiling` : '';
+  const queries = queriesPerRequest === undefined ? '' : ` ${queriesPerRequest.toFixed(2)} SQL/request`;
+  return `${m.name.padEnd(48)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${ratio}${queries}${m.non2xx > 0 ? `  (${m.non2xx} non-2xx!)` : ''}`;
+}

@@ -1,0 +1,17 @@
+import { benchCatalog } from './catalog';
+
+const suites: Record<string, () => Promise<void>> = { catalog: benchCatalog };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(suites)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    process.stdout.write(`\n## ${name}\n`);
+    await run();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import type { Db } from '../db/knex';
+
+export interface CatalogState {
+  generation: number;
+  hideMarketplace: boolean;
+}
+
+/** One primary-key read: the catalog's generation and the anonymous-marketplace flag together. */
+export class GenerationStore {
+  constructor(private readonly db: Db) {}
+
+  async read(): Promise<CatalogState> {
+    const row: { generation: number | string; hide: number | boolean | null } | undefined = await this.db('catalog_generation')
+      .leftJoin('feature_flags', 'feature_flags.name', this.db.raw('?', ['hide_marketplace_from_unauthenticated_users']))
+      .where('catalog_generation.id', 1)
+      .first('catalog_generation.generation', 'feature_flags.enabled as hide');
+    return { generation: Number(row?.generation ?? 0), hideMarketplace: Boolean(row?.hide ?? false) };
+  }
+}
