@@ -62,7 +62,8 @@ export function buildClaims(input: ClaimsInput): TokenClaims {
   return claims;
 }
 
-const audienceSchema = z.union([z.string(), z.array(z.string())]);
+// UAA sends an array; trying it first keeps the common case free of a failed parse.
+const audienceSchema = z.union([z.array(z.string()), z.string()]);
 
 /** What a verified token must carry before Wharf trusts it (CC's minimum, reference §2.4). */
 export const verifiedClaimsSchema = z.object({
