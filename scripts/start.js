@@ -18,7 +18,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (!fs.existsSync(path.join(root, 'node_modules', '.bin', 'tsc'))) run('npm install --no-audit --no-fund');
+require('./ensure-installed').ensureInstalled();
 const entry = path.join(root, 'dist', 'src', 'main.js');
 const sources = Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'db')));
 if (!fs.existsSync(entry) || fs.statSync(entry).mtimeMs < sources) run('npx tsc -p tsconfig.build.json');
