@@ -62,9 +62,18 @@ export class PlansService {
 
   async get(viewer: CatalogViewer, guid: string, inlineService: boolean): Promise<PlanWithService> {
     const plan = await this.require(guid);
-    if (!(await this.plans.isVisible(plan.id, viewer))) throw new CfError('NotAuthorized');
+    if (!(await this.isReadable(plan, viewer))) throw new CfError('NotAuthorized');
     const [withService] = await this.withServices([plan], inlineService);
     return withService ?? { plan, service: undefined };
+  }
+
+  /**
+   * Read-by-guid: the list's visibility, plus plans backing instances in the user's spaces
+   * (reference §3.2), so a plan made private later stays readable to those who use it.
+   */
+  private async isReadable(plan: ServicePlan, viewer: CatalogViewer): Promise<boolean> {
+    if (await this.plans.isVisible(plan.id, viewer)) return true;
+    return viewer.kind === 'user' && this.plans.backsInstanceInSpacesOf(plan.id, viewer.userGuid);
   }
 
   isVisible(plan: ServicePlan, viewer: CatalogViewer): Promise<boolean> {
@@ -91,31 +100,47 @@ export class PlansService {
       extra: body.extra ?? null,
       uniqueId: body.unique_id ?? randomUUID(),
     };
-    try {
-      return await this.require(await this.plans.insert(service.id, fields));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw this.takenError(err, body.name, fields.uniqueId);
-      throw err;
-    }
+    const guid = await this.writeUnique(service.id, fields.name, fields.uniqueId, undefined, () => this.plans.insert(service.id, fields));
+    return this.require(guid);
   }
 
-  private takenError(err: unknown, name: string, uniqueId: string): CfError {
-    const message = err instanceof Error ? err.message : '';
-    return message.includes('unique_id')
-      ? new CfError('ServicePlanInvalid', `unique_id ${uniqueId} is taken`)
-      : new CfError('ServicePlanNameTaken', name);
+  /**
+   * Names the uniqueness rule a write breaks by querying, not by reading the driver's message
+   * (SQLite's quotes the whole INSERT, whose column list always contains `unique_id`).
+   */
+  private async assertUnique(serviceId: number, name: string, uniqueId: string, exceptId: number | undefined): Promise<void> {
+    const taken = await this.plans.uniquenessConflicts(serviceId, name, uniqueId, exceptId);
+    if (taken.name) throw new CfError('ServicePlanNameTaken', name);
+    if (taken.uniqueId) throw new CfError('ServicePlanInvalid', `unique_id ${uniqueId} is taken`);
+  }
+
+  /** Checks first; the unique indexes stay the guard when a concurrent write wins the race. */
+  private async writeUnique<T>(
+    serviceId: number,
+    name: string,
+    uniqueId: string,
+    exceptId: number | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    await this.assertUnique(serviceId, name, uniqueId, exceptId);
+    try {
+      return await write();
+    } catch (err) {
+      if (isUniqueViolation(err)) await this.assertUnique(serviceId, name, uniqueId, exceptId);
+      throw err;
+    }
   }
 
   /** CC applies only `public` to a broker's plan (other fields are type-checked, then ignored). */
   async update(guid: string, body: PlanUpdateBody): Promise<ServicePlan> {
     const plan = await this.require(guid);
-    const fields = plan.serviceBrokerId === null ? toPlanFields(body) : { public: body.public };
-    try {
-      await this.plans.update(plan.id, fields);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw this.takenError(err, body.name ?? plan.name, body.unique_id ?? plan.uniqueId);
-      throw err;
+    if (plan.serviceBrokerId !== null) {
+      await this.plans.update(plan.id, { public: body.public });
+      return this.require(guid);
     }
+    const name = body.name ?? plan.name;
+    const uniqueId = body.unique_id ?? plan.uniqueId;
+    await this.writeUnique(plan.serviceId, name, uniqueId, plan.id, () => this.plans.update(plan.id, toPlanFields(body)));
     return this.require(guid);
   }
 

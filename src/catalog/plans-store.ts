@@ -101,6 +101,17 @@ export class PlansStore {
     return (await qb.first()) !== undefined;
   }
 
+  /** Whether the plan backs an instance in a space where the user holds a role. */
+  async backsInstanceInSpacesOf(planId: number, userGuid: string): Promise<boolean> {
+    const row: unknown = await this.db('service_instances')
+      .join('space_roles', 'space_roles.space_id', 'service_instances.space_id')
+      .join('users', 'users.id', 'space_roles.user_id')
+      .where('service_instances.service_plan_id', planId)
+      .where('users.guid', userGuid)
+      .first('service_instances.id');
+    return row !== undefined;
+  }
+
   async isFromSpaceScopedBroker(planId: number): Promise<boolean> {
     const row: unknown = await this.db('service_plans')
       .join('services', 'services.id', 'service_plans.service_id')
@@ -120,6 +131,22 @@ export class PlansStore {
 
   async update(id: number, fields: Partial<PlanFields>): Promise<void> {
     await this.db('service_plans').where({ id }).update({ ...toPlanColumns(fields), updated_at: currentTimestamp() });
+  }
+
+  /** Which per-service uniqueness rule a write would break (mirrors the unique indexes). */
+  async uniquenessConflicts(
+    serviceId: number,
+    name: string,
+    uniqueId: string,
+    exceptId?: number,
+  ): Promise<{ name: boolean; uniqueId: boolean }> {
+    const qb = this.db('service_plans')
+      .select('name', 'unique_id')
+      .where('service_id', serviceId)
+      .where((inner) => void inner.where('name', name).orWhere('unique_id', uniqueId));
+    if (exceptId !== undefined) void qb.whereNot('id', exceptId);
+    const rows: { name: string; unique_id: string }[] = await qb;
+    return { name: rows.some((r) => r.name === name), uniqueId: rows.some((r) => r.unique_id === uniqueId) };
   }
 
   async countInstances(planId: number): Promise<number> {
