@@ -79,7 +79,7 @@ export async function followPages(
   pages: {
     total_results: number;
     total_pages: number;
-    resources: { entity: { name: string } }[];
+    resources: { metadata: { guid: string }; entity: { name: string } }[];
   }[];
 }> {
   const urls: string[] = [];

@@ -111,9 +111,9 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
   }
 
   router.get('/v2/users', async (req, res) => {
-    requireAdmin(req);
+    const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
-    const page = await orgs.listUsers(query);
+    const page = await orgs.listUsers(ctx, query);
     sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)));
   });
   router.post('/v2/users', async (req, res) => {

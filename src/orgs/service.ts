@@ -230,7 +230,12 @@ export class OrgsService {
     return { total: page.total, items: page.items.map(toUserFromRow) };
   }
 
-  async listUsers(query: ListQuery): Promise<Paged<User>> {
+  /**
+   * Every user: a read, so `cloud_controller.read` is the scope (10007 without it) and only the
+   * callers who read all rows (admin, admin_read_only, global_auditor) pass the role check (10003).
+   */
+  async listUsers(ctx: AuthContext, query: ListQuery): Promise<Paged<User>> {
+    if (!readsEverything(ctx)) throw new CfError('NotAuthorized');
     const page = await this.store.listUsers(query);
     return { total: page.total, items: page.items.map(toUserFromRow) };
   }
