@@ -48,20 +48,31 @@ export class VisibilitiesService {
     return { plan, org };
   }
 
-  private async guardDuplicate<T>(planGuid: string, organizationGuid: string, write: () => Promise<T>): Promise<T> {
+  /**
+   * Checked by query first, as CC's model validation does, so the answer does not depend on how
+   * the driver's error looks; the unique index stays the guard against a concurrent write.
+   */
+  private async guardDuplicate<T>(
+    pair: { plan: ServicePlan; org: Organization },
+    exceptId: number | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const duplicate = new CfError(
+      'ServicePlanVisibilityAlreadyExists',
+      `service_plan_guid ${pair.plan.guid} and organization_guid ${pair.org.guid}`,
+    );
+    if (await this.store.exists(pair.plan.id, pair.org.id, exceptId)) throw duplicate;
     try {
       return await write();
     } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new CfError('ServicePlanVisibilityAlreadyExists', `service_plan_guid ${planGuid} and organization_guid ${organizationGuid}`);
-      }
+      if (isUniqueViolation(err)) throw duplicate;
       throw err;
     }
   }
 
   async create(planGuid: string, organizationGuid: string): Promise<PlanVisibility> {
-    const { plan, org } = await this.resolve(planGuid, organizationGuid);
-    const guid = await this.guardDuplicate(planGuid, organizationGuid, () => this.store.insert(plan.id, org.id));
+    const pair = await this.resolve(planGuid, organizationGuid);
+    const guid = await this.guardDuplicate(pair, undefined, () => this.store.insert(pair.plan.id, pair.org.id));
     return this.require(guid);
   }
 
@@ -69,8 +80,8 @@ export class VisibilitiesService {
     const current = await this.require(guid);
     const planGuid = changes.service_plan_guid ?? current.servicePlanGuid;
     const organizationGuid = changes.organization_guid ?? current.organizationGuid;
-    const { plan, org } = await this.resolve(planGuid, organizationGuid);
-    await this.guardDuplicate(planGuid, organizationGuid, () => this.store.update(current.id, plan.id, org.id));
+    const pair = await this.resolve(planGuid, organizationGuid);
+    await this.guardDuplicate(pair, current.id, () => this.store.update(current.id, pair.plan.id, pair.org.id));
     return this.require(guid);
   }
 

@@ -55,6 +55,12 @@ export class VisibilitiesStore {
     return row ? toVisibility(row) : undefined;
   }
 
+  async exists(planId: number, organizationId: number, exceptId?: number): Promise<boolean> {
+    const qb = this.db('service_plan_visibilities').where({ service_plan_id: planId, organization_id: organizationId });
+    if (exceptId !== undefined) void qb.whereNot('id', exceptId);
+    return (await qb.first('id')) !== undefined;
+  }
+
   async insert(planId: number, organizationId: number): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
