@@ -3,7 +3,11 @@ import { addStandardColumns } from './common';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('users', (t) => {
-    addStandardColumns(knex, t);
+    // A client-credentials identity's guid is its client id, which may be longer than a uuid.
+    t.increments('id').primary();
+    t.string('guid', 255).notNullable().unique();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     // Users of an external UAA are created on first sight, without a username or password here.
     t.string('username', 255).unique();
     t.string('email', 255);

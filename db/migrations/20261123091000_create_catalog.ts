@@ -62,7 +62,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('service_plan_visibilities', (t) => {
     addStandardColumns(knex, t);
     t.integer('service_plan_id').notNullable().references('id').inTable('service_plans');
-    t.integer('organization_id').notNullable().references('id').inTable('organizations');
+    t.integer('organization_id').notNullable().references('id').inTable('organizations').onDelete('CASCADE');
     t.unique(['service_plan_id', 'organization_id']);
     t.index(['organization_id']);
   });

@@ -3,6 +3,7 @@ import * as containersServices from './20261123100000_containers_services';
 import * as createUsersAndOrgs from './20261123090000_create_users_orgs_spaces';
 import * as createCatalog from './20261123091000_create_catalog';
 import * as catalogGeneration from './20261123092000_catalog_generation';
+import * as instancesKeysJobs from './20261123094000_instances_keys_jobs';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,5 +18,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123090000_create_users_orgs_spaces', createUsersAndOrgs],
   ['20261123091000_create_catalog', createCatalog],
   ['20261123092000_catalog_generation', catalogGeneration],
+  ['20261123094000_instances_keys_jobs', instancesKeysJobs],
   ['20261123100000_containers_services', containersServices],
 ];

@@ -48,6 +48,7 @@ interface SqliteConnection {
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = 'code' in err ? err.code : undefined;
-  const message = err instanceof Error ? err.message : '';
+  // sqlite3's errors are not always `instanceof Error` (e.g. across jest's module registry).
+  const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
   return code === '23505' || (code === 'SQLITE_CONSTRAINT' && message.includes('UNIQUE'));
 }

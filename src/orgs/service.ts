@@ -105,6 +105,7 @@ export class OrgsService {
       if (!recursive && (await store.countSpaces(org.id)) > 0) {
         throw new CfError('AssociationNotEmpty', 'spaces', 'organizations');
       }
+      await assertNoDependents(store, store.spaceIdsOf(org.id), 'organizations');
       await store.deleteOrganization(org.id);
     });
   }
@@ -176,7 +177,11 @@ export class OrgsService {
   async deleteSpace(ctx: AuthContext, guid: string): Promise<void> {
     const space = await this.requireSpace(guid);
     if (!(await this.canManageSpaces(ctx, space.organizationId))) throw new CfError('NotAuthorized');
-    await inTransaction(this.knex, (trx) => new OrgsStore(trx).deleteSpace(space.id));
+    await inTransaction(this.knex, async (trx) => {
+      const store = new OrgsStore(trx);
+      await assertNoDependents(store, [space.id], 'spaces');
+      await store.deleteSpace(space.id);
+    });
   }
 
   private async requireUserId(userGuid: string): Promise<number> {
@@ -253,4 +258,11 @@ function toUserFromRow(row: UserRow): User {
     createdAt: fromDbTimestamp(row.created_at),
     updatedAt: fromDbTimestamp(row.updated_at),
   };
+}
+
+/** Instances and space-scoped brokers must be deleted first, even with `recursive=true`. */
+async function assertNoDependents(store: OrgsStore, spaceIds: Knex.QueryBuilder | number[], owner: string): Promise<void> {
+  const { instances, brokers } = await store.countSpaceDependents(spaceIds);
+  if (instances > 0) throw new CfError('AssociationNotEmpty', 'service_instances', owner);
+  if (brokers > 0) throw new CfError('AssociationNotEmpty', 'service_brokers', owner);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
-import { pageOf } from '../db/paging';
+import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { ListQuery } from '../http/list-query';
@@ -142,6 +142,20 @@ export class OrgsStore {
     await this.db('space_roles').whereIn('space_id', this.db('spaces').select('id').where('organization_id', id)).delete();
     await this.db('spaces').where('organization_id', id).delete();
     await this.db('organizations').where({ id }).delete();
+  }
+
+  /**
+   * Service instances and space-scoped brokers living in the given spaces: a space that still has
+   * them cannot go (CC answers 10006). Read-only look at tables owned by the catalog side.
+   */
+  async countSpaceDependents(spaceIds: Knex.QueryBuilder | number[]): Promise<{ instances: number; brokers: number }> {
+    const instances = countOf(await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first());
+    const brokers = countOf(await this.db('service_brokers').whereIn('space_id', spaceIds).count({ n: '*' }).first());
+    return { instances, brokers };
+  }
+
+  spaceIdsOf(organizationId: number): Knex.QueryBuilder {
+    return this.db('spaces').select('id').where('organization_id', organizationId);
   }
 
   async countSpaces(organizationId: number): Promise<number> {

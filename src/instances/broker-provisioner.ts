@@ -1,0 +1,200 @@
+import { BrokerError } from '../brokers/broker-errors';
+import type { BrokerResponseInfo } from '../brokers/broker-errors';
+import type { OsbClient } from '../brokers/osb-client';
+import type { OsbResponse } from '../brokers/osb-response';
+import type { BrokerConnection, OsbCallContext } from '../brokers/osb-types';
+import type { InstanceTarget, OperationOutcome, PollOutcome, Provisioner } from './provisioner';
+
+function info(method: string, res: OsbResponse): BrokerResponseInfo {
+  return { method, status: res.status, reason: '', body: typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '') };
+}
+
+function field(body: unknown, name: string): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  return Object.entries(body).find(([key]) => key === name)?.[1];
+}
+
+function text(body: unknown, name: string): string | undefined {
+  const value = field(body, name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** 422 bodies name the error (OSB §3): AsyncRequired, ConcurrencyError, MaintenanceInfoConflict… */
+function unprocessable(method: string, res: OsbResponse): BrokerError {
+  switch (text(res.body, 'error')) {
+    case 'AsyncRequired':
+      return BrokerError.asyncRequired(info(method, res));
+    case 'ConcurrencyError':
+      return BrokerError.concurrencyError(info(method, res));
+    case 'MaintenanceInfoConflict':
+      return BrokerError.maintenanceInfoConflict(info(method, res));
+    case 'RequiresApp':
+      return BrokerError.appRequired(info(method, res));
+    default:
+      return BrokerError.requestRejected(info(method, res));
+  }
+}
+
+function asyncOutcome(res: OsbResponse, acceptsIncomplete: boolean): OperationOutcome {
+  if (!acceptsIncomplete) throw new BrokerAsyncNotAllowed();
+  const operation = text(res.body, 'operation');
+  const dashboardUrl = text(res.body, 'dashboard_url');
+  return { kind: 'in progress', ...(operation !== undefined ? { operation } : {}), ...(dashboardUrl !== undefined ? { dashboardUrl } : {}) };
+}
+
+/** Rendered as CC's `270017/ServiceBrokerRespondedAsyncWhenNotAllowed/502`. */
+export class BrokerAsyncNotAllowed extends Error {
+  readonly status = 502;
+  constructor() {
+    super('The service broker responded asynchronously to a request, but the accepts_incomplete query parameter was false or not given.');
+  }
+  toBody(): { description: string; error_code: string; code: number } {
+    return { description: this.message, error_code: 'CF-ServiceBrokerRespondedAsyncWhenNotAllowed', code: 270017 };
+  }
+}
+
+/** The Provisioner port over an external OSB broker (cf-v2-api.md §4.4). */
+export class BrokerProvisioner implements Provisioner {
+  constructor(
+    private readonly client: OsbClient,
+    private readonly conn: BrokerConnection,
+  ) {}
+
+  private ctx(target: InstanceTarget): OsbCallContext {
+    return { vcapRequestId: target.requestId, userGuid: target.userGuid };
+  }
+
+  private context(target: InstanceTarget): Record<string, unknown> {
+    return {
+      platform: 'cloudfoundry',
+      organization_guid: target.organizationGuid,
+      space_guid: target.spaceGuid,
+      organization_name: target.organizationName,
+      space_name: target.spaceName,
+      instance_name: target.instanceName,
+    };
+  }
+
+  async provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome> {
+    const res = await this.client.provision(
+      this.conn,
+      {
+        instanceId: target.instanceGuid,
+        acceptsIncomplete,
+        body: {
+          service_id: target.serviceUniqueId,
+          plan_id: target.planUniqueId,
+          organization_guid: target.organizationGuid,
+          space_guid: target.spaceGuid,
+          context: this.context(target),
+          ...(parameters !== undefined ? { parameters } : {}),
+        },
+      },
+      this.ctx(target),
+    );
+    if (res.status === 200 || res.status === 201) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
+    if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
+    if (res.status === 409) throw BrokerError.conflict(info('PUT', res));
+    if (res.status === 422) throw unprocessable('PUT', res);
+    throw BrokerError.badResponse(info('PUT', res));
+  }
+
+  async update(
+    target: InstanceTarget,
+    change: { newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    acceptsIncomplete: boolean,
+  ): Promise<OperationOutcome> {
+    const res = await this.client.update(
+      this.conn,
+      {
+        instanceId: target.instanceGuid,
+        acceptsIncomplete,
+        body: {
+          service_id: target.serviceUniqueId,
+          ...(change.newPlanUniqueId !== undefined ? { plan_id: change.newPlanUniqueId } : {}),
+          ...(change.parameters !== undefined ? { parameters: change.parameters } : {}),
+          context: this.context(target),
+          previous_values: { plan_id: target.planUniqueId, service_id: target.serviceUniqueId, organization_id: target.organizationGuid, space_id: target.spaceGuid },
+        },
+      },
+      this.ctx(target),
+    );
+    if (res.status === 200) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
+    if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
+    if (res.status === 422) throw unprocessable('PATCH', res);
+    throw BrokerError.badResponse(info('PATCH', res));
+  }
+
+  async deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome> {
+    const res = await this.client.deprovision(
+      this.conn,
+      { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, acceptsIncomplete },
+      this.ctx(target),
+    );
+    if (res.status === 200 || res.status === 410) return { kind: 'done' };
+    if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
+    if (res.status === 422) throw unprocessable('DELETE', res);
+    throw BrokerError.badResponse(info('DELETE', res));
+  }
+
+  async lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome> {
+    const res = await this.client.lastOperation(
+      this.conn,
+      { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, ...(operation !== undefined ? { operation } : {}) },
+      this.ctx(target),
+    );
+    const description = text(res.body, 'description') ?? '';
+    if (res.status === 410) {
+      // 410 ends a delete; during create/update it is invalid and polling goes on (OSB §6.1).
+      return type === 'delete' ? { state: 'gone', description } : { state: 'in progress', description };
+    }
+    if (res.status === 400) return { state: 'failed', description };
+    const state = text(res.body, 'state');
+    const retryAfter = Number(res.headers['retry-after']);
+    switch (state) {
+      case 'succeeded':
+        return { state: 'succeeded', description };
+      case 'failed':
+        return { state: 'failed', description };
+      case 'in progress':
+        return { state: 'in progress', description, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+      default:
+        throw BrokerError.responseMalformed(info('GET', res), `expected state to be one of in progress, succeeded, failed`);
+    }
+  }
+
+  async bind(target: InstanceTarget, bindingGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+    const res = await this.client.bind(
+      this.conn,
+      {
+        instanceId: target.instanceGuid,
+        bindingId: bindingGuid,
+        body: { service_id: target.serviceUniqueId, plan_id: target.planUniqueId, bind_resource: {}, context: this.context(target), ...(parameters !== undefined ? { parameters } : {}) },
+      },
+      this.ctx(target),
+    );
+    if (res.status === 200 || res.status === 201) {
+      const credentials = field(res.body, 'credentials') ?? {};
+      if (typeof credentials !== 'object' || credentials === null || Array.isArray(credentials)) {
+        throw BrokerError.responseMalformed(info('PUT', res), 'expected credentials to be a JSON object');
+      }
+      return Object.fromEntries(Object.entries(credentials));
+    }
+    // Service keys are never created asynchronously (cf-v2-api.md §4.4).
+    if (res.status === 202) throw new BrokerAsyncNotAllowed();
+    if (res.status === 409) throw BrokerError.conflict(info('PUT', res));
+    if (res.status === 422) throw unprocessable('PUT', res);
+    throw BrokerError.badResponse(info('PUT', res));
+  }
+
+  async unbind(target: InstanceTarget, bindingGuid: string): Promise<void> {
+    const res = await this.client.unbind(
+      this.conn,
+      { instanceId: target.instanceGuid, bindingId: bindingGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId },
+      this.ctx(target),
+    );
+    if (res.status === 200 || res.status === 410) return;
+    if (res.status === 422) throw unprocessable('DELETE', res);
+    throw BrokerError.badResponse(info('DELETE', res));
+  }
+}

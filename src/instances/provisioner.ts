@@ -1,0 +1,41 @@
+/**
+ * The port between CC semantics (this feature) and whatever runs an instance: an external OSB
+ * broker or Wharf's container engine. Everything here is in Wharf's words, not OSB's.
+ */
+export interface InstanceTarget {
+  instanceGuid: string;
+  instanceName: string;
+  serviceUniqueId: string;
+  planUniqueId: string;
+  organizationGuid: string;
+  organizationName: string;
+  spaceGuid: string;
+  spaceName: string;
+  /** The caller, forwarded as the originating identity. */
+  userGuid: string | undefined;
+  requestId: string | undefined;
+}
+
+export type OperationOutcome =
+  | { kind: 'done'; dashboardUrl?: string | null }
+  | { kind: 'in progress'; operation?: string; dashboardUrl?: string | null; description?: string };
+
+export type PollOutcome =
+  | { state: 'in progress'; description: string; retryAfterSeconds?: number }
+  | { state: 'succeeded'; description: string }
+  | { state: 'failed'; description: string }
+  /** Only meaningful while deleting: the instance is gone (OSB 410). */
+  | { state: 'gone'; description: string };
+
+export interface Provisioner {
+  provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome>;
+  update(
+    target: InstanceTarget,
+    change: { newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    acceptsIncomplete: boolean,
+  ): Promise<OperationOutcome>;
+  deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome>;
+  lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome>;
+  bind(target: InstanceTarget, bindingGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>>;
+  unbind(target: InstanceTarget, bindingGuid: string): Promise<void>;
+}

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import type { LastOperation, OperationState, OperationType, ServiceInstance, ServiceKey } from './types';
+
+export const INSTANCE_FILTERS: FilterColumns = {
+  name: { kind: 'string', column: 'service_instances.name' },
+  space_guid: { kind: 'relation', column: 'service_instances.space_id', table: 'spaces' },
+  service_plan_guid: { kind: 'relation', column: 'service_instances.service_plan_id', table: 'service_plans' },
+  organization_guid: {
+    kind: 'subquery',
+    column: 'service_instances.space_id',
+    from: (sub) => void sub.select('spaces.id').from('spaces').join('organizations', 'organizations.id', 'spaces.organization_id'),
+    guidColumn: 'organizations.guid',
+  },
+  service_key_guid: {
+    kind: 'subquery',
+    column: 'service_instances.id',
+    from: (sub) => void sub.select('service_keys.service_instance_id').from('service_keys'),
+    guidColumn: 'service_keys.guid',
+  },
+  // Wharf has no apps, hence no bindings and no gateways: these match nothing, as in a CC without apps.
+  service_binding_guid: { kind: 'custom', apply: (qb) => void qb.whereRaw('1 = 0') },
+  gateway_name: { kind: 'custom', apply: (qb) => void qb.whereRaw('1 = 0') },
+};
+
+export const KEY_FILTERS: FilterColumns = {
+  name: { kind: 'string', column: 'service_keys.name' },
+  service_instance_guid: { kind: 'relation', column: 'service_keys.service_instance_id', table: 'service_instances' },
+};
+
+const jsonObject = z.record(z.unknown());
+const OPERATION_TYPES: readonly OperationType[] = ['create', 'update', 'delete'];
+const OPERATION_STATES: readonly OperationState[] = ['in progress', 'succeeded', 'failed'];
+
+interface InstanceRow {
+  id: number;
+  guid: string;
+  name: string;
+  space_id: number;
+  space_guid: string;
+  organization_guid: string;
+  service_plan_id: number;
+  service_plan_guid: string;
+  service_guid: string;
+  dashboard_url: string | null;
+  tags: string;
+  maintenance_info: string | null;
+  parameters_encrypted: string | null;
+  last_operation_type: string | null;
+  last_operation_state: string | null;
+  last_operation_description: string | null;
+  last_operation_created_at: string | null;
+  last_operation_updated_at: string | null;
+  broker_operation: string | null;
+  proposed_service_plan_id: number | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toLastOperation(row: InstanceRow): LastOperation | null {
+  const type = OPERATION_TYPES.find((t) => t === row.last_operation_type);
+  const state = OPERATION_STATES.find((s) => s === row.last_operation_state);
+  if (!type || !state) return null;
+  return {
+    type,
+    state,
+    description: row.last_operation_description ?? '',
+    createdAt: row.last_operation_created_at ?? fromDbTimestamp(row.created_at),
+    updatedAt: row.last_operation_updated_at ?? fromDbTimestamp(row.updated_at),
+  };
+}
+
+function toInstance(row: InstanceRow): ServiceInstance {
+  return {
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    spaceId: row.space_id,
+    spaceGuid: row.space_guid,
+    organizationGuid: row.organization_guid,
+    servicePlanId: row.service_plan_id,
+    servicePlanGuid: row.service_plan_guid,
+    serviceGuid: row.service_guid,
+    dashboardUrl: row.dashboard_url,
+    tags: z.array(z.string()).parse(JSON.parse(row.tags)),
+    maintenanceInfo: row.maintenance_info === null ? null : jsonObject.parse(JSON.parse(row.maintenance_info)),
+    lastOperation: toLastOperation(row),
+    brokerOperation: row.broker_operation,
+    proposedServicePlanId: row.proposed_service_plan_id,
+    parametersEncrypted: row.parameters_encrypted,
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+interface KeyRow {
+  id: number;
+  guid: string;
+  name: string;
+  service_instance_id: number;
+  service_instance_guid: string;
+  credentials_encrypted: string;
+  parameters_encrypted: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toKey(row: KeyRow): ServiceKey {
+  return {
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    serviceInstanceId: row.service_instance_id,
+    serviceInstanceGuid: row.service_instance_guid,
+    credentialsEncrypted: row.credentials_encrypted,
+    parametersEncrypted: row.parameters_encrypted,
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+export interface NewInstance {
+  name: string;
+  spaceId: number;
+  servicePlanId: number;
+  tags: readonly string[];
+  maintenanceInfo: Record<string, unknown> | null;
+  parametersEncrypted: string | null;
+  operation: { type: OperationType; state: OperationState; description: string };
+}
+
+export interface InstanceChanges {
+  name?: string;
+  servicePlanId?: number;
+  tags?: readonly string[];
+  maintenanceInfo?: Record<string, unknown> | null;
+  parametersEncrypted?: string | null;
+  dashboardUrl?: string | null;
+  brokerOperation?: string | null;
+  proposedServicePlanId?: number | null;
+  operation?: { type: OperationType; state: OperationState; description: string };
+}
+
+/** Rows visible to a user: any role in the space, or manager of its organization. */
+export type InstanceScope = { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
+
+export class InstancesStore {
+  constructor(private readonly db: Db) {}
+
+  private select(): Knex.QueryBuilder {
+    return this.db('service_instances')
+      .join('spaces', 'spaces.id', 'service_instances.space_id')
+      .join('organizations', 'organizations.id', 'spaces.organization_id')
+      .join('service_plans', 'service_plans.id', 'service_instances.service_plan_id')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .select('service_instances.*', 'spaces.guid as space_guid', 'organizations.guid as organization_guid', 'service_plans.guid as service_plan_guid', 'services.guid as service_guid');
+  }
+
+  private userIds(userGuid: string): Knex.QueryBuilder {
+    return this.db('users').select('id').where('guid', userGuid);
+  }
+
+  private restrict(qb: Knex.QueryBuilder, column: string, scope: InstanceScope): void {
+    if (scope.kind === 'all') return;
+    const roles = this.db('space_roles').select('space_id').whereIn('user_id', this.userIds(scope.userGuid));
+    if (scope.kind === 'developer') {
+      void qb.whereIn(column, roles.where('role', 'developers'));
+      return;
+    }
+    void qb.where((inner) => {
+      void inner
+        .whereIn(column, roles)
+        .orWhereIn(
+          column,
+          this.db('spaces').select('spaces.id').whereIn('spaces.organization_id', this.db('organization_roles').select('organization_id').where('role', 'managers').whereIn('user_id', this.userIds(scope.userGuid))),
+        );
+    });
+  }
+
+  async list(query: ListQuery, scope: InstanceScope, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServiceInstance>> {
+    const qb = this.select();
+    applyFilters(qb, query.filters, INSTANCE_FILTERS);
+    this.restrict(qb, 'service_instances.space_id', scope);
+    restrict?.(qb);
+    const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
+    return { total, items: rows.map(toInstance) };
+  }
+
+  async find(guid: string): Promise<ServiceInstance | undefined> {
+    const row: InstanceRow | undefined = await this.select().where('service_instances.guid', guid).first();
+    return row ? toInstance(row) : undefined;
+  }
+
+  async insert(fields: NewInstance): Promise<string> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('service_instances').insert({
+      guid,
+      name: fields.name,
+      space_id: fields.spaceId,
+      service_plan_id: fields.servicePlanId,
+      tags: JSON.stringify(fields.tags),
+      maintenance_info: fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
+      parameters_encrypted: fields.parametersEncrypted,
+      last_operation_type: fields.operation.type,
+      last_operation_state: fields.operation.state,
+      last_operation_description: fields.operation.description,
+      last_operation_created_at: now,
+      last_operation_updated_at: now,
+      created_at: now,
+      updated_at: now,
+    });
+    return guid;
+  }
+
+  async update(id: number, changes: InstanceChanges): Promise<void> {
+    const now = currentTimestamp();
+    const row: Record<string, unknown> = { updated_at: now };
+    if (changes.name !== undefined) row.name = changes.name;
+    if (changes.servicePlanId !== undefined) row.service_plan_id = changes.servicePlanId;
+    if (changes.tags !== undefined) row.tags = JSON.stringify(changes.tags);
+    if (changes.maintenanceInfo !== undefined) row.maintenance_info = changes.maintenanceInfo === null ? null : JSON.stringify(changes.maintenanceInfo);
+    if (changes.parametersEncrypted !== undefined) row.parameters_encrypted = changes.parametersEncrypted;
+    if (changes.dashboardUrl !== undefined) row.dashboard_url = changes.dashboardUrl;
+    if (changes.brokerOperation !== undefined) row.broker_operation = changes.brokerOperation;
+    if (changes.proposedServicePlanId !== undefined) row.proposed_service_plan_id = changes.proposedServicePlanId;
+    if (changes.operation !== undefined) {
+      row.last_operation_type = changes.operation.type;
+      row.last_operation_state = changes.operation.state;
+      row.last_operation_description = changes.operation.description;
+      row.last_operation_updated_at = now;
+    }
+    await this.db('service_instances').where({ id }).update(row);
+  }
+
+  /** Claims the instance for one operation: succeeds only if none is in progress (race-proof). */
+  async beginOperation(id: number, type: OperationType, description: string): Promise<boolean> {
+    const now = currentTimestamp();
+    const n = await this.db('service_instances')
+      .where({ id })
+      .where((q) => void q.whereNull('last_operation_state').orWhereNot('last_operation_state', 'in progress'))
+      .update({ last_operation_type: type, last_operation_state: 'in progress', last_operation_description: description, last_operation_created_at: now, last_operation_updated_at: now, updated_at: now });
+    return n > 0;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('service_keys').where('service_instance_id', id).delete();
+    await this.db('service_instances').where({ id }).delete();
+  }
+
+  async countKeys(instanceId: number): Promise<number> {
+    const row: unknown = await this.db('service_keys').where('service_instance_id', instanceId).count({ n: '*' }).first();
+    return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
+  }
+
+  private selectKeys(): Knex.QueryBuilder {
+    return this.db('service_keys').join('service_instances', 'service_instances.id', 'service_keys.service_instance_id').select('service_keys.*', 'service_instances.guid as service_instance_guid');
+  }
+
+  async listKeys(query: ListQuery, scope: InstanceScope, instanceId?: number): Promise<Paged<ServiceKey>> {
+    const qb = this.selectKeys();
+    applyFilters(qb, query.filters, KEY_FILTERS);
+    if (instanceId !== undefined) void qb.where('service_keys.service_instance_id', instanceId);
+    this.restrict(qb, 'service_instances.space_id', scope);
+    const { total, rows } = await pageOf<KeyRow>(qb, query, 'service_keys.id');
+    return { total, items: rows.map(toKey) };
+  }
+
+  async findKey(guid: string): Promise<ServiceKey | undefined> {
+    const row: KeyRow | undefined = await this.selectKeys().where('service_keys.guid', guid).first();
+    return row ? toKey(row) : undefined;
+  }
+
+  async insertKey(fields: { guid: string; name: string; serviceInstanceId: number; credentialsEncrypted: string; parametersEncrypted: string | null }): Promise<void> {
+    const now = currentTimestamp();
+    await this.db('service_keys').insert({
+      guid: fields.guid,
+      name: fields.name,
+      service_instance_id: fields.serviceInstanceId,
+      credentials_encrypted: fields.credentialsEncrypted,
+      parameters_encrypted: fields.parametersEncrypted,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+
+  async keyNameTaken(instanceId: number, name: string): Promise<boolean> {
+    return (await this.db('service_keys').where({ service_instance_id: instanceId, name }).first()) !== undefined;
+  }
+
+  async deleteKey(id: number): Promise<void> {
+    await this.db('service_keys').where({ id }).delete();
+  }
+}
