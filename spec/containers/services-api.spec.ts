@@ -264,6 +264,8 @@ describe('/services (fake engine)', () => {
       const after = t.driver.all().filter((c) => c.role === 'replica');
       expect(after.map((c) => c.image)).toEqual(['nginx:2', 'nginx:2']);
       expect(after.some((c) => before.includes(c.id))).toBe(false);
+      // Each old replica left through the LB's drain, never by a bare stop.
+      expect(t.health.retired).toHaveLength(2);
       expect(Math.max(...counts)).toBe(3);
       expect(Math.min(...counts)).toBe(2);
       expect((await request(t.app).get('/services/http').set(alice)).body.Status).toBe('active');

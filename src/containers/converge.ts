@@ -125,8 +125,9 @@ async function stopReplica(
   lb: ObservedLb | undefined,
   ctx: ConvergeContext,
 ): Promise<void> {
-  if (lb !== undefined && r.ip !== undefined) await ctx.health.drain(lb, r.ip);
-  await ctx.driver.removeContainer(r.id, REPLICA_STOP_GRACE_SECONDS);
+  const stop = (): Promise<void> => ctx.driver.removeContainer(r.id, REPLICA_STOP_GRACE_SECONDS);
+  if (lb !== undefined && r.ip !== undefined) await ctx.health.retire(lb, r.ip, stop);
+  else await stop();
 }
 
 async function ensureLb(

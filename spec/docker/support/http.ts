@@ -6,8 +6,11 @@ export async function get(
   try {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
     return { status: res.status, body: await res.text(), headers: res.headers };
-  } catch {
-    return { status: 0, body: '', headers: new Headers() };
+  } catch (err) {
+    // fetch's errors come from Node's realm, not jest's: read properties instead of instanceof.
+    const e = err as { message?: string; cause?: { code?: string; message?: string } };
+    const text = `${e.message ?? 'failed'} ${e.cause?.code ?? ''} ${e.cause?.message ?? ''}`;
+    return { status: 0, body: text, headers: new Headers() };
   }
 }
 

@@ -7,6 +7,8 @@ export interface ServerStat {
   /** Replica address the slot currently points at (from DNS), without the port. */
   address: string;
   health: BackendHealth;
+  /** Sessions in flight on the slot right now. */
+  sessions: number;
 }
 
 /** Parses `show stat` CSV into the replica slots of our backend that have an address. */
@@ -15,6 +17,7 @@ export function parseShowStat(csv: string): ServerStat[] {
   const header = lines[0]?.replace(/^# /, '').split(',') ?? [];
   const col = (name: string): number => header.indexOf(name);
   const [px, sv, status, addr] = [col('pxname'), col('svname'), col('status'), col('addr')];
+  const scur = col('scur');
   if (px < 0 || sv < 0 || status < 0 || addr < 0) return [];
   const stats: ServerStat[] = [];
   for (const line of lines.slice(1)) {
@@ -23,7 +26,8 @@ export function parseShowStat(csv: string): ServerStat[] {
     if (f[px] !== BACKEND_NAME || name === 'BACKEND') continue;
     const address = (f[addr] ?? '').replace(/:\d+$/, '');
     if (address === '' || address === '0.0.0.0') continue;
-    stats.push({ server: name, address, health: toHealth(f[status] ?? '') });
+    const sessions = Number(f[scur] ?? '0') || 0;
+    stats.push({ server: name, address, health: toHealth(f[status] ?? ''), sessions });
   }
   return stats;
 }

@@ -6,7 +6,7 @@ import type { FakeDriver } from './fake-driver';
 /** Reports every running replica of the fake engine UP, unless a spec marks its address down. */
 export class FakeHealthProbe implements HealthProbe {
   readonly down = new Set<string>();
-  readonly drained: string[] = [];
+  readonly retired: string[] = [];
 
   constructor(private readonly driver: FakeDriver) {}
 
@@ -19,8 +19,8 @@ export class FakeHealthProbe implements HealthProbe {
     return Promise.resolve(health);
   }
 
-  drain(_lb: ObservedLb, ip: string): Promise<void> {
-    this.drained.push(ip);
-    return Promise.resolve();
+  async retire(_lb: ObservedLb, ip: string, stop: () => Promise<void>): Promise<void> {
+    this.retired.push(ip);
+    await stop();
   }
 }

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { up } from '../../../db/migrations/20261123100000_containers_services';
+import { setAuthState } from '../../../src/auth/auth-context';
+import { createContainersModule } from '../../../src/containers';
+import type { ContainersModule, WireService } from '../../../src/containers';
+import { createKnex } from '../../../src/db/knex';
+import type { Knex } from '../../../src/db/knex';
+import { TEST_IMAGES } from './docker-available';
+import { eventually } from './http';
+
+export const TEST_USER = 'f0e1d2c3-b4a5-4968-8776-655443322110';
+
+export interface DockerTestApp {
+  app: Express;
+  knex: Knex;
+  owner: string;
+  module: ContainersModule;
+  /** Builds a fresh module on the same database and owner: a Wharf restart. */
+  restart(): Promise<void>;
+  inspect(name: string): Promise<WireService>;
+  waitFor(
+    name: string,
+    accept: (s: WireService) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<WireService>;
+  close(): Promise<void>;
+}
+
+/** The real Docker driver behind the /services router, on a private SQLite file and owner label. */
+export async function createDockerTestApp(
+  file: string,
+  fipPool: string[] = [],
+): Promise<DockerTestApp> {
+  const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
+  await up(knex);
+  const owner = `spec-${randomUUID()}`;
+  const make = (): ContainersModule =>
+    createContainersModule({
+      knex,
+      owner,
+      logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
+      config: {
+        dockerHost: undefined,
+        lbImage: TEST_IMAGES.haproxy,
+        publishHost: '127.0.0.1',
+        fipPool,
+        maxReplicas: 5,
+      },
+      resyncMs: 1000,
+      busyMs: 200,
+    });
+  const holder = { module: make() };
+  const app = express();
+  app.use((req, _res, next) => {
+    const ctx = {
+      userGuid: TEST_USER,
+      userName: undefined,
+      email: undefined,
+      clientId: 'cf',
+      scopes: ['cloud_controller.write'],
+    };
+    setAuthState(req, { kind: 'authenticated', context: ctx });
+    next();
+  });
+  app.use('/services', (req, res, next) => holder.module.router(req, res, next));
+  await holder.module.start();
+  const inspect = async (name: string): Promise<WireService> => {
+    const res = await request(app).get(`/services/${name}`);
+    if (res.status !== 200)
+      throw new Error(`GET /services/${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as WireService;
+  };
+  return {
+    app,
+    knex,
+    owner,
+    get module() {
+      return holder.module;
+    },
+    async restart() {
+      await holder.module.stop();
+      holder.module = make();
+      await holder.module.start();
+    },
+    inspect,
+    waitFor: (name, accept, what, timeoutMs = 45000) =>
+      eventually(
+        async () => {
+          const s = await inspect(name);
+          return accept(s) ? s : undefined;
+        },
+        timeoutMs,
+        what,
+      ),
+    async close() {
+      await holder.module.stop();
+      await knex.destroy();
+    },
+  };
+}
+
+export const isActiveWith =
+  (n: number) =>
+  (s: WireService): boolean =>
+    s.Status === 'active' &&
+    s.Containers.length === n &&
+    s.Backends.filter((b) => b.Health === 'UP').length === n;
