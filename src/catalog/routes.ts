@@ -52,12 +52,16 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   const router = express.Router();
 
   /**
-   * Anonymous marketplace reads are allowed unless the operator hid them (reference §3.1). Returns
+   * Anonymous marketplace reads are allowed unless the operator hid them (reference §3.1). Only
+   * the services list of an open marketplace may skip the read scope (reference §2.2). Returns
    * the catalog generation too: list pages are cached per generation and viewer.
    */
-  async function marketplaceCaller(req: Request): Promise<{ ctx: AuthContext | undefined; generation: number }> {
+  async function marketplaceCaller(req: Request, scopeFreeWhileOpen: boolean): Promise<{ ctx: AuthContext | undefined; generation: number }> {
     const state = await deps.generation.read();
-    return { ctx: state.hideMarketplace ? requireAuthContext(req) : optionalAuthContext(req), generation: state.generation };
+    const ctx = state.hideMarketplace ? requireAuthContext(req) : optionalAuthContext(req);
+    const scopeFree = scopeFreeWhileOpen && !state.hideMarketplace;
+    if (ctx !== undefined && !scopeFree && !canRead(ctx)) throw new CfError('InsufficientScope');
+    return { ctx, generation: state.generation };
   }
 
   async function cachedPage(req: Request, viewer: CatalogViewer, query: ListQuery, generation: number, compute: () => Promise<unknown>): Promise<string> {
@@ -66,14 +70,16 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   }
 
   router.get('/v2/services', async (req, res) => {
-    const { ctx, generation } = await marketplaceCaller(req);
+    const { ctx, generation } = await marketplaceCaller(req, true);
     const query = listQueryFromRequest(req, { queryable: SERVICE_QUERYABLE });
     const viewer = toCatalogViewer(ctx);
     // Unauthenticated callers never get inlined relations (reference §1.5).
     const inline = ctx !== undefined && query.inlineRelationsDepth > 0;
-    const body = await cachedPage(req, viewer, { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 }, generation, async () => {
-      const page = await deps.services.list(viewer, query, inline);
-      return presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans));
+    // The page is rendered from the query it is cached under, so prev/next match every hit.
+    const pageQuery = { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 };
+    const body = await cachedPage(req, viewer, pageQuery, generation, async () => {
+      const page = await deps.services.list(viewer, pageQuery, inline);
+      return presentPage(basePathOf(req), pageQuery, page.total, page.items.map(presentServiceWithPlans));
     });
     sendJsonText(res, 200, body);
   });
@@ -106,14 +112,14 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
 
   router.get('/v2/service_plans', async (req, res) => {
-    const { ctx, generation } = await marketplaceCaller(req);
-    if (ctx !== undefined && !canRead(ctx)) throw new CfError('InsufficientScope');
+    const { ctx, generation } = await marketplaceCaller(req, false);
     const query = listQueryFromRequest(req, { queryable: PLAN_QUERYABLE });
     const viewer = toCatalogViewer(ctx);
     const inline = ctx !== undefined && query.inlineRelationsDepth > 0;
-    const body = await cachedPage(req, viewer, { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 }, generation, async () => {
-      const page = await deps.plans.list(viewer, query, inline);
-      return presentPage(basePathOf(req), query, page.total, page.items.map(presentPlanWithService));
+    const pageQuery = { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 };
+    const body = await cachedPage(req, viewer, pageQuery, generation, async () => {
+      const page = await deps.plans.list(viewer, pageQuery, inline);
+      return presentPage(basePathOf(req), pageQuery, page.total, page.items.map(presentPlanWithService));
     });
     sendJsonText(res, 200, body);
   });

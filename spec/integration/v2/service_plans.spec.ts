@@ -1025,6 +1025,28 @@ describe('GET /v2/service_plans', () => {
     expect(res.body.resources[0].entity).not.toHaveProperty('service');
   });
 
+  it('when anonymous callers ask the same page with and without inline-relations-depth, answers each a next_url that fits its request', async () => {
+    const q = encodeURIComponent(`service_guid:${serviceGuid}`);
+    await createPlan(serviceGuid, { name: 'second-public' });
+    const withDepth = await request(w.app).get(
+      `/v2/service_plans?results-per-page=1&inline-relations-depth=1&q=${q}`,
+    );
+
+    const plain = await request(w.app).get(`/v2/service_plans?results-per-page=1&q=${q}`);
+
+    expect(plain.body).toMatchObject({
+      total_results: 2,
+      next_url: `/v2/service_plans?order-direction=asc&page=2&q=${q}&results-per-page=1`,
+    });
+    const next = await request(w.app).get(withDepth.body.next_url);
+    expectCfJson(next, 200);
+    expect(fieldOf(next.body, 'name')).toEqual(['second-public']);
+    await request(w.app)
+      .delete(`/v2/service_plans/${String(guidsOf(next.body)[0])}`)
+      .set(bearer(w.adminToken))
+      .expect(204);
+  });
+
   it('when inline-relations-depth=3, answers 400 CF-BadQueryParameter', async () => {
     const res = await request(w.app)
       .get('/v2/service_plans?inline-relations-depth=3')

@@ -1171,6 +1171,94 @@ describe('GET /v2/services', () => {
   });
 });
 
+describe('GET /v2/services after the catalog or a membership changes', () => {
+  it('when a visibility is added and then removed, answers a member’s next list with and then without the service', async () => {
+    const { user, token } = await w.userWithToken('fresh-member', [
+      'openid',
+      'cloud_controller.read',
+    ]);
+    const org = await createOrg('fresh-org');
+    await grantOrgRole(w, org, 'users', user.guid);
+    const guid = await createService({ label: 'fresh-private', description: 'd' });
+    const plan = await createPlan(guid, { public: false });
+    const url = '/v2/services?q=label:fresh-private';
+    expect((await request(w.app).get(url).set(bearer(token))).body.total_results).toBe(0);
+
+    const visibility = await request(w.app)
+      .post('/v2/service_plan_visibilities')
+      .set(bearer(w.adminToken))
+      .send({ service_plan_guid: plan, organization_guid: org });
+    expect(guidsOf((await request(w.app).get(url).set(bearer(token))).body)).toEqual([guid]);
+
+    await request(w.app)
+      .delete(`/v2/service_plan_visibilities/${visibility.body.metadata.guid}`)
+      .set(bearer(w.adminToken))
+      .expect(204);
+    expect((await request(w.app).get(url).set(bearer(token))).body.total_results).toBe(0);
+  });
+
+  it('when a member leaves the organization, answers their next list without its services', async () => {
+    const { user, token } = await w.userWithToken('leaving-member', [
+      'openid',
+      'cloud_controller.read',
+    ]);
+    const org = await createOrg('leaving-org');
+    await grantOrgRole(w, org, 'users', user.guid);
+    const guid = await createService({ label: 'leaving-private', description: 'd' });
+    await addVisibility(await createPlan(guid, { public: false }), org);
+    const url = '/v2/services?q=label:leaving-private';
+    expect(guidsOf((await request(w.app).get(url).set(bearer(token))).body)).toEqual([guid]);
+
+    await request(w.app)
+      .delete(`/v2/organizations/${org}/users/${user.guid}`)
+      .set(bearer(w.adminToken))
+      .expect(204);
+
+    expect((await request(w.app).get(url).set(bearer(token))).body.total_results).toBe(0);
+  });
+
+  it('when a plan is made public or a service renamed, answers anonymous callers the change at once', async () => {
+    const guid = await createService({ label: 'going-public', description: 'd' });
+    const plan = await createPlan(guid, { public: false });
+    const url = '/v2/services?q=label IN going-public,now-public';
+    expect((await request(w.app).get(url)).body.total_results).toBe(0);
+
+    await request(w.app)
+      .put(`/v2/service_plans/${plan}`)
+      .set(bearer(w.adminToken))
+      .send({ public: true })
+      .expect(201);
+    expect(labelsOf((await request(w.app).get(url)).body)).toEqual(['going-public']);
+
+    await request(w.app)
+      .put(`/v2/services/${guid}`)
+      .set(bearer(w.adminToken))
+      .send({ label: 'now-public' })
+      .expect(201);
+    expect(labelsOf((await request(w.app).get(url)).body)).toEqual(['now-public']);
+  });
+
+  it('when anonymous callers ask the same page with and without inline-relations-depth, answers each its own next_url', async () => {
+    for (const label of ['anon-page-1', 'anon-page-2'])
+      await createPlan(await createService({ label, description: 'd' }));
+    const q = encodeURIComponent('label IN anon-page-1,anon-page-2');
+    const withDepth = await request(w.app).get(
+      `/v2/services?results-per-page=1&inline-relations-depth=1&q=${q}`,
+    );
+    expectCfJson(withDepth, 200);
+
+    const plain = await request(w.app).get(`/v2/services?results-per-page=1&q=${q}`);
+
+    expect(plain.body.next_url).toBe(
+      `/v2/services?order-direction=asc&page=2&q=${q}&results-per-page=1`,
+    );
+    const next = await request(w.app).get(withDepth.body.next_url);
+    expectCfJson(next, 200);
+    expect(labelsOf(next.body)).toEqual(['anon-page-2']);
+    expect(next.body.resources[0].entity).not.toHaveProperty('service_plans');
+  });
+});
+
 describe('GET /v2/services pagination', () => {
   const LABELS = ['page-1', 'page-2', 'page-3', 'page-4', 'page-5'];
   const Q = `label IN ${LABELS.join(',')}`;
