@@ -12,16 +12,35 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
+import { validateCatalog } from './brokers/catalog-validation';
+import { OsbClient } from './brokers/osb-client';
+import { BrokersService, createBrokerRoutes } from './brokers';
+import {
+  CatalogReadCache,
+  createCatalogRoutes,
+  FeatureFlagsService,
+  GenerationStore,
+  PlansService,
+  ServicesService,
+  VisibilitiesService,
+} from './catalog';
 import type { WharfConfig } from './config';
+import { createContainersModule } from './containers';
+import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
+import { BrokerProvisioner, createInstanceRoutes, InstanceContext, InstanceOperationJobs, InstancesService, KeysService } from './instances';
+import type { ProvisionerResolver } from './instances';
+import { JobRunner } from './jobs/runner';
+import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
-import { CatalogReadCache, createCatalogRoutes, FeatureFlagsService, GenerationStore, PlansService, ServicesService, VisibilitiesService } from './catalog';
+import { loadKeyRing } from './secrets/key-ring';
+import { SecretBox } from './secrets/secret-box';
 
 export interface Wharf {
   app: Express;
@@ -29,6 +48,12 @@ export interface Wharf {
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
+  brokers: BrokersService;
+  secrets: SecretBox;
+  containers: ContainersModule;
+  jobs: JobRunner;
+  /** Starts the background parts: the job runner and the container reconciler. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,12 +62,25 @@ export interface BuildOptions {
   logger: Logger;
   /** Tests hand in their own knex (a fresh SQLite file per spec file). */
   knex?: Knex;
+  /** Tests may swap the container module (e.g. a fake driver). */
+  containers?: ContainersModule;
 }
 
 function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: string }[] {
   const trusted = config.auth.trustedIssuer;
   if (!trusted) return [];
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
+}
+
+function noStoreHeaders(app: Express): void {
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
+  app.use(requestIdMiddleware);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
 }
 
 /** The composition root: builds stores, services and routers; no business logic here. */
@@ -54,26 +92,36 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   await migrateToLatest(knex);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
-  const tokens = new TokenService(
-    signingKey,
-    config.externalUrl,
-    config.auth.tokenTtlSeconds,
-    config.auth.refreshTokenTtlSeconds,
-    trustedIssuers(config),
-  );
+  const tokens = new TokenService(signingKey, config.externalUrl, config.auth.tokenTtlSeconds, config.auth.refreshTokenTtlSeconds, trustedIssuers(config));
   const users = new UsersService(new UsersStore(knex));
   const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
+  const flags = new FeatureFlagsService(knex);
+  const services = new ServicesService(knex);
+  const plans = new PlansService(knex);
+  const osb = new OsbClient({ timeoutMs: config.operations.brokerTimeoutMs, apiInfoLocation: `${config.externalUrl}/v2/info` });
+  const brokers = new BrokersService(knex, { fetcher: osb, validate: (raw) => validateCatalog(raw), secrets, orgs, flags });
+  const containers = options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+
+  const provisioners: ProvisionerResolver = {
+    forService: async (service) => {
+      if (service.serviceBrokerGuid === null) return undefined;
+      return new BrokerProvisioner(osb, brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)));
+    },
+  };
+  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
+  const instanceContext = new InstanceContext(plans, services, orgs);
+  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
+    intervalMs: config.operations.pollIntervalMs,
+    maxDurationMs: config.operations.maxPollDurationMs,
+    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+  });
+  const instances = new InstancesService(knex, instanceContext, provisioners, flags, secrets, operations);
+  const keys = new KeysService(knex, instanceContext, provisioners, secrets);
 
   const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(requestIdMiddleware);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  noStoreHeaders(app);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -83,29 +131,46 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   app.use(createBearerMiddleware(tokens, users));
   app.use(createInfoRoutes({ externalUrl: config.externalUrl, signingKey, tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter) }));
+  app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
       cache: new CatalogReadCache(),
-      services: new ServicesService(knex),
-      plans: new PlansService(knex),
+      services,
+      plans,
       visibilities: new VisibilitiesService(knex, orgs),
-      flags: new FeatureFlagsService(knex),
+      flags,
       orgs,
     }),
   );
+  app.use(createBrokerRoutes(brokers));
+  app.use(createInstanceRoutes(instances, keys));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 
+  let started = false;
   return {
     app,
     knex,
     users,
     tokens,
     orgs,
+    brokers,
+    secrets,
+    containers,
+    jobs,
+    start: async () => {
+      started = true;
+      await jobs.start();
+      await containers.start();
+    },
     close: async () => {
+      if (started) {
+        await jobs.stop();
+        await containers.stop();
+      }
       await knex.destroy();
     },
   };

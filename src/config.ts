@@ -22,6 +22,11 @@ const envSchema = z.object({
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
   WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
+  WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
+  WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
+  WHARF_ORPHAN_MITIGATION_BASE_SECONDS: z.coerce.number().positive().default(60),
+  WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
   WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +47,14 @@ export interface AuthConfig {
   trustedIssuer: { issuer: string; publicKeyFile: string } | undefined;
 }
 
+export interface OperationsConfig {
+  brokerTimeoutMs: number;
+  pollIntervalMs: number;
+  maxPollDurationMs: number;
+  orphanMitigationBaseMs: number;
+  jobTickMs: number;
+}
+
 export interface WharfConfig {
   port: number;
   host: string;
@@ -55,6 +68,7 @@ export interface WharfConfig {
   logLevel: string;
   auth: AuthConfig;
   containers: ContainersConfig;
+  operations: OperationsConfig;
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -86,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
       loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
       trustedIssuer: trusted,
+    },
+    operations: {
+      brokerTimeoutMs: e.WHARF_BROKER_TIMEOUT_SECONDS * 1000,
+      pollIntervalMs: e.WHARF_POLL_INTERVAL_SECONDS * 1000,
+      maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
+      orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,
+      jobTickMs: e.WHARF_JOB_TICK_MS,
     },
     containers: {
       dockerHost: e.DOCKER_HOST,

@@ -30,6 +30,7 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const wharf = await buildWharf({ config, logger });
+  await wharf.start();
   const admin = await wharf.users.ensureAdmin(config.adminPassword);
   if (admin.generatedPassword !== undefined) {
     // Printed once, on the very first start, on stdout only (never through the logger).

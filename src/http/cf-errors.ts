@@ -44,6 +44,22 @@ export const CF_ERRORS = {
   ServiceBrokerUrlInvalid: { code: 270011, status: 400, description: '%s is not a valid URL' },
   ServiceBrokerCatalogInvalid: { code: 270012, status: 502, description: 'Service broker catalog is invalid: %s' },
   ServiceBrokerUrlBasicAuthNotSupported: { code: 270016, status: 400, description: 'User name and password fields in the broker URI are not supported' },
+  ServiceInstanceNameEmpty: { code: 60001, status: 400, description: 'Service instance name is required.' },
+  ServiceInstanceNameTaken: { code: 60002, status: 400, description: 'The service instance name is taken: %s' },
+  ServiceInstanceInvalid: { code: 60003, status: 400, description: 'The service instance is invalid: %s' },
+  ServiceInstanceNotFound: { code: 60004, status: 404, description: 'The service instance could not be found: %s' },
+  ServiceInstanceNameTooLong: { code: 60009, status: 400, description: 'You have requested an invalid service instance name. Names are limited to 255 characters.' },
+  ServiceInstanceOrganizationNotAuthorized: { code: 60010, status: 403, description: 'A service instance for the selected plan cannot be created in this organization. The plan is visible because another organization you belong to has access to it.' },
+  ServiceInstanceSpaceChangeNotAllowed: { code: 60014, status: 400, description: 'Cannot update space for service instance.' },
+  ServiceInstanceTagsTooLong: { code: 60015, status: 400, description: 'Combined length of tags for service %s must be 2048 characters or less.' },
+  AsyncServiceInstanceOperationInProgress: { code: 60016, status: 409, description: 'An operation for service instance %s is in progress.' },
+  ServiceInstanceSpaceNotAuthorized: { code: 60018, status: 403, description: 'A service instance for the selected plan cannot be created in this space.' },
+  ManagedServiceInstanceNotFound: { code: 60028, status: 404, description: 'The service instance could not be found: %s' },
+  ServicePlanNotUpdateable: { code: 110004, status: 400, description: 'The service does not support changing plans.' },
+  ServiceFetchInstanceParametersNotSupported: { code: 120004, status: 400, description: 'This service does not support fetching service instance parameters.' },
+  ServiceKeyNameTaken: { code: 360001, status: 400, description: 'The service key name is taken: %s' },
+  ServiceKeyNotFound: { code: 360003, status: 404, description: 'The service key could not be found: %s' },
+  ServiceKeyNotSupported: { code: 360004, status: 400, description: '%s' },
 } as const satisfies Record<string, { code: number; status: number; description: string }>;
 
 export type CfErrorName = keyof typeof CF_ERRORS;

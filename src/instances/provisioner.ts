@@ -5,6 +5,8 @@
 export interface InstanceTarget {
   instanceGuid: string;
   instanceName: string;
+  /** Wharf's guid of the catalog service (to find the provisioner again from a job). */
+  serviceGuid: string;
   serviceUniqueId: string;
   planUniqueId: string;
   organizationGuid: string;

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { hasScope, isAdmin, readsEverything, SCOPES } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
+import type { Knex } from '../db/knex';
+import { isUniqueViolation } from '../db/knex';
+import type { Paged } from '../db/paging';
+import { CfError } from '../http/cf-errors';
+import type { ListQuery } from '../http/list-query';
+import type { SecretBox } from '../secrets/secret-box';
+import type { CallerInfo, InstanceContext } from './instance-context';
+import { REDACTED_CREDENTIALS } from './presenter';
+import type { ProvisionerResolver } from './service';
+import { InstancesStore } from './store';
+import type { InstanceScope } from './store';
+import type { ServiceInstance, ServiceKey } from './types';
+
+export type KeyCredentials = Record<string, unknown> | typeof REDACTED_CREDENTIALS;
+
+/** Service keys (cf-v2-api.md §3.7): visible to admins and the developers of the instance's space only. */
+export class KeysService {
+  private readonly store: InstancesStore;
+
+  constructor(
+    knex: Knex,
+    private readonly context: InstanceContext,
+    private readonly provisioners: ProvisionerResolver,
+    private readonly secrets: SecretBox,
+  ) {
+    this.store = new InstancesStore(knex);
+  }
+
+  private scopeOf(ctx: AuthContext): InstanceScope {
+    return readsEverything(ctx) ? { kind: 'all' } : { kind: 'developer', userGuid: ctx.userGuid };
+  }
+
+  /** Global auditors read keys but never their credentials (cf-v2-api.md §2.2). */
+  credentialsFor(ctx: AuthContext, key: ServiceKey): KeyCredentials {
+    const seesSecrets = isAdmin(ctx) || hasScope(ctx, SCOPES.adminReadOnly) || !hasScope(ctx, SCOPES.globalAuditor);
+    return seesSecrets ? toObject(JSON.parse(this.secrets.decrypt(key.credentialsEncrypted))) : REDACTED_CREDENTIALS;
+  }
+
+  async list(ctx: AuthContext, query: ListQuery, instanceGuid?: string): Promise<Paged<ServiceKey>> {
+    let instanceId: number | undefined;
+    if (instanceGuid !== undefined) {
+      const instance = await this.store.find(instanceGuid);
+      if (!instance) throw new CfError('ManagedServiceInstanceNotFound', instanceGuid);
+      instanceId = instance.id;
+    }
+    return this.store.listKeys(query, this.scopeOf(ctx), instanceId);
+  }
+
+  /** Anyone but admins and the space's developers is told the key does not exist, as CC does. */
+  async get(ctx: AuthContext | null, guid: string): Promise<ServiceKey> {
+    const key = await this.store.findKey(guid);
+    if (!key) throw new CfError('ServiceKeyNotFound', guid);
+    if (ctx === null || readsEverything(ctx)) return key;
+    const instance = await this.store.find(key.serviceInstanceGuid);
+    const space = instance ? await this.context.orgs.requireSpace(instance.spaceGuid) : undefined;
+    if (!space || !(await this.context.orgs.isSpaceDeveloper(ctx, space))) throw new CfError('ServiceKeyNotFound', guid);
+    return key;
+  }
+
+  async parameters(ctx: AuthContext, guid: string): Promise<Record<string, unknown>> {
+    const key = await this.get(ctx, guid);
+    return key.parametersEncrypted === null ? {} : toObject(JSON.parse(this.secrets.decrypt(key.parametersEncrypted)));
+  }
+
+  async create(caller: CallerInfo, body: { service_instance_guid: string; name: string; parameters?: Record<string, unknown> }): Promise<ServiceKey> {
+    const instance = await this.store.find(body.service_instance_guid);
+    if (!instance) throw new CfError('ServiceInstanceNotFound', body.service_instance_guid);
+    const setting = await this.context.settingOf(instance);
+    await this.context.assertCanManage(caller.ctx, setting.space);
+    if (instance.lastOperation?.state === 'in progress') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (!(setting.plan.bindable ?? setting.service.bindable)) throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
+    if (await this.store.keyNameTaken(instance.id, body.name)) throw new CfError('ServiceKeyNameTaken', body.name);
+    const provisioner = await this.provisioners.forService(setting.service);
+    if (!provisioner) throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
+    const guid = randomUUID();
+    const target = this.context.target(instance, setting, caller);
+    const credentials = await provisioner.bind(target, guid, body.parameters);
+    try {
+      await this.store.insertKey({
+        guid,
+        name: body.name,
+        serviceInstanceId: instance.id,
+        credentialsEncrypted: this.secrets.encrypt(JSON.stringify(credentials)),
+        parametersEncrypted: body.parameters === undefined ? null : this.secrets.encrypt(JSON.stringify(body.parameters)),
+      });
+    } catch (err) {
+      // Compensate: the binding exists at the provisioner but Wharf could not record it.
+      await provisioner.unbind(target, guid).catch(() => undefined);
+      if (isUniqueViolation(err)) throw new CfError('ServiceKeyNameTaken', body.name);
+      throw err;
+    }
+    return this.get(null, guid);
+  }
+
+  async delete(caller: CallerInfo, guid: string): Promise<void> {
+    const key = caller.ctx === null ? await this.get(null, guid) : await this.get(caller.ctx, guid);
+    const instance = await this.store.find(key.serviceInstanceGuid);
+    if (!instance) throw new CfError('ServiceKeyNotFound', guid);
+    await this.unbindAndDelete(caller, instance, key);
+  }
+
+  /** Used by recursive instance deletes too. */
+  async deleteAllOf(caller: CallerInfo, instance: ServiceInstance): Promise<void> {
+    const page = await this.store.listKeys({ page: 1, resultsPerPage: 1000, orderDirection: 'asc', orderBy: undefined, inlineRelationsDepth: 0, filters: [], rawQ: [] }, { kind: 'all' }, instance.id);
+    for (const key of page.items) await this.unbindAndDelete(caller, instance, key);
+  }
+
+  private async unbindAndDelete(caller: CallerInfo, instance: ServiceInstance, key: ServiceKey): Promise<void> {
+    const setting = await this.context.settingOf(instance);
+    await this.context.assertCanManage(caller.ctx, setting.space);
+    const provisioner = await this.provisioners.forService(setting.service);
+    if (provisioner) {
+      try {
+        await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);
+      } catch (err) {
+        if (err instanceof Error) err.message = `Service broker failed to delete service binding for instance ${instance.name}: ${err.message}`;
+        throw err;
+      }
+    }
+    await this.store.deleteKey(key.id);
+  }
+}
+
+function toObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+}

@@ -1,0 +1,149 @@
+import { BrokerError } from '../brokers/broker-errors';
+import type { Knex } from '../db/knex';
+import type { JobResult, JobRunner } from '../jobs/runner';
+import type { Job } from '../jobs/store';
+import { JobsStore } from '../jobs/store';
+import { BrokerAsyncNotAllowed } from './broker-provisioner';
+import type { InstanceContext } from './instance-context';
+import type { InstanceTarget } from './provisioner';
+import type { ProvisionerResolver } from './service';
+import { InstancesStore } from './store';
+import type { OperationType } from './types';
+
+export interface OperationEvents {
+  /** Polls the provisioner's last operation in the background until it ends. */
+  pollLater(instanceGuid: string, type: OperationType): Promise<void>;
+  /** Starts orphan mitigation when the failure leaves the broker's state unknown (osb-api.md §9). */
+  provisionFailed(target: InstanceTarget, err: unknown): Promise<void>;
+}
+
+export interface PollingSettings {
+  intervalMs: number;
+  /** Platform cap on polling; a plan's `maximum_polling_duration` may lower it. */
+  maxDurationMs: number;
+  /** Orphan mitigation: up to 11 attempts with back-off base·2^attempt (CC: minutes). */
+  mitigationBaseMs: number;
+}
+
+const POLL = 'instance.poll';
+const MITIGATE = 'instance.orphan-mitigation';
+
+/** Timeouts, 5xx, malformed non-200 answers and async answers nobody could wait for (cf-v2-api.md §4.4). */
+export function needsOrphanMitigation(err: unknown): boolean {
+  if (err instanceof BrokerAsyncNotAllowed) return true;
+  if (!(err instanceof BrokerError)) return false;
+  switch (err.errorName) {
+    case 'ServiceBrokerBadResponse':
+    case 'HttpClientTimeout':
+    case 'ServiceBrokerApiTimeout':
+      return true;
+    case 'ServiceBrokerResponseMalformed':
+      return !('status' in err.http) || err.http.status !== 200;
+    default:
+      return false;
+  }
+}
+
+function text(payload: Record<string, unknown>, key: string): string {
+  const value = payload[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The persisted jobs behind async instance operations: polling and orphan mitigation. */
+export class InstanceOperationJobs implements OperationEvents {
+  private readonly jobs: JobsStore;
+  private readonly instances: InstancesStore;
+
+  constructor(
+    knex: Knex,
+    private readonly runner: JobRunner,
+    private readonly context: InstanceContext,
+    private readonly provisioners: ProvisionerResolver,
+    private readonly settings: PollingSettings,
+  ) {
+    this.jobs = new JobsStore(knex);
+    this.instances = new InstancesStore(knex);
+    runner.register(POLL, (job) => this.poll(job), { maxAttempts: 1000, delayMs: () => settings.intervalMs });
+    runner.register(MITIGATE, (job) => this.mitigate(job), { maxAttempts: 11, delayMs: (n) => settings.mitigationBaseMs * 2 ** n });
+  }
+
+  async pollLater(instanceGuid: string, type: OperationType): Promise<void> {
+    await this.jobs.enqueue(POLL, instanceGuid, { type, startedAt: Date.now() }, new Date(Date.now() + this.settings.intervalMs));
+  }
+
+  async provisionFailed(target: InstanceTarget, err: unknown): Promise<void> {
+    if (!needsOrphanMitigation(err)) return;
+    await this.jobs.enqueue(MITIGATE, target.instanceGuid, { target }, new Date());
+    this.runner.kick();
+  }
+
+  private async poll(job: Job): Promise<JobResult> {
+    const instance = await this.instances.find(job.resourceGuid);
+    if (!instance || instance.lastOperation?.state !== 'in progress') return { kind: 'done' };
+    const type = instance.lastOperation.type;
+    const setting = await this.context.settingOf(instance);
+    const provisioner = await this.provisioners.forService(setting.service);
+    if (!provisioner) return { kind: 'failed', reason: 'no provisioner for the service' };
+    const startedAt = Number(job.payload.startedAt ?? Date.now());
+    const planCap = setting.plan.maximumPollingDuration === null ? Infinity : setting.plan.maximumPollingDuration * 1000;
+    const target = this.context.target(instance, setting, { ctx: null, requestId: undefined });
+    const outcome = await provisioner.lastOperation(target, instance.brokerOperation ?? undefined, type);
+    switch (outcome.state) {
+      case 'in progress': {
+        if (Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs)) {
+          await this.instances.update(instance.id, { operation: { type, state: 'failed', description: `Service Broker failed to ${type === 'create' ? 'provision' : type === 'update' ? 'update' : 'deprovision'} within the required time.` } });
+          return { kind: 'done' };
+        }
+        await this.instances.update(instance.id, { operation: { type, state: 'in progress', description: outcome.description } });
+        const wait = Math.max(this.settings.intervalMs, (outcome.retryAfterSeconds ?? 0) * 1000);
+        return { kind: 'again', at: new Date(Date.now() + wait) };
+      }
+      case 'gone':
+      case 'succeeded':
+        if (type === 'delete') {
+          await this.instances.delete(instance.id);
+          return { kind: 'done' };
+        }
+        await this.instances.update(instance.id, {
+          operation: { type, state: 'succeeded', description: outcome.description },
+          ...(instance.proposedServicePlanId !== null ? { servicePlanId: instance.proposedServicePlanId, proposedServicePlanId: null } : {}),
+        });
+        return { kind: 'done' };
+      case 'failed':
+        await this.instances.update(instance.id, { operation: { type, state: 'failed', description: outcome.description }, proposedServicePlanId: null });
+        if (type === 'create') await this.jobs.enqueue(MITIGATE, instance.guid, { target }, new Date());
+        return { kind: 'done' };
+    }
+  }
+
+  /** Deletes what a failed provision may have left at the provisioner; a 202 counts as done. */
+  private async mitigate(job: Job): Promise<JobResult> {
+    const raw = job.payload.target;
+    if (typeof raw !== 'object' || raw === null) return { kind: 'failed', reason: 'job has no target' };
+    const payload = Object.fromEntries(Object.entries(raw));
+    const target: InstanceTarget = {
+      instanceGuid: text(payload, 'instanceGuid'),
+      instanceName: text(payload, 'instanceName'),
+      serviceGuid: text(payload, 'serviceGuid'),
+      serviceUniqueId: text(payload, 'serviceUniqueId'),
+      planUniqueId: text(payload, 'planUniqueId'),
+      organizationGuid: text(payload, 'organizationGuid'),
+      organizationName: text(payload, 'organizationName'),
+      spaceGuid: text(payload, 'spaceGuid'),
+      spaceName: text(payload, 'spaceName'),
+      userGuid: undefined,
+      requestId: undefined,
+    };
+    const service = await this.context.services.require(target.serviceGuid).catch(() => undefined);
+    const provisioner = service ? await this.provisioners.forService(service) : undefined;
+    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
+    try {
+      await provisioner.deprovision(target, true);
+    } catch (err) {
+      // A broker busy with the failed operation says so; never retry after a ConcurrencyError.
+      if (err instanceof BrokerError && err.errorName === 'ConcurrencyError') return { kind: 'failed', reason: err.message };
+      throw err;
+    }
+    return { kind: 'done' };
+  }
+}

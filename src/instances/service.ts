@@ -1,0 +1,279 @@
+import { isAdmin, readsEverything } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
+import type { FeatureFlagsService } from '../catalog';
+import type { Knex } from '../db/knex';
+import { isUniqueViolation } from '../db/knex';
+import type { Paged } from '../db/paging';
+import { CfError } from '../http/cf-errors';
+import type { ListQuery } from '../http/list-query';
+import type { Space } from '../orgs';
+import type { SecretBox } from '../secrets/secret-box';
+import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
+import type { OperationOutcome, Provisioner } from './provisioner';
+import type { CreateInstanceBody, UpdateInstanceBody } from './schemas';
+import { InstancesStore } from './store';
+import type { InstanceScope } from './store';
+import type { OperationEvents } from './operation-jobs';
+import type { ServiceInstance } from './types';
+import type { Service, ServicePlan } from '../catalog';
+
+export interface ProvisionerResolver {
+  /** The broker of a broker service, the container engine for a container-backed one. */
+  forService(service: Service): Promise<Provisioner | undefined>;
+}
+
+export interface OperationResult {
+  instance: ServiceInstance;
+  /** 201/204 when finished, 202 when the provisioner works on in the background. */
+  async: boolean;
+}
+
+const MAX_TAGS_LENGTH = 2048;
+
+function checkName(name: string): void {
+  if (name.trim() === '') throw new CfError('ServiceInstanceNameEmpty');
+  if (name.length > 255) throw new CfError('ServiceInstanceNameTooLong');
+}
+
+function checkTags(tags: readonly string[] | undefined, serviceLabel: string): void {
+  if (tags !== undefined && tags.join('').length > MAX_TAGS_LENGTH) throw new CfError('ServiceInstanceTagsTooLong', serviceLabel);
+}
+
+/** Managed service instances with CC semantics (cf-v2-api.md §3.5), over a Provisioner. */
+export class InstancesService {
+  private readonly store: InstancesStore;
+
+  constructor(
+    knex: Knex,
+    private readonly context: InstanceContext,
+    private readonly provisioners: ProvisionerResolver,
+    private readonly flags: FeatureFlagsService,
+    private readonly secrets: SecretBox,
+    private readonly events: OperationEvents,
+  ) {
+    this.store = new InstancesStore(knex);
+  }
+
+  private scopeOf(ctx: AuthContext): InstanceScope {
+    return readsEverything(ctx) ? { kind: 'all' } : { kind: 'member', userGuid: ctx.userGuid };
+  }
+
+  list(ctx: AuthContext, query: ListQuery, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServiceInstance>> {
+    return this.store.list(query, this.scopeOf(ctx), restrict);
+  }
+
+  async listInSpace(ctx: AuthContext, spaceGuid: string, query: ListQuery): Promise<Paged<ServiceInstance>> {
+    const space = await this.context.orgs.getSpace(ctx, spaceGuid);
+    return this.store.list(query, { kind: 'all' }, (qb) => void qb.where('service_instances.space_id', space.id));
+  }
+
+  async listForPlan(ctx: AuthContext, planGuid: string, query: ListQuery): Promise<Paged<ServiceInstance>> {
+    const plan = await this.context.plans.require(planGuid);
+    return this.store.list(query, this.scopeOf(ctx), (qb) => void qb.where('service_instances.service_plan_id', plan.id));
+  }
+
+  async require(guid: string): Promise<ServiceInstance> {
+    const instance = await this.store.find(guid);
+    if (!instance) throw new CfError('ServiceInstanceNotFound', guid);
+    return instance;
+  }
+
+  async get(ctx: AuthContext, guid: string): Promise<ServiceInstance> {
+    const instance = await this.require(guid);
+    if (!(await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))) throw new CfError('NotAuthorized');
+    return instance;
+  }
+
+  async parameters(ctx: AuthContext, guid: string): Promise<Record<string, unknown>> {
+    const instance = await this.get(ctx, guid);
+    const setting = await this.context.settingOf(instance);
+    if (!setting.service.instancesRetrievable) throw new CfError('ServiceFetchInstanceParametersNotSupported');
+    return instance.parametersEncrypted === null ? {} : toObject(JSON.parse(this.secrets.decrypt(instance.parametersEncrypted)));
+  }
+
+  async permissions(ctx: AuthContext, guid: string): Promise<{ manage: boolean; read: boolean }> {
+    const instance = await this.require(guid);
+    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
+    const manage = isAdmin(ctx) || (await this.context.orgs.isSpaceDeveloper(ctx, space));
+    return { manage, read: manage || (await this.context.canRead(ctx, space)) };
+  }
+
+  private async provisionerFor(setting: InstanceSetting): Promise<Provisioner> {
+    const provisioner = await this.provisioners.forService(setting.service);
+    if (!provisioner) throw new CfError('ServiceInstanceInvalid', `service ${setting.service.label} has neither a service broker nor a container template`);
+    return provisioner;
+  }
+
+  /** CC's create checks in CC's order (cf-v2-api.md §3.5), then the provisioner. */
+  async create(caller: CallerInfo, body: CreateInstanceBody, acceptsIncomplete: boolean): Promise<OperationResult> {
+    const plan = await this.context.plans.require(body.service_plan_guid).catch(() => {
+      throw new CfError('ServiceInstanceInvalid', 'not a valid service plan');
+    });
+    const space = await this.context.orgs.requireSpace(body.space_guid).catch(() => {
+      throw new CfError('ServiceInstanceInvalid', 'not a valid space');
+    });
+    await this.assertMayCreate(caller.ctx, space, plan);
+    const setting = await this.context.setting(plan.guid, space);
+    checkName(body.name);
+    checkTags(body.tags, setting.service.label);
+    await this.assertPlanUsableIn(setting);
+    const provisioner = await this.provisionerFor(setting);
+    let guid: string;
+    try {
+      guid = await this.store.insert({
+        name: body.name,
+        spaceId: space.id,
+        servicePlanId: plan.id,
+        tags: body.tags ?? [],
+        maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo },
+        parametersEncrypted: body.parameters === undefined ? null : this.secrets.encrypt(JSON.stringify(body.parameters)),
+        operation: { type: 'create', state: 'in progress', description: '' },
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new CfError('ServiceInstanceNameTaken', body.name);
+      throw err;
+    }
+    const target = this.context.target({ guid, name: body.name }, setting, caller);
+    let outcome: OperationOutcome;
+    try {
+      outcome = await provisioner.provision(target, body.parameters, acceptsIncomplete);
+    } catch (err) {
+      // The row goes; whatever the provisioner may have half-made is cleaned up in the background.
+      await this.store.delete((await this.require(guid)).id);
+      await this.events.provisionFailed(target, err);
+      throw err;
+    }
+    return this.settle(guid, 'create', outcome, target.instanceGuid);
+  }
+
+  private async assertMayCreate(ctx: AuthContext | null, space: Space, plan: ServicePlan): Promise<void> {
+    await this.context.assertCanManage(ctx, space);
+    if (ctx === null || isAdmin(ctx)) return;
+    await this.flags.require('service_instance_creation');
+    if (!(await this.context.plans.isVisible(plan, { kind: 'user', userGuid: ctx.userGuid }))) throw new CfError('NotAuthorized');
+  }
+
+  /** Space-scoped brokers serve their own space only; private plans need a visibility for this org. */
+  private async assertPlanUsableIn(setting: InstanceSetting): Promise<void> {
+    const viewer = { kind: 'space', organizationId: setting.space.organizationId, spaceId: setting.space.id } as const;
+    if (await this.context.plans.isVisible(setting.plan, viewer)) return;
+    if (!setting.plan.active || !setting.plan.public) throw new CfError('ServiceInstanceOrganizationNotAuthorized');
+    throw new CfError('ServiceInstanceSpaceNotAuthorized');
+  }
+
+  /** Records a provisioner outcome: finished now, or in progress with a poll job. */
+  private async settle(guid: string, type: 'create' | 'update' | 'delete', outcome: OperationOutcome, instanceGuid: string): Promise<OperationResult> {
+    const instance = await this.require(guid);
+    if (outcome.kind === 'done') {
+      if (type === 'delete') {
+        await this.store.delete(instance.id);
+        return { instance, async: false };
+      }
+      await this.store.update(instance.id, {
+        operation: { type, state: 'succeeded', description: '' },
+        ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null ? { dashboardUrl: outcome.dashboardUrl } : {}),
+      });
+      return { instance: await this.require(guid), async: false };
+    }
+    await this.store.update(instance.id, {
+      operation: { type, state: 'in progress', description: outcome.description ?? '' },
+      brokerOperation: outcome.operation ?? null,
+      ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null ? { dashboardUrl: outcome.dashboardUrl } : {}),
+    });
+    await this.events.pollLater(instanceGuid, type);
+    return { instance: await this.require(guid), async: true };
+  }
+
+  async update(caller: CallerInfo, guid: string, body: UpdateInstanceBody, acceptsIncomplete: boolean): Promise<OperationResult> {
+    const instance = await this.require(guid);
+    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
+    await this.context.assertCanManage(caller.ctx, space);
+    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid) throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
+    if (instance.lastOperation?.state === 'in progress') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    const setting = await this.context.settingOf(instance);
+    const newPlan = body.service_plan_guid === undefined || body.service_plan_guid === instance.servicePlanGuid ? undefined : await this.newPlanFor(setting, body.service_plan_guid);
+    if (body.name !== undefined) checkName(body.name);
+    checkTags(body.tags, setting.service.label);
+    const renamed = body.name !== undefined && body.name !== instance.name;
+    const needsProvisioner = newPlan !== undefined || body.parameters !== undefined || (renamed && setting.service.allowContextUpdates);
+    const localChanges = {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.tags !== undefined ? { tags: body.tags } : {}),
+      ...(body.parameters !== undefined ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(body.parameters)) } : {}),
+    };
+    try {
+      await this.store.update(instance.id, localChanges);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new CfError('ServiceInstanceNameTaken', body.name ?? instance.name);
+      throw err;
+    }
+    if (!needsProvisioner) {
+      await this.store.update(instance.id, { operation: { type: 'update', state: 'succeeded', description: '' } });
+      return { instance: await this.require(guid), async: false };
+    }
+    if (!(await this.store.beginOperation(instance.id, 'update', ''))) throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    const provisioner = await this.provisionerFor(setting);
+    const target = this.context.target({ guid, name: body.name ?? instance.name }, setting, caller);
+    let outcome: OperationOutcome;
+    try {
+      outcome = await provisioner.update(target, { ...(newPlan ? { newPlanUniqueId: newPlan.uniqueId } : {}), ...(body.parameters ? { parameters: body.parameters } : {}) }, acceptsIncomplete);
+    } catch (err) {
+      await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: err instanceof Error ? err.message : 'update failed' } });
+      throw err;
+    }
+    if (newPlan) {
+      // A finished update moves the plan now; an async one when its last operation succeeds.
+      await this.store.update(instance.id, outcome.kind === 'done' ? { servicePlanId: newPlan.id, maintenanceInfo: newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo } } : { proposedServicePlanId: newPlan.id });
+    }
+    return this.settle(guid, 'update', outcome, guid);
+  }
+
+  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<{ id: number; uniqueId: string; maintenanceInfo: Record<string, unknown> | null }> {
+    const plan = await this.context.plans.require(planGuid).catch(() => {
+      throw new CfError('InvalidRelation', 'Plan');
+    });
+    if (plan.serviceGuid !== setting.service.guid) throw new CfError('InvalidRelation', 'Plan');
+    const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
+    if (!updateable) throw new CfError('ServicePlanNotUpdateable');
+    return { id: plan.id, uniqueId: plan.uniqueId, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
+  }
+
+  async delete(caller: CallerInfo, guid: string, options: { acceptsIncomplete: boolean; recursive: boolean; purge: boolean; deleteKeys: (instance: ServiceInstance) => Promise<void> }): Promise<OperationResult> {
+    const instance = await this.require(guid);
+    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
+    if (options.purge) {
+      if (caller.ctx !== null && !isAdmin(caller.ctx)) throw new CfError('NotAuthorized');
+      await this.store.delete(instance.id);
+      return { instance, async: false };
+    }
+    await this.context.assertCanManage(caller.ctx, space);
+    const op = instance.lastOperation;
+    // A create in progress may be deleted (it deprovisions); an update or delete may not.
+    if (op?.state === 'in progress' && op.type !== 'create') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if ((await this.store.countKeys(instance.id)) > 0) {
+      if (!options.recursive) throw new CfError('AssociationNotEmpty', 'service_bindings, service_keys, and routes', 'service_instances');
+      await options.deleteKeys(instance);
+    }
+    const setting = await this.context.settingOf(instance);
+    const provisioner = await this.provisionerFor(setting);
+    await this.store.update(instance.id, { operation: { type: 'delete', state: 'in progress', description: '' } });
+    let outcome: OperationOutcome;
+    try {
+      outcome = await provisioner.deprovision(this.context.target(instance, setting, caller), options.acceptsIncomplete);
+    } catch (err) {
+      await this.store.update(instance.id, { operation: { type: 'delete', state: 'failed', description: err instanceof Error ? err.message : 'delete failed' } });
+      throw prefixed(err, `Service instance ${instance.name}: `);
+    }
+    return this.settle(guid, 'delete', outcome, guid);
+  }
+}
+
+function toObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+}
+
+/** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5). */
+function prefixed(err: unknown, prefix: string): unknown {
+  if (err instanceof Error && !err.message.startsWith(prefix)) err.message = `${prefix}${err.message}`;
+  return err;
+}
