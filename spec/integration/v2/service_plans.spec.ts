@@ -1085,6 +1085,47 @@ describe('GET /v2/service_plans', () => {
   });
 });
 
+describe('GET /v2/service_plans SQL per request', () => {
+  async function queriesFor(
+    url: string,
+    token: string,
+  ): Promise<{ count: number; body: { total_results: number } }> {
+    let count = 0;
+    const listener = (): void => {
+      count += 1;
+    };
+    w.knex.on('query', listener);
+    try {
+      const res = await request(w.app).get(url).set(bearer(token));
+      expect(res.status).toBe(200);
+      return { count, body: res.body };
+    } finally {
+      w.knex.removeListener('query', listener);
+    }
+  }
+
+  it('when a member of 20 organizations lists a service’s plans, runs no more statements than a member of one, at most 4', async () => {
+    const one = await w.userWithToken('sql-plans-one', ['openid', 'cloud_controller.read']);
+    const many = await w.userWithToken('sql-plans-many', ['openid', 'cloud_controller.read']);
+    const serviceGuid = await createService({ label: 'sql-plans', description: 'd' });
+    for (let i = 0; i < 20; i++) {
+      const org = await createOrg(`sql-plans-org-${i}`);
+      await grantOrgRole(w, org, 'users', many.user.guid);
+      if (i === 0) await grantOrgRole(w, org, 'users', one.user.guid);
+      await addVisibility(await createPlan(serviceGuid, { public: false }), org);
+    }
+    const url = `/v2/service_plans?q=${encodeURIComponent(`service_guid:${serviceGuid}`)}`;
+
+    const forOne = await queriesFor(url, one.token);
+    const forMany = await queriesFor(url, many.token);
+
+    expect(forOne.body.total_results).toBe(1);
+    expect(forMany.body.total_results).toBe(20);
+    expect(forMany.count).toBeLessThanOrEqual(4);
+    expect(forMany.count).toBe(forOne.count);
+  });
+});
+
 describe('GET /v2/service_plans q filters', () => {
   let svcA: string;
   let svcB: string;

@@ -1259,6 +1259,47 @@ describe('GET /v2/services after the catalog or a membership changes', () => {
   });
 });
 
+describe('GET /v2/services SQL per request', () => {
+  /** Runs a request and answers how many SQL statements Knex issued for it. */
+  async function queriesFor(url: string, token: string): Promise<number> {
+    let count = 0;
+    const listener = (): void => {
+      count += 1;
+    };
+    w.knex.on('query', listener);
+    try {
+      const res = await request(w.app).get(url).set(bearer(token));
+      expect(res.status).toBe(200);
+    } finally {
+      w.knex.removeListener('query', listener);
+    }
+    return count;
+  }
+
+  it('when a member of 20 organizations lists services, runs no more statements than a member of one, at most 4', async () => {
+    const one = await w.userWithToken('sql-one-org', ['openid', 'cloud_controller.read']);
+    const many = await w.userWithToken('sql-many-orgs', ['openid', 'cloud_controller.read']);
+    for (let i = 0; i < 20; i++) {
+      const org = await createOrg(`sql-org-${i}`);
+      await grantOrgRole(w, org, 'users', many.user.guid);
+      if (i === 0) await grantOrgRole(w, org, 'users', one.user.guid);
+      const service = await createService({ label: `sql-private-${i}`, description: 'd' });
+      await addVisibility(await createPlan(service, { public: false }), org);
+    }
+    const url = '/v2/services?results-per-page=50';
+
+    const forOne = await queriesFor(url, one.token);
+    const forMany = await queriesFor(url, many.token);
+
+    expect(forMany).toBeLessThanOrEqual(4);
+    expect(forMany).toBe(forOne);
+    const listed = await request(w.app)
+      .get(`${url}&q=${encodeURIComponent('label>=sql-private-;label<sql-private-~')}`)
+      .set(bearer(many.token));
+    expect(listed.body.total_results).toBe(20);
+  });
+});
+
 describe('GET /v2/services pagination', () => {
   const LABELS = ['page-1', 'page-2', 'page-3', 'page-4', 'page-5'];
   const Q = `label IN ${LABELS.join(',')}`;
