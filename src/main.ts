@@ -11,6 +11,7 @@ import { createKnex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createLogger } from './logger';
 import path from 'node:path';
+import { registerBrokerCommands } from './cli/broker-commands';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -115,6 +116,7 @@ function buildProgram(): Command {
         out(`bearer ${issued.access_token}`);
       });
     });
+  registerBrokerCommands(program, withWharf, out);
   return program;
 }
 

@@ -188,14 +188,4 @@ export class BrokersService {
     return this.store.all();
   }
 
-  /** Re-seals every broker password with the current key (after `wharf rotate-key`). */
-  async resealPasswords(): Promise<number> {
-    let count = 0;
-    for (const broker of await this.store.all()) {
-      if (this.deps.secrets.keyIdOf(broker.authPasswordEncrypted) === this.deps.secrets.currentKeyId) continue;
-      await this.store.updateSealedPassword(broker.id, this.deps.secrets.encrypt(this.deps.secrets.decrypt(broker.authPasswordEncrypted)));
-      count++;
-    }
-    return count;
-  }
 }

@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import type { Wharf } from '../app';
+import { addKeyToRing, loadKeyRing } from '../secrets/key-ring';
+import { resealAll } from '../secrets/reseal-store';
+import type { WharfConfig } from '../config';
+
+type WithWharf = <T>(work: (wharf: Wharf, config: WharfConfig) => Promise<T>) => Promise<T>;
+type Out = (line: string) => void;
+
+async function brokerGuid(wharf: Wharf, name: string): Promise<string> {
+  const broker = await wharf.brokers.findByName(name);
+  if (!broker) throw new Error(`no service broker named ${name}`);
+  return broker.guid;
+}
+
+function printWarnings(out: Out, warnings: readonly string[]): void {
+  for (const w of warnings) out(`warning: ${w}`);
+}
+
+/** `wharf broker …` and `wharf rotate-key`: the same services the API uses, as the operator (admin). */
+export function registerBrokerCommands(program: Command, withWharf: WithWharf, out: Out): void {
+  const broker = program.command('broker').description('manage service brokers');
+  broker
+    .command('add <name> <url> <username> <password>')
+    .option('--space <guid>', 'scope the broker to one space')
+    .action(async (name: string, url: string, username: string, password: string, opts: { space?: string }) => {
+      await withWharf(async (wharf) => {
+        const result = await wharf.brokers.register(null, { name, broker_url: url, auth_username: username, auth_password: password, ...(opts.space ? { space_guid: opts.space } : {}) }, {});
+        printWarnings(out, result.warnings);
+        out(`${result.broker.guid}\t${result.broker.name}\t${result.broker.brokerUrl}`);
+      });
+    });
+  broker.command('list').action(async () => {
+    await withWharf(async (wharf) => {
+      for (const b of await wharf.brokers.all()) out(`${b.guid}\t${b.name}\t${b.brokerUrl}\t${b.spaceGuid ?? '-'}`);
+    });
+  });
+  broker
+    .command('update <name>')
+    .option('--name <newName>')
+    .option('--url <url>')
+    .option('--username <username>')
+    .option('--password <password>')
+    .action(async (name: string, opts: { name?: string; url?: string; username?: string; password?: string }) => {
+      await withWharf(async (wharf) => {
+        const guid = await brokerGuid(wharf, name);
+        const result = await wharf.brokers.update(null, guid, { name: opts.name, broker_url: opts.url, auth_username: opts.username, auth_password: opts.password }, {});
+        printWarnings(out, result.warnings);
+        out(`updated ${result.broker.name}`);
+      });
+    });
+  broker.command('remove <name>').action(async (name: string) => {
+    await withWharf(async (wharf) => {
+      await wharf.brokers.remove(null, await brokerGuid(wharf, name));
+      out(`removed ${name}`);
+    });
+  });
+  broker.command('sync <name>').description("refetch the broker's catalog").action(async (name: string) => {
+    await withWharf(async (wharf) => {
+      const result = await wharf.brokers.sync(await brokerGuid(wharf, name), {});
+      printWarnings(out, result.warnings);
+      out(`synced ${name}`);
+    });
+  });
+  program
+    .command('rotate-key')
+    .description('add a new encryption key and re-seal every stored secret with it')
+    .action(async () => {
+      await withWharf(async (wharf, config) => {
+        if (config.encryptionKey !== undefined) throw new Error('WHARF_DB_ENCRYPTION_KEY is set: rotate by changing it (old keys stay in the key ring file)');
+        const ring = addKeyToRing(config.dataDir, loadKeyRing(config.dataDir, undefined));
+        wharf.secrets.useRing(ring);
+        const resealed = await resealAll(wharf.knex, wharf.secrets);
+        out(`new key ${ring.current}; re-sealed ${resealed} stored secret(s)`);
+      });
+    });
+}

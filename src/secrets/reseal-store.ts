@@ -1,0 +1,26 @@
+import type { Knex } from 'knex';
+import type { SecretBox } from './secret-box';
+
+/** Every sealed column in Wharf's schema: `wharf rotate-key` re-seals them all. */
+export const SEALED_COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
+  ['service_brokers', 'auth_password_encrypted'],
+  ['service_instances', 'parameters_encrypted'],
+  ['service_keys', 'credentials_encrypted'],
+  ['service_keys', 'parameters_encrypted'],
+];
+
+/** Re-seals, in one transaction, every value not sealed with the current key. Returns how many. */
+export async function resealAll(knex: Knex, box: SecretBox): Promise<number> {
+  return knex.transaction(async (trx) => {
+    let count = 0;
+    for (const [table, column] of SEALED_COLUMNS) {
+      const rows: { id: number; value: string | null }[] = await trx(table).select('id', `${column} as value`).whereNotNull(column).whereNot(column, '');
+      for (const row of rows) {
+        if (row.value === null || box.keyIdOf(row.value) === box.currentKeyId) continue;
+        await trx(table).where('id', row.id).update({ [column]: box.encrypt(box.decrypt(row.value)) });
+        count++;
+      }
+    }
+    return count;
+  });
+}
