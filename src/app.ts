@@ -35,6 +35,9 @@ import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import { BrokerProvisioner, createInstanceRoutes, InstanceContext, InstanceOperationJobs, InstancesService, KeysService } from './instances';
 import type { ProvisionerResolver } from './instances';
+import { containerExtraCheck } from './instances/container-extra-check';
+import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
+import { InstanceSecrets } from './instances/instance-secrets';
 import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
@@ -98,16 +101,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
-  const services = new ServicesService(knex);
-  const plans = new PlansService(knex);
+  const checkExtra = containerExtraCheck(config.containers.maxReplicas);
+  const services = new ServicesService(knex, checkExtra);
+  const plans = new PlansService(knex, checkExtra);
   const osb = new OsbClient({ timeoutMs: config.operations.brokerTimeoutMs, apiInfoLocation: `${config.externalUrl}/v2/info` });
   const brokers = new BrokersService(knex, { fetcher: osb, validate: (raw) => validateCatalog(raw), secrets, orgs, flags });
   const containers = options.containers ?? createContainersModule({ knex, config: config.containers, logger });
 
+  const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
     forService: async (service) => {
-      if (service.serviceBrokerGuid === null) return undefined;
-      return new BrokerProvisioner(osb, brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)));
+      if (service.serviceBrokerGuid !== null) {
+        return new BrokerProvisioner(osb, brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)));
+      }
+      if (!isContainerBacked(service)) return undefined;
+      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, { syncTimeoutMs: config.operations.containerSyncTimeoutMs });
     },
   };
   const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);

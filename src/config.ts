@@ -26,6 +26,7 @@ const envSchema = z.object({
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
   WHARF_ORPHAN_MITIGATION_BASE_SECONDS: z.coerce.number().positive().default(60),
+  WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
   WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -53,6 +54,7 @@ export interface OperationsConfig {
   maxPollDurationMs: number;
   orphanMitigationBaseMs: number;
   jobTickMs: number;
+  containerSyncTimeoutMs: number;
 }
 
 export interface WharfConfig {
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,
       jobTickMs: e.WHARF_JOB_TICK_MS,
+      containerSyncTimeoutMs: e.WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS * 1000,
     },
     containers: {
       dockerHost: e.DOCKER_HOST,

@@ -17,6 +17,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('broker_operation');
     // A plan change proposed by an async update, applied when it succeeds.
     t.integer('proposed_service_plan_id');
+    // Container-backed instances: secrets generated once (`${secret:NAME}`), sealed.
+    t.text('secrets_encrypted');
     t.unique(['space_id', 'name']);
   });
   await knex.schema.alterTable('service_keys', (t) => {
@@ -44,6 +46,6 @@ export async function down(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('service_instances', (t) => {
     t.dropUnique(['space_id', 'name']);
-    for (const c of ['dashboard_url', 'tags', 'parameters_encrypted', 'maintenance_info', 'last_operation_type', 'last_operation_state', 'last_operation_description', 'last_operation_created_at', 'last_operation_updated_at', 'broker_operation', 'proposed_service_plan_id']) t.dropColumn(c);
+    for (const c of ['dashboard_url', 'tags', 'parameters_encrypted', 'maintenance_info', 'last_operation_type', 'last_operation_state', 'last_operation_description', 'last_operation_created_at', 'last_operation_updated_at', 'broker_operation', 'proposed_service_plan_id', 'secrets_encrypted']) t.dropColumn(c);
   });
 }

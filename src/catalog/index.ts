@@ -9,3 +9,4 @@ export type { SyncOutcome } from './catalog-sync-store';
 export type { SyncServiceEntry, SyncPlanEntry } from './catalog-sync-plan';
 export { CatalogReadCache } from './read-cache';
 export { GenerationStore } from './generation-store';
+export type { ExtraCheck } from './services-service';

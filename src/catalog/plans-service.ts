@@ -9,6 +9,8 @@ import { PlansStore } from './plans-store';
 import type { PlanFields } from './plans-store';
 import type { PlanBody, PlanUpdateBody } from './schemas';
 import { ServicesStore } from './services-store';
+import { assertExtra } from './services-service';
+import type { ExtraCheck } from './services-service';
 import type { CatalogViewer, Service, ServicePlan } from './types';
 
 export interface PlanWithService {
@@ -38,7 +40,10 @@ export class PlansService {
   private readonly plans: PlansStore;
   private readonly services: ServicesStore;
 
-  constructor(private readonly knex: Knex) {
+  constructor(
+    private readonly knex: Knex,
+    private readonly checkExtra: ExtraCheck = () => undefined,
+  ) {
     this.plans = new PlansStore(knex);
     this.services = new ServicesStore(knex);
   }
@@ -86,6 +91,7 @@ export class PlansService {
     if (service.serviceBrokerGuid !== null) {
       throw new CfError('ServicePlanInvalid', `plans of service ${service.label} come from the catalog of its service broker`);
     }
+    assertExtra(this.checkExtra, 'ServicePlanInvalid', body.extra, service.extra);
     const fields: PlanFields = {
       name: body.name,
       description: body.description,
@@ -138,6 +144,7 @@ export class PlansService {
       await this.plans.update(plan.id, { public: body.public });
       return this.require(guid);
     }
+    if (body.extra !== undefined) assertExtra(this.checkExtra, 'ServicePlanInvalid', body.extra, (await this.services.find(plan.serviceGuid))?.extra);
     const name = body.name ?? plan.name;
     const uniqueId = body.unique_id ?? plan.uniqueId;
     await this.writeUnique(plan.serviceId, name, uniqueId, plan.id, () => this.plans.update(plan.id, toPlanFields(body)));

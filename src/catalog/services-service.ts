@@ -45,7 +45,10 @@ export class ServicesService {
   private readonly services: ServicesStore;
   private readonly plans: PlansStore;
 
-  constructor(private readonly knex: Knex) {
+  constructor(
+    private readonly knex: Knex,
+    private readonly checkExtra: ExtraCheck = () => undefined,
+  ) {
     this.services = new ServicesStore(knex);
     this.plans = new PlansStore(knex);
   }
@@ -81,6 +84,7 @@ export class ServicesService {
   }
 
   async create(body: ServiceBody): Promise<Service> {
+    assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
     const brokerId = body.service_broker_guid === undefined ? null : await this.brokerId(body.service_broker_guid);
     const fields: ServiceFields = {
       label: body.label,
@@ -150,6 +154,7 @@ export class ServicesService {
   async update(guid: string, body: ServiceUpdateBody): Promise<Service> {
     const service = await this.require(guid);
     this.assertBrokerless(service);
+    if (body.extra !== undefined) assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
     const label = body.label ?? service.label;
     const uniqueId = body.unique_id ?? service.uniqueId;
     await this.writeUnique(label, uniqueId, null, service.id, () => this.services.update(service.id, toServiceFields(body)));
@@ -166,4 +171,15 @@ export class ServicesService {
       await store.purge(service.id);
     });
   }
+}
+
+/**
+ * Checks a catalog entry's `extra` (e.g. a container template, see src/instances). Returns the
+ * problem, naming the field, or undefined. `serviceExtra` is the service's own when checking a plan.
+ */
+export type ExtraCheck = (extra: string | null, serviceExtra: string | null | undefined) => string | undefined;
+
+export function assertExtra(check: ExtraCheck, error: 'ServiceInvalid' | 'ServicePlanInvalid', extra: string | undefined | null, serviceExtra: string | null | undefined): void {
+  const problem = check(extra ?? null, serviceExtra);
+  if (problem !== undefined) throw new CfError(error, problem);
 }

@@ -101,7 +101,7 @@ export class BrokerProvisioner implements Provisioner {
 
   async update(
     target: InstanceTarget,
-    change: { newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    change: { newPlanGuid?: string; newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome> {
     const res = await this.client.update(

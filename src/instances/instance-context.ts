@@ -44,6 +44,7 @@ export class InstanceContext {
       instanceName: instance.name,
       serviceGuid: setting.service.guid,
       serviceUniqueId: setting.service.uniqueId,
+      planGuid: setting.plan.guid,
       planUniqueId: setting.plan.uniqueId,
       organizationGuid: setting.space.organizationGuid,
       organizationName: setting.organizationName,

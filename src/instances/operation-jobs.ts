@@ -126,6 +126,7 @@ export class InstanceOperationJobs implements OperationEvents {
       instanceName: text(payload, 'instanceName'),
       serviceGuid: text(payload, 'serviceGuid'),
       serviceUniqueId: text(payload, 'serviceUniqueId'),
+      planGuid: text(payload, 'planGuid'),
       planUniqueId: text(payload, 'planUniqueId'),
       organizationGuid: text(payload, 'organizationGuid'),
       organizationName: text(payload, 'organizationName'),

@@ -8,6 +8,7 @@ export interface InstanceTarget {
   /** Wharf's guid of the catalog service (to find the provisioner again from a job). */
   serviceGuid: string;
   serviceUniqueId: string;
+  planGuid: string;
   planUniqueId: string;
   organizationGuid: string;
   organizationName: string;
@@ -33,7 +34,7 @@ export interface Provisioner {
   provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome>;
   update(
     target: InstanceTarget,
-    change: { newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    change: { newPlanGuid?: string; newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome>;
   deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome>;

@@ -216,7 +216,7 @@ export class InstancesService {
     const target = this.context.target({ guid, name: body.name ?? instance.name }, setting, caller);
     let outcome: OperationOutcome;
     try {
-      outcome = await provisioner.update(target, { ...(newPlan ? { newPlanUniqueId: newPlan.uniqueId } : {}), ...(body.parameters ? { parameters: body.parameters } : {}) }, acceptsIncomplete);
+      outcome = await provisioner.update(target, { ...(newPlan ? { newPlanGuid: newPlan.guid, newPlanUniqueId: newPlan.uniqueId } : {}), ...(body.parameters ? { parameters: body.parameters } : {}) }, acceptsIncomplete);
     } catch (err) {
       await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: err instanceof Error ? err.message : 'update failed' } });
       throw err;
@@ -228,14 +228,14 @@ export class InstancesService {
     return this.settle(guid, 'update', outcome, guid);
   }
 
-  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<{ id: number; uniqueId: string; maintenanceInfo: Record<string, unknown> | null }> {
+  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<{ id: number; guid: string; uniqueId: string; maintenanceInfo: Record<string, unknown> | null }> {
     const plan = await this.context.plans.require(planGuid).catch(() => {
       throw new CfError('InvalidRelation', 'Plan');
     });
     if (plan.serviceGuid !== setting.service.guid) throw new CfError('InvalidRelation', 'Plan');
     const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
     if (!updateable) throw new CfError('ServicePlanNotUpdateable');
-    return { id: plan.id, uniqueId: plan.uniqueId, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
+    return { id: plan.id, guid: plan.guid, uniqueId: plan.uniqueId, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
   }
 
   async delete(caller: CallerInfo, guid: string, options: { acceptsIncomplete: boolean; recursive: boolean; purge: boolean; deleteKeys: (instance: ServiceInstance) => Promise<void> }): Promise<OperationResult> {

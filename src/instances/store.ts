@@ -255,6 +255,15 @@ export class InstancesStore {
     await this.db('service_instances').where({ id }).delete();
   }
 
+  async readSecrets(guid: string): Promise<string | null> {
+    const row: { secrets_encrypted: string | null } | undefined = await this.db('service_instances').select('secrets_encrypted').where({ guid }).first();
+    return row?.secrets_encrypted ?? null;
+  }
+
+  async writeSecrets(guid: string, sealed: string): Promise<void> {
+    await this.db('service_instances').where({ guid }).update({ secrets_encrypted: sealed });
+  }
+
   async countKeys(instanceId: number): Promise<number> {
     const row: unknown = await this.db('service_keys').where('service_instance_id', instanceId).count({ n: '*' }).first();
     return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);

@@ -5,6 +5,7 @@ import type { SecretBox } from './secret-box';
 export const SEALED_COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
   ['service_brokers', 'auth_password_encrypted'],
   ['service_instances', 'parameters_encrypted'],
+  ['service_instances', 'secrets_encrypted'],
   ['service_keys', 'credentials_encrypted'],
   ['service_keys', 'parameters_encrypted'],
 ];

@@ -1,0 +1,29 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { Knex } from '../db/knex';
+import type { SecretBox } from '../secrets/secret-box';
+import { InstancesStore } from './store';
+
+const secretsSchema = z.record(z.string());
+
+/** Random secrets generated once per instance (`${secret:NAME}`), kept sealed in its row. */
+export class InstanceSecrets {
+  private readonly store: InstancesStore;
+
+  constructor(
+    knex: Knex,
+    private readonly box: SecretBox,
+  ) {
+    this.store = new InstancesStore(knex);
+  }
+
+  async ensure(instanceGuid: string, names: readonly string[]): Promise<Record<string, string>> {
+    const sealed = await this.store.readSecrets(instanceGuid);
+    const current = sealed === null ? {} : secretsSchema.parse(JSON.parse(this.box.decrypt(sealed)));
+    const missing = names.filter((n) => current[n] === undefined);
+    if (missing.length === 0) return current;
+    const next = { ...current, ...Object.fromEntries(missing.map((n) => [n, crypto.randomBytes(18).toString('base64url')])) };
+    await this.store.writeSecrets(instanceGuid, this.box.encrypt(JSON.stringify(next)));
+    return next;
+  }
+}
