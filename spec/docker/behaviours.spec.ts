@@ -16,7 +16,7 @@ const base = {
   ServicePort: 80,
   Protocol: 'http',
   HealthCheckInterval: 1,
-  HealthCheckFall: 1,
+  HealthCheckFall: 3,
   HealthCheckRise: 1,
 };
 const pem = readFixture('containers', 'tls-bundle.pem');
