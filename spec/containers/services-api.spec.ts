@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DriverError } from '../../src/containers/drivers/driver';
 import { readFixture } from './plan-fixtures';
 import { createTestApp, USERS } from './support/containers-app';
 import type { TestApp } from './support/containers-app';
@@ -180,6 +181,27 @@ describe('/services (fake engine)', () => {
           )
         ).record.id,
       );
+      await converge();
+      expect((await request(t.app).get('/services/http').set(alice)).body.Status).toBe('active');
+    });
+
+    it('when the engine is unreachable, then failed with the reason, and active once it answers', async () => {
+      await create(seed);
+      t.driver.failNext(
+        'listOwned',
+        new DriverError(
+          'unreachable',
+          'Docker Engine unreachable while listing Wharf containers: ECONNREFUSED',
+        ),
+      );
+      await t.module.reconciler.passOnce();
+      expect((await request(t.app).get('/services/http').set(alice)).body).toMatchObject({
+        Status: 'failed',
+        Message: expect.stringMatching(
+          /^Docker Engine unreachable while listing Wharf containers: ECONNREFUSED \(retrying in 1s\)$/,
+        ),
+      });
+      t.module.reconciler.resetBackoff((await t.knex('container_services').first('guid')).guid);
       await converge();
       expect((await request(t.app).get('/services/http').set(alice)).body.Status).toBe('active');
     });
