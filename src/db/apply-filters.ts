@@ -90,7 +90,10 @@ export function applyFilters(qb: Knex.QueryBuilder, filters: readonly QFilter[],
           compare(this, spec.guidColumn, filter.operator, filter.values);
         });
         break;
-      default:
+      case 'string':
+      case 'boolean':
+      case 'integer':
+      case 'timestamp':
         compare(qb, spec.column, filter.operator, toValues(spec.kind, filter.values));
     }
   }

@@ -25,7 +25,7 @@ export function splitFilters(q: string): string[] {
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < q.length; i++) {
-    const ch = q[i];
+    const ch = q.charAt(i);
     if (ch === ';') {
       if (q[i + 1] === ';') {
         current += ';';
