@@ -56,7 +56,7 @@ export class ContainerProvisioner implements Provisioner {
     if (!applied.ok) throw new CfError('ServiceInstanceInvalid', applied.message);
     const secrets = await this.secrets.ensure(target.instanceGuid, secretNames(template));
     const name = containerNameOf(target.instanceGuid);
-    return { ...renderEnv(applied.body, secrets, name), Name: name, Labels: { 'wharf.instance': target.instanceGuid } };
+    return { ...renderEnv(applied.body, secrets, name), Name: name, Labels: { 'cf.service-instance': target.instanceGuid } };
   }
 
   private async waitActive(target: InstanceTarget): Promise<void> {
