@@ -31,6 +31,14 @@ export interface BrokerResult {
   warnings: string[];
 }
 
+/**
+ * A unique violation on the broker row is its name (the race-proof guard behind CC's 270002); a
+ * violation anywhere else in the transaction (the catalog sync) is not about the name.
+ */
+function rethrowNameTaken(err: unknown): never {
+  throw isUniqueViolation(err) ? new CfError('ServiceBrokerNameTaken') : err;
+}
+
 /** `null` caller = the operator's CLI, which acts as admin. */
 export type BrokerCaller = AuthContext | null;
 
@@ -100,10 +108,6 @@ export class BrokersService {
     return result.catalog;
   }
 
-  private nameTaken(err: unknown): unknown {
-    return isUniqueViolation(err) ? new CfError('ServiceBrokerNameTaken') : err;
-  }
-
   async register(caller: BrokerCaller, body: CreateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
     const brokerUrl = checkBrokerUrl(body.broker_url);
     const space = await this.authorize(caller, body.space_guid);
@@ -119,16 +123,12 @@ export class BrokersService {
       authPasswordEncrypted: this.deps.secrets.encrypt(body.auth_password),
       spaceId: space?.id ?? null,
     };
-    try {
-      const { guid, warnings } = await inTransaction(this.knex, async (trx) => {
-        const created = await new BrokersStore(trx).insert(fields);
-        const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
-        return { guid: created.guid, warnings: outcome.warnings };
-      });
-      return { broker: await this.require(guid), warnings };
-    } catch (err) {
-      throw this.nameTaken(err);
-    }
+    const { guid, warnings } = await inTransaction(this.knex, async (trx) => {
+      const created = await new BrokersStore(trx).insert(fields).catch(rethrowNameTaken);
+      const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
+      return { guid: created.guid, warnings: outcome.warnings };
+    });
+    return { broker: await this.require(guid), warnings };
   }
 
   async update(caller: BrokerCaller, guid: string, body: UpdateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
@@ -149,16 +149,12 @@ export class BrokersService {
           { url: brokerUrl ?? broker.brokerUrl, username: body.auth_username ?? broker.authUsername, password: body.auth_password ?? this.connectionOf(broker).password },
           ctx,
         );
-    try {
-      const warnings = await inTransaction(this.knex, async (trx) => {
-        await new BrokersStore(trx).update(broker.id, fields);
-        if (catalog === undefined) return [];
-        return (await syncBrokerCatalog(trx, broker.id, brokerUrl ?? broker.brokerUrl, toSyncEntries(catalog))).warnings;
-      });
-      return { broker: await this.require(guid), warnings };
-    } catch (err) {
-      throw this.nameTaken(err);
-    }
+    const warnings = await inTransaction(this.knex, async (trx) => {
+      await new BrokersStore(trx).update(broker.id, fields).catch(rethrowNameTaken);
+      if (catalog === undefined) return [];
+      return (await syncBrokerCatalog(trx, broker.id, brokerUrl ?? broker.brokerUrl, toSyncEntries(catalog))).warnings;
+    });
+    return { broker: await this.require(guid), warnings };
   }
 
   /** Refetches and syncs the catalog with the stored settings (`wharf broker sync`). */
