@@ -31,9 +31,28 @@ export interface ExistingService {
 export interface SyncRemovals {
   planIdsToDelete: number[];
   planIdsToDeactivate: number[];
+  /** Plans the catalog renames: moved out of the way first, so two plans can swap names. */
+  planIdsRenamed: number[];
   serviceIdsToDelete: number[];
   serviceIdsToDeactivate: number[];
   warnings: string[];
+  /**
+   * Catalog plans named like a plan kept inactive for its instances: (service, name) is unique, so
+   * the sync cannot apply; CC's wording, in its "Service <label>" layout (§4.2 step 3). Empty if none.
+   */
+  problems: string;
+}
+
+function nameClashes(entries: readonly SyncServiceEntry[], kept: readonly ExistingPlan[]): string {
+  const keptNames = new Set(kept.map((p) => JSON.stringify([p.serviceUniqueId, p.name])));
+  const lines: string[] = [];
+  for (const entry of entries) {
+    const clashing = entry.plans.filter((p) => keptNames.has(JSON.stringify([entry.uniqueId, p.fields.name])));
+    if (clashing.length === 0) continue;
+    const label = entry.fields.label;
+    lines.push(`Service ${label}`, ...clashing.map((p) => `  Plan names must be unique within a service. Service ${label} already has a plan named ${p.fields.name}`));
+  }
+  return lines.length === 0 ? '' : `\n${lines.map((line) => `${line}\n`).join('')}`;
 }
 
 /**
@@ -47,7 +66,7 @@ export function planRemovals(
   plans: readonly ExistingPlan[],
   brokerUrl: string,
 ): SyncRemovals {
-  const wanted = new Map(entries.map((e) => [e.uniqueId, new Set(e.plans.map((p) => p.uniqueId))]));
+  const wanted = new Map(entries.map((e) => [e.uniqueId, new Map(e.plans.map((p) => [p.uniqueId, p.fields.name]))]));
   const missingPlans = plans.filter((p) => !(wanted.get(p.serviceUniqueId)?.has(p.uniqueId) ?? false));
   const kept = missingPlans.filter((p) => p.inUse);
   const survivingServiceIds = new Set(kept.map((p) => p.serviceUniqueId));
@@ -63,11 +82,17 @@ export function planRemovals(
       `if these operations fail contact your broker provider.\nService Offering: ${label}\nPlans deactivated: ${names.join(', ')}`
     );
   });
+  const renamed = plans.filter((p) => {
+    const name = wanted.get(p.serviceUniqueId)?.get(p.uniqueId);
+    return name !== undefined && name !== p.name;
+  });
   return {
     planIdsToDelete: missingPlans.filter((p) => !p.inUse).map((p) => p.id),
     planIdsToDeactivate: kept.map((p) => p.id),
+    planIdsRenamed: renamed.map((p) => p.id),
     serviceIdsToDelete: missingServices.filter((s) => !survivingServiceIds.has(s.uniqueId)).map((s) => s.id),
     serviceIdsToDeactivate: missingServices.filter((s) => survivingServiceIds.has(s.uniqueId)).map((s) => s.id),
     warnings,
+    problems: nameClashes(entries, kept),
   };
 }

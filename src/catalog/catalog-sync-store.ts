@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '../db/knex';
 import { currentTimestamp } from '../db/timestamps';
+import { CfError } from '../http/cf-errors';
 import { planRemovals } from './catalog-sync-plan';
 import type { ExistingPlan, ExistingService, SyncServiceEntry } from './catalog-sync-plan';
 import { toPlanColumns } from './plans-store';
@@ -48,12 +49,20 @@ export async function syncBrokerCatalog(trx: Knex.Transaction, brokerId: number,
   }));
   statements += 2;
 
-  // Deletions first, so a plan renamed onto a removed plan's name does not collide.
   const removals = planRemovals(entries, services, plans, brokerUrl);
+  // A plan kept for its instances still holds its name: the catalog cannot give it to another plan.
+  if (removals.problems !== '') throw new CfError('ServiceBrokerCatalogInvalid', removals.problems);
+  // Deletions first, so a plan renamed onto a removed plan's name does not collide.
   for (const ids of chunks(removals.planIdsToDelete)) {
     await trx('service_plan_visibilities').whereIn('service_plan_id', ids).delete();
     await trx('service_plans').whereIn('id', ids).delete();
     statements += 2;
+  }
+  // (service_id, name) is unique and checked row by row: renamed plans first take their own guid as
+  // a placeholder name, so the upsert below can hand names around (two plans swapping names).
+  for (const ids of chunks(removals.planIdsRenamed)) {
+    await trx('service_plans').whereIn('id', ids).update({ name: trx.ref('guid') });
+    statements++;
   }
   for (const chunk of chunks(entries)) {
     const rows = chunk.map((e) => ({ ...toServiceColumns(e.fields), guid: randomUUID(), service_broker_id: brokerId, created_at: now, updated_at: now }));
