@@ -92,8 +92,10 @@ export class BrokersService {
   private async findSpace(guid: string): Promise<Space> {
     try {
       return await this.deps.orgs.requireSpace(guid);
-    } catch {
-      throw new CfError('ResourceNotFound', 'Space not found');
+    } catch (err) {
+      // Only "no such space" becomes CC's 10010; anything else (the database) stays what it is.
+      if (err instanceof CfError && err.errorCode === 'CF-SpaceNotFound') throw new CfError('ResourceNotFound', 'Space not found');
+      throw err;
     }
   }
 
@@ -109,8 +111,9 @@ export class BrokersService {
   }
 
   async register(caller: BrokerCaller, body: CreateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
-    const brokerUrl = checkBrokerUrl(body.broker_url);
+    // Access first, as CC's controller does: a caller who may not register learns nothing else.
     const space = await this.authorize(caller, body.space_guid);
+    const brokerUrl = checkBrokerUrl(body.broker_url);
     // Cheap check first so a taken name never costs a call to the broker; the unique index below
     // is the race-proof guard.
     if (await this.store.findByName(body.name)) throw new CfError('ServiceBrokerNameTaken');
