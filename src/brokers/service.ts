@@ -11,6 +11,7 @@ import type { ListQuery } from '../http/list-query';
 import type { OrgsService, Space } from '../orgs';
 import type { SecretBox } from '../secrets/secret-box';
 import { checkBrokerUrl } from './broker-url';
+import type { ExistingBrokerCatalog } from './catalog-validation';
 import type { BrokerConnection, OsbCallContext, OsbCatalog } from './osb-types';
 import type { CreateBrokerBody, UpdateBrokerBody } from './schemas';
 import { BrokersStore } from './store';
@@ -24,7 +25,8 @@ export interface CatalogFetcher {
 }
 
 export type CatalogValidation = { ok: true; catalog: OsbCatalog } | { ok: false; problems: string };
-export type CatalogValidator = (raw: unknown) => CatalogValidation;
+/** `existing`: what the registry holds for the broker being updated (absent on create). */
+export type CatalogValidator = (raw: unknown, existing?: ExistingBrokerCatalog) => CatalogValidation;
 
 export interface BrokerResult {
   broker: ServiceBroker;
@@ -103,9 +105,11 @@ export class BrokersService {
     return { url: broker.brokerUrl, username: broker.authUsername, password: this.deps.secrets.decrypt(broker.authPasswordEncrypted) };
   }
 
-  private async fetchValidCatalog(conn: BrokerConnection, ctx: OsbCallContext): Promise<OsbCatalog> {
+  /** `current`: the broker being updated or synced, whose stored catalog the rules also check against. */
+  private async fetchValidCatalog(conn: BrokerConnection, ctx: OsbCallContext, current?: ServiceBroker): Promise<OsbCatalog> {
     const raw = await this.deps.fetcher.fetchCatalog(conn, ctx);
-    const result = this.deps.validate(raw);
+    const existing = current === undefined ? undefined : await this.store.existingCatalog(current);
+    const result = this.deps.validate(raw, existing);
     if (!result.ok) throw new CfError('ServiceBrokerCatalogInvalid', result.problems);
     return result.catalog;
   }
@@ -151,6 +155,7 @@ export class BrokersService {
       : await this.fetchValidCatalog(
           { url: brokerUrl ?? broker.brokerUrl, username: body.auth_username ?? broker.authUsername, password: body.auth_password ?? this.connectionOf(broker).password },
           ctx,
+          broker,
         );
     const warnings = await inTransaction(this.knex, async (trx) => {
       await new BrokersStore(trx).update(broker.id, fields).catch(rethrowNameTaken);
@@ -163,7 +168,7 @@ export class BrokersService {
   /** Refetches and syncs the catalog with the stored settings (`wharf broker sync`). */
   async sync(guid: string, ctx: OsbCallContext): Promise<BrokerResult> {
     const broker = await this.require(guid);
-    const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx);
+    const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
     const outcome = await inTransaction(this.knex, (trx) => syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)));
     return { broker, warnings: outcome.warnings };
   }

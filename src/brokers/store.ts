@@ -6,6 +6,7 @@ import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { ListQuery } from '../http/list-query';
+import type { ExistingBrokerCatalog, ExistingCatalogService } from './catalog-validation';
 import type { ServiceBroker } from './types';
 
 export const BROKER_FILTERS: FilterColumns = {
@@ -121,6 +122,34 @@ export class BrokersStore {
 
   async delete(id: number): Promise<void> {
     await this.db('service_brokers').where({ id }).delete();
+  }
+
+  /**
+   * The broker's offerings and plans as they stand, for the catalog rules that look beyond the new
+   * catalog (a plan id moving between services, a name reused while instances exist; §4.2 step 3).
+   * Two statements, whatever the catalog's size.
+   */
+  async existingCatalog(broker: Pick<ServiceBroker, 'id' | 'name'>): Promise<ExistingBrokerCatalog> {
+    const services: { id: number; unique_id: string; label: string }[] = await this.db('services')
+      .select('id', 'unique_id', 'label')
+      .where('service_broker_id', broker.id)
+      .orderBy('id');
+    const plans: { service_id: number; unique_id: string; name: string; in_use: number | boolean }[] = await this.db('service_plans')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .where('services.service_broker_id', broker.id)
+      .select('service_plans.service_id', 'service_plans.unique_id', 'service_plans.name')
+      .select(this.db.raw('exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use'))
+      .orderBy('service_plans.id');
+    const byService = new Map<number, ExistingCatalogService & { plans: { id: string; name: string }[] }>(
+      services.map((s) => [s.id, { id: s.unique_id, name: s.label, hasInstances: false, plans: [] }]),
+    );
+    for (const plan of plans) {
+      const owner = byService.get(plan.service_id);
+      if (owner === undefined) continue;
+      owner.plans.push({ id: plan.unique_id, name: plan.name });
+      if (plan.in_use) owner.hasInstances = true;
+    }
+    return { brokerName: broker.name, services: [...byService.values()] };
   }
 
   async countInstances(brokerId: number): Promise<number> {
