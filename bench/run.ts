@@ -1,6 +1,7 @@
+import { benchBrokerSync } from './broker-sync';
 import { benchCatalog } from './catalog';
 
-const suites: Record<string, () => Promise<void>> = { catalog: benchCatalog };
+const suites: Record<string, () => Promise<void>> = { catalog: benchCatalog, 'broker-sync': benchBrokerSync };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -105,7 +105,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const services = new ServicesService(knex, checkExtra);
   const plans = new PlansService(knex, checkExtra);
   const osb = new OsbClient({ timeoutMs: config.operations.brokerTimeoutMs, apiInfoLocation: `${config.externalUrl}/v2/info` });
-  const brokers = new BrokersService(knex, { fetcher: osb, validate: (raw) => validateCatalog(raw), secrets, orgs, flags });
+  const brokers = new BrokersService(knex, { fetcher: osb, validate: (raw, existing) => validateCatalog(raw, existing), secrets, orgs, flags });
   const containers = options.containers ?? createContainersModule({ knex, config: config.containers, logger });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
