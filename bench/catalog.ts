@@ -17,7 +17,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Issue 3's benchmark: catalog reads at scale, against this HTTP stack's own ceiling. */
 export async function benchCatalog(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
-  const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dataDir, 'wharf.sqlite') });
+  const knex = createKnex({
+    databaseUrl: undefined,
+    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
+  });
   const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent' });
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   process.stdout.write('seeding 10,000 services x 3 plans, 7,000 orgs, 200,000 visibilities...\n');
@@ -52,12 +55,29 @@ export async function benchCatalog(): Promise<void> {
   const probe = seed.serviceGuids[4321] ?? '';
   const cases: [string, string, Record<string, string>][] = [
     ['admin GET /v2/services page 1', firstPage, adminAuth],
-    ['admin GET /v2/services page 150', `${base}/v2/services?results-per-page=50&page=150`, adminAuth],
-    ['admin GET /v2/service_plans?q=service_guid', `${base}/v2/service_plans?q=service_guid:${probe}`, adminAuth],
+    [
+      'admin GET /v2/services page 150',
+      `${base}/v2/services?results-per-page=50&page=150`,
+      adminAuth,
+    ],
+    [
+      'admin GET /v2/service_plans?q=service_guid',
+      `${base}/v2/service_plans?q=service_guid:${probe}`,
+      adminAuth,
+    ],
     ['member(50 orgs) GET /v2/services page 1', firstPage, memberAuth],
-    ['member(50 orgs) GET /v2/service_plans?q=service_guid', `${base}/v2/service_plans?q=service_guid:${probe}`, memberAuth],
+    [
+      'member(50 orgs) GET /v2/service_plans?q=service_guid',
+      `${base}/v2/service_plans?q=service_guid:${probe}`,
+      memberAuth,
+    ],
   ];
-  const ceiling = await measure('ceiling (same bytes from memory)', `${base}/bench/ceiling`, {}, SECONDS);
+  const ceiling = await measure(
+    'ceiling (same bytes from memory)',
+    `${base}/bench/ceiling`,
+    {},
+    SECONDS,
+  );
   process.stdout.write(`${formatRow(ceiling)}\n`);
   const results: Measurement[] = [];
   for (const [name, url, headers] of cases) {
@@ -70,8 +90,12 @@ export async function benchCatalog(): Promise<void> {
   const adminPage = results[0];
   const memberPage = results[3];
   if (adminPage && memberPage) {
-    process.stdout.write(`member page p99 / admin page p99: ${(memberPage.p99 / Math.max(adminPage.p99, 0.001)).toFixed(2)} (target <= 1.5)\n`);
-    process.stdout.write(`admin page / ceiling: ${((adminPage.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% (target >= 40%)\n`);
+    process.stdout.write(
+      `member page p99 / admin page p99: ${(memberPage.p99 / Math.max(adminPage.p99, 0.001)).toFixed(2)} (target <= 1.5)\n`,
+    );
+    process.stdout.write(
+      `admin page / ceiling: ${((adminPage.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% (target >= 40%)\n`,
+    );
   }
   server.close();
   await wharf.close();

@@ -9,7 +9,12 @@ export interface Measurement {
 }
 
 /** Runs autocannon against one URL on 127.0.0.1 and keeps what the report prints. */
-export async function measure(name: string, url: string, headers: Record<string, string>, seconds: number): Promise<Measurement> {
+export async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Measurement> {
   const result = await autocannon({ url, headers, connections: 10, duration: seconds });
   return {
     name,
@@ -20,8 +25,15 @@ export async function measure(name: string, url: string, headers: Record<string,
   };
 }
 
-export function formatRow(m: Measurement, ceiling?: Measurement, queriesPerRequest?: number): string {
-  const ratio = ceiling ? ` ${((m.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% of ceiling` : '';
-  const queries = queriesPerRequest === undefined ? '' : ` ${queriesPerRequest.toFixed(2)} SQL/request`;
+export function formatRow(
+  m: Measurement,
+  ceiling?: Measurement,
+  queriesPerRequest?: number,
+): string {
+  const ratio = ceiling
+    ? ` ${((m.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% of ceiling`
+    : '';
+  const queries =
+    queriesPerRequest === undefined ? '' : ` ${queriesPerRequest.toFixed(2)} SQL/request`;
   return `${m.name.padEnd(48)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${ratio}${queries}${m.non2xx > 0 ? `  (${m.non2xx} non-2xx!)` : ''}`;
 }

@@ -1,7 +1,10 @@
 import { benchBrokerSync } from './broker-sync';
 import { benchCatalog } from './catalog';
 
-const suites: Record<string, () => Promise<void>> = { catalog: benchCatalog, 'broker-sync': benchBrokerSync };
+const suites: Record<string, () => Promise<void>> = {
+  catalog: benchCatalog,
+  'broker-sync': benchBrokerSync,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

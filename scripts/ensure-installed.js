@@ -11,7 +11,10 @@ function ensureInstalled() {
   const markers = ['tsc', 'jest'].map((bin) => path.join(root, 'node_modules', '.bin', bin));
   if (markers.every((m) => fs.existsSync(m))) return;
   const lock = fs.existsSync(path.join(root, 'package-lock.json'));
-  execSync(lock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  execSync(lock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 module.exports = { ensureInstalled };

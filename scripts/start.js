@@ -21,7 +21,11 @@ function newestMtime(dir) {
 require('./ensure-installed').ensureInstalled();
 const entry = path.join(root, 'dist', 'src', 'main.js');
 const sources = Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'db')));
-if (!fs.existsSync(entry) || fs.statSync(entry).mtimeMs < sources) run('npx tsc -p tsconfig.build.json');
-const child = spawn(process.execPath, [entry, 'serve', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+if (!fs.existsSync(entry) || fs.statSync(entry).mtimeMs < sources)
+  run('npx tsc -p tsconfig.build.json');
+const child = spawn(process.execPath, [entry, 'serve', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
 child.on('exit', (code) => process.exit(code ?? 1));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

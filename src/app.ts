@@ -33,7 +33,14 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { BrokerProvisioner, createInstanceRoutes, InstanceContext, InstanceOperationJobs, InstancesService, KeysService } from './instances';
+import {
+  BrokerProvisioner,
+  createInstanceRoutes,
+  InstanceContext,
+  InstanceOperationJobs,
+  InstancesService,
+  KeysService,
+} from './instances';
 import type { ProvisionerResolver } from './instances';
 import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
@@ -91,11 +98,20 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
   const knex =
     options.knex ??
-    createKnex({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'wharf.sqlite') });
+    createKnex({
+      databaseUrl: config.databaseUrl,
+      sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
+    });
   await migrateToLatest(knex);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
-  const tokens = new TokenService(signingKey, config.externalUrl, config.auth.tokenTtlSeconds, config.auth.refreshTokenTtlSeconds, trustedIssuers(config));
+  const tokens = new TokenService(
+    signingKey,
+    config.externalUrl,
+    config.auth.tokenTtlSeconds,
+    config.auth.refreshTokenTtlSeconds,
+    trustedIssuers(config),
+  );
   const users = new UsersService(new UsersStore(knex));
   const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
@@ -104,18 +120,33 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
   const plans = new PlansService(knex, checkExtra);
-  const osb = new OsbClient({ timeoutMs: config.operations.brokerTimeoutMs, apiInfoLocation: `${config.externalUrl}/v2/info` });
-  const brokers = new BrokersService(knex, { fetcher: osb, validate: (raw, existing) => validateCatalog(raw, existing), secrets, orgs, flags });
-  const containers = options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+  const osb = new OsbClient({
+    timeoutMs: config.operations.brokerTimeoutMs,
+    apiInfoLocation: `${config.externalUrl}/v2/info`,
+  });
+  const brokers = new BrokersService(knex, {
+    fetcher: osb,
+    validate: (raw, existing) => validateCatalog(raw, existing),
+    secrets,
+    orgs,
+    flags,
+  });
+  const containers =
+    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
     forService: async (service) => {
       if (service.serviceBrokerGuid !== null) {
-        return new BrokerProvisioner(osb, brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)));
+        return new BrokerProvisioner(
+          osb,
+          brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)),
+        );
       }
       if (!isContainerBacked(service)) return undefined;
-      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, { syncTimeoutMs: config.operations.containerSyncTimeoutMs });
+      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, {
+        syncTimeoutMs: config.operations.containerSyncTimeoutMs,
+      });
     },
   };
   const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
@@ -125,7 +156,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     maxDurationMs: config.operations.maxPollDurationMs,
     mitigationBaseMs: config.operations.orphanMitigationBaseMs,
   });
-  const instances = new InstancesService(knex, instanceContext, provisioners, flags, secrets, operations);
+  const instances = new InstancesService(
+    knex,
+    instanceContext,
+    provisioners,
+    flags,
+    secrets,
+    operations,
+  );
   const keys = new KeysService(knex, instanceContext, provisioners, secrets);
 
   const app = express();
@@ -138,7 +176,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     res.json({ status: 'ok' });
   });
   app.use(createBearerMiddleware(tokens, users));
-  app.use(createInfoRoutes({ externalUrl: config.externalUrl, signingKey, tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter) }));
+  app.use(
+    createInfoRoutes({
+      externalUrl: config.externalUrl,
+      signingKey,
+      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+    }),
+  );
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));

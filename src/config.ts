@@ -28,7 +28,9 @@ const envSchema = z.object({
   WHARF_ORPHAN_MITIGATION_BASE_SECONDS: z.coerce.number().positive().default(60),
   WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
-  WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WHARF_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
 });
 
 export interface ContainersConfig {
@@ -91,7 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     dataDir: path.resolve(e.WHARF_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     adminPassword: e.WHARF_ADMIN_PASSWORD,
-    externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(/\/$/, ''),
+    externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     encryptionKey: e.WHARF_DB_ENCRYPTION_KEY,
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
@@ -115,7 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       dockerHost: e.DOCKER_HOST,
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,
-      fipPool: e.WHARF_FIP_POOL.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      fipPool: e.WHARF_FIP_POOL.split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
       maxReplicas: e.WHARF_MAX_REPLICAS,
     },
   };

@@ -51,7 +51,11 @@ async function serve(): Promise<void> {
 }
 
 function scopesOption(value: string | undefined, admin: boolean | undefined): readonly string[] {
-  if (value !== undefined) return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (value !== undefined)
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   return admin === true ? ADMIN_SCOPES : DEFAULT_USER_SCOPES;
 }
 
@@ -63,7 +67,10 @@ function buildProgram(): Command {
     .description('apply database migrations')
     .action(async () => {
       const config = loadConfig();
-      const knex = createKnex({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'wharf.sqlite') });
+      const knex = createKnex({
+        databaseUrl: config.databaseUrl,
+        sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
+      });
       const applied = await migrateToLatest(knex);
       await knex.destroy();
       out(applied.length === 0 ? 'Already up to date' : `Applied: ${applied.join(', ')}`);
@@ -75,26 +82,43 @@ function buildProgram(): Command {
     .option('--admin', 'grant cloud_controller.admin')
     .option('--scopes <list>', 'comma-separated scopes (overrides --admin)')
     .option('--email <email>')
-    .action(async (username: string, password: string, opts: { admin?: boolean; scopes?: string; email?: string }) => {
-      await withWharf(async (wharf) => {
-        const created = await wharf.users.addUser(username, password, scopesOption(opts.scopes, opts.admin), opts.email);
-        out(`${created.guid}\t${username}`);
-      });
-    });
+    .action(
+      async (
+        username: string,
+        password: string,
+        opts: { admin?: boolean; scopes?: string; email?: string },
+      ) => {
+        await withWharf(async (wharf) => {
+          const created = await wharf.users.addUser(
+            username,
+            password,
+            scopesOption(opts.scopes, opts.admin),
+            opts.email,
+          );
+          out(`${created.guid}\t${username}`);
+        });
+      },
+    );
   user.command('list').action(async () => {
     await withWharf(async (wharf) => {
-      for (const u of await wharf.users.list()) out(`${u.guid}\t${u.username ?? '-'}\t${u.scopes.join(',')}`);
+      for (const u of await wharf.users.list())
+        out(`${u.guid}\t${u.username ?? '-'}\t${u.scopes.join(',')}`);
     });
   });
-  user.command('passwd <username> <password>').action(async (username: string, password: string) => {
-    await withWharf(async (wharf) => {
-      if (!(await wharf.users.setPassword(username, password))) throw new Error(`no user ${username}`);
-      out(`Password of ${username} changed`);
+  user
+    .command('passwd <username> <password>')
+    .action(async (username: string, password: string) => {
+      await withWharf(async (wharf) => {
+        if (!(await wharf.users.setPassword(username, password)))
+          throw new Error(`no user ${username}`);
+        out(`Password of ${username} changed`);
+      });
     });
-  });
   program
     .command('client-add <clientId>')
-    .description('register an OAuth client for the client_credentials grant; prints its secret once')
+    .description(
+      'register an OAuth client for the client_credentials grant; prints its secret once',
+    )
     .option('--scopes <list>', 'comma-separated authorities', 'cloud_controller.read')
     .action(async (clientId: string, opts: { scopes: string }) => {
       await withWharf(async (wharf) => {
@@ -109,7 +133,14 @@ function buildProgram(): Command {
         const found = (await wharf.users.list()).find((u) => u.username === username);
         if (!found) throw new Error(`no user ${username}`);
         const issued = wharf.tokens.issue(
-          { userGuid: found.guid, userName: username, email: found.email ?? undefined, origin: found.origin, clientId: 'cf', scopes: found.scopes },
+          {
+            userGuid: found.guid,
+            userName: username,
+            email: found.email ?? undefined,
+            origin: found.origin,
+            clientId: 'cf',
+            scopes: found.scopes,
+          },
           'password',
           false,
         );
@@ -123,7 +154,8 @@ function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    const message = err instanceof UserExistsError || err instanceof Error ? err.message : String(err);
+    const message =
+      err instanceof UserExistsError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`wharf: ${message}\n`);
     process.exit(1);
   });

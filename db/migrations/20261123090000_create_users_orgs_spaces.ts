@@ -35,7 +35,11 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['organization_id', 'name']);
   });
   await knex.schema.createTable('organization_roles', (t) => {
-    t.integer('organization_id').notNullable().references('id').inTable('organizations').onDelete('CASCADE');
+    t.integer('organization_id')
+      .notNullable()
+      .references('id')
+      .inTable('organizations')
+      .onDelete('CASCADE');
     t.integer('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
     t.string('role', 32).notNullable();
     t.primary(['organization_id', 'user_id', 'role']);

@@ -38,8 +38,12 @@ export async function up(knex: Knex): Promise<void> {
   });
   // NULLs never collide in a plain unique index, so broker-less entries get partial ones: the
   // race-proof guard behind CF-ServiceLabelTaken.
-  await knex.raw('CREATE UNIQUE INDEX services_brokerless_label ON services (label) WHERE service_broker_id IS NULL');
-  await knex.raw('CREATE UNIQUE INDEX services_brokerless_unique_id ON services (unique_id) WHERE service_broker_id IS NULL');
+  await knex.raw(
+    'CREATE UNIQUE INDEX services_brokerless_label ON services (label) WHERE service_broker_id IS NULL',
+  );
+  await knex.raw(
+    'CREATE UNIQUE INDEX services_brokerless_unique_id ON services (unique_id) WHERE service_broker_id IS NULL',
+  );
   await knex.schema.createTable('service_plans', (t) => {
     addStandardColumns(knex, t);
     t.string('name', 255).notNullable();
@@ -62,7 +66,11 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('service_plan_visibilities', (t) => {
     addStandardColumns(knex, t);
     t.integer('service_plan_id').notNullable().references('id').inTable('service_plans');
-    t.integer('organization_id').notNullable().references('id').inTable('organizations').onDelete('CASCADE');
+    t.integer('organization_id')
+      .notNullable()
+      .references('id')
+      .inTable('organizations')
+      .onDelete('CASCADE');
     t.unique(['service_plan_id', 'organization_id']);
     t.index(['organization_id']);
   });
@@ -88,7 +96,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['feature_flags', 'service_keys', 'service_instances', 'service_plan_visibilities', 'service_plans', 'services', 'service_brokers']) {
+  for (const table of [
+    'feature_flags',
+    'service_keys',
+    'service_instances',
+    'service_plan_visibilities',
+    'service_plans',
+    'services',
+    'service_brokers',
+  ]) {
     await knex.schema.dropTable(table);
   }
 }

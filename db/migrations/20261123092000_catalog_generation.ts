@@ -46,11 +46,13 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   if (knex.client.config.client === 'pg') {
-    for (const table of GENERATION_TABLES) await knex.raw(`DROP TRIGGER IF EXISTS ${table}_bump_generation ON ${table}`);
+    for (const table of GENERATION_TABLES)
+      await knex.raw(`DROP TRIGGER IF EXISTS ${table}_bump_generation ON ${table}`);
     await knex.raw('DROP FUNCTION IF EXISTS bump_catalog_generation()');
   } else {
     for (const table of GENERATION_TABLES) {
-      for (const event of ['insert', 'update', 'delete']) await knex.raw(`DROP TRIGGER IF EXISTS ${table}_${event}_bump_generation`);
+      for (const event of ['insert', 'update', 'delete'])
+        await knex.raw(`DROP TRIGGER IF EXISTS ${table}_${event}_bump_generation`);
     }
   }
   await knex.schema.dropTable('catalog_generation');

@@ -46,6 +46,20 @@ export async function down(knex: Knex): Promise<void> {
   });
   await knex.schema.alterTable('service_instances', (t) => {
     t.dropUnique(['space_id', 'name']);
-    for (const c of ['dashboard_url', 'tags', 'parameters_encrypted', 'maintenance_info', 'last_operation_type', 'last_operation_state', 'last_operation_description', 'last_operation_created_at', 'last_operation_updated_at', 'broker_operation', 'proposed_service_plan_id', 'secrets_encrypted']) t.dropColumn(c);
+    for (const c of [
+      'dashboard_url',
+      'tags',
+      'parameters_encrypted',
+      'maintenance_info',
+      'last_operation_type',
+      'last_operation_state',
+      'last_operation_description',
+      'last_operation_created_at',
+      'last_operation_updated_at',
+      'broker_operation',
+      'proposed_service_plan_id',
+      'secrets_encrypted',
+    ])
+      t.dropColumn(c);
   });
 }

@@ -27,7 +27,12 @@ const template = {
     HealthCheckRise: 1,
     Env: ['SECRET=${secret:password}'],
     parameters: { Replicas: { minimum: 1, maximum: 3 } },
-    credentials: { uri: '${uri}', host: '${host}', port: '${port}', password: '${secret:password}' },
+    credentials: {
+      uri: '${uri}',
+      host: '${host}',
+      port: '${port}',
+      password: '${secret:password}',
+    },
   },
 };
 
@@ -57,29 +62,88 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
     });
     const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'wharf.sqlite') });
     const logger = pino({ level: 'silent' });
-    const containers = createContainersModule({ knex, owner, logger, config: config.containers, resyncMs: 1000, busyMs: 200 });
+    const containers = createContainersModule({
+      knex,
+      owner,
+      logger,
+      config: config.containers,
+      resyncMs: 1000,
+      busyMs: 200,
+    });
     w = await buildWharf({ config, logger, knex, containers });
     await w.start();
     const adminUser = await w.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
-    adminToken = w.tokens.issue({ userGuid: adminUser.guid, userName: 'admin', email: undefined, origin: 'uaa', clientId: 'cf', scopes: adminUser.scopes }, 'password', false).access_token;
+    adminToken = w.tokens.issue(
+      {
+        userGuid: adminUser.guid,
+        userName: 'admin',
+        email: undefined,
+        origin: 'uaa',
+        clientId: 'cf',
+        scopes: adminUser.scopes,
+      },
+      'password',
+      false,
+    ).access_token;
     const developer = await w.users.addUser('dev', 'dev-password');
-    const login = await request(w.app).post('/oauth/token').set('Authorization', 'Basic Y2Y6').type('form').send({ grant_type: 'password', username: 'dev', password: 'dev-password' });
+    const login = await request(w.app)
+      .post('/oauth/token')
+      .set('Authorization', 'Basic Y2Y6')
+      .type('form')
+      .send({ grant_type: 'password', username: 'dev', password: 'dev-password' });
     devToken = String(login.body.access_token);
 
-    const org = await request(w.app).post('/v2/organizations').set(admin()).send({ name: 'bridge-org' });
-    const space = await request(w.app).post('/v2/spaces').set(admin()).send({ name: 'bridge-space', organization_guid: org.body.metadata.guid });
+    const org = await request(w.app)
+      .post('/v2/organizations')
+      .set(admin())
+      .send({ name: 'bridge-org' });
+    const space = await request(w.app)
+      .post('/v2/spaces')
+      .set(admin())
+      .send({ name: 'bridge-space', organization_guid: org.body.metadata.guid });
     spaceGuid = String(space.body.metadata.guid);
-    await request(w.app).put(`/v2/organizations/${org.body.metadata.guid}/users/${developer.guid}`).set(admin());
+    await request(w.app)
+      .put(`/v2/organizations/${org.body.metadata.guid}/users/${developer.guid}`)
+      .set(admin());
     await request(w.app).put(`/v2/spaces/${spaceGuid}/developers/${developer.guid}`).set(admin());
 
-    const service = await request(w.app).post('/v2/services').set(admin()).send({ label: 'web', description: 'An HTTP service on containers', active: true, extra: JSON.stringify(template), plan_updateable: true });
+    const service = await request(w.app)
+      .post('/v2/services')
+      .set(admin())
+      .send({
+        label: 'web',
+        description: 'An HTTP service on containers',
+        active: true,
+        extra: JSON.stringify(template),
+        plan_updateable: true,
+      });
     expect(service.status).toBe(201);
-    const one = await request(w.app).post('/v2/service_plans').set(admin()).send({ name: 'one', description: 'one replica', service_guid: service.body.metadata.guid, public: false });
-    const two = await request(w.app).post('/v2/service_plans').set(admin()).send({ name: 'two', description: 'two replicas', service_guid: service.body.metadata.guid, public: false, extra: JSON.stringify({ container: { Replicas: 2 } }) });
+    const one = await request(w.app)
+      .post('/v2/service_plans')
+      .set(admin())
+      .send({
+        name: 'one',
+        description: 'one replica',
+        service_guid: service.body.metadata.guid,
+        public: false,
+      });
+    const two = await request(w.app)
+      .post('/v2/service_plans')
+      .set(admin())
+      .send({
+        name: 'two',
+        description: 'two replicas',
+        service_guid: service.body.metadata.guid,
+        public: false,
+        extra: JSON.stringify({ container: { Replicas: 2 } }),
+      });
     planOne = String(one.body.metadata.guid);
     planTwo = String(two.body.metadata.guid);
     for (const plan of [planOne, planTwo]) {
-      expect((await request(w.app).put(`/v2/service_plans/${plan}`).set(admin()).send({ public: true })).status).toBe(201);
+      expect(
+        (await request(w.app).put(`/v2/service_plans/${plan}`).set(admin()).send({ public: true }))
+          .status,
+      ).toBe(201);
     }
   }, 180000);
 
@@ -90,54 +154,115 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
   });
 
   it('when a developer creates an instance and a key, the key reaches the service over HTTP; a plan change scales; delete leaves nothing', async () => {
-    const created = await request(w.app).post('/v2/service_instances').set(dev()).send({ name: 'site', space_guid: spaceGuid, service_plan_guid: planOne });
+    const created = await request(w.app)
+      .post('/v2/service_instances')
+      .set(dev())
+      .send({ name: 'site', space_guid: spaceGuid, service_plan_guid: planOne });
     expect(created.body).toMatchObject({ entity: { name: 'site' } });
     expect(created.status).toBe(201);
-    expect(created.body.entity.last_operation).toMatchObject({ type: 'create', state: 'succeeded' });
+    expect(created.body.entity.last_operation).toMatchObject({
+      type: 'create',
+      state: 'succeeded',
+    });
     const instanceGuid = String(created.body.metadata.guid);
 
-    const key = await request(w.app).post('/v2/service_keys').set(dev()).send({ name: 'k', service_instance_guid: instanceGuid });
+    const key = await request(w.app)
+      .post('/v2/service_keys')
+      .set(dev())
+      .send({ name: 'k', service_instance_guid: instanceGuid });
     expect(key.status).toBe(201);
     const credentials = key.body.entity.credentials as Record<string, string>;
     expect(credentials.uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(credentials.password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    const page = await eventually(async () => {
-      const res = await get(`${credentials.uri}/`).catch(() => undefined);
-      return res?.status === 200 ? res : undefined;
-    }, 30000, 'service reachable through the key uri');
+    const page = await eventually(
+      async () => {
+        const res = await get(`${credentials.uri}/`).catch(() => undefined);
+        return res?.status === 200 ? res : undefined;
+      },
+      30000,
+      'service reachable through the key uri',
+    );
     expect(page.body.length).toBeGreaterThan(0);
 
-    const updated = await request(w.app).put(`/v2/service_instances/${instanceGuid}`).set(dev()).send({ service_plan_guid: planTwo });
+    const updated = await request(w.app)
+      .put(`/v2/service_instances/${instanceGuid}`)
+      .set(dev())
+      .send({ service_plan_guid: planTwo });
     expect(updated.status).toBe(201);
     expect(updated.body.entity.service_plan_guid).toBe(planTwo);
-    const scaled = await w.containers.service.get({ tenant: spaceGuid.replace(/-/g, ''), admin: false }, `si-${instanceGuid}`);
+    const scaled = await w.containers.service.get(
+      { tenant: spaceGuid.replace(/-/g, ''), admin: false },
+      `si-${instanceGuid}`,
+    );
     expect(scaled.record.spec.replicas).toBe(2);
     expect(scaled.record.status).toBe('active');
 
-    expect((await request(w.app).delete(`/v2/service_keys/${key.body.metadata.guid}`).set(dev())).status).toBe(204);
-    expect((await request(w.app).delete(`/v2/service_instances/${instanceGuid}`).set(dev())).status).toBe(204);
-    await eventually(async () => ((await countLabelled(docker, 'wharf.owner', owner)).containers === 0 ? true : undefined), 30000, 'no container left');
+    expect(
+      (await request(w.app).delete(`/v2/service_keys/${key.body.metadata.guid}`).set(dev())).status,
+    ).toBe(204);
+    expect(
+      (await request(w.app).delete(`/v2/service_instances/${instanceGuid}`).set(dev())).status,
+    ).toBe(204);
+    await eventually(
+      async () =>
+        (await countLabelled(docker, 'wharf.owner', owner)).containers === 0 ? true : undefined,
+      30000,
+      'no container left',
+    );
   }, 180000);
 
   it('when created with accepts_incomplete=true, answers 202 and reports progress until succeeded', async () => {
-    const created = await request(w.app).post('/v2/service_instances?accepts_incomplete=true').set(dev()).send({ name: 'async-site', space_guid: spaceGuid, service_plan_guid: planOne, parameters: { Replicas: 2 } });
+    const created = await request(w.app)
+      .post('/v2/service_instances?accepts_incomplete=true')
+      .set(dev())
+      .send({
+        name: 'async-site',
+        space_guid: spaceGuid,
+        service_plan_guid: planOne,
+        parameters: { Replicas: 2 },
+      });
     expect(created.status).toBe(202);
-    expect(created.body.entity.last_operation).toMatchObject({ type: 'create', state: 'in progress' });
+    expect(created.body.entity.last_operation).toMatchObject({
+      type: 'create',
+      state: 'in progress',
+    });
     const guid = String(created.body.metadata.guid);
-    const done = await eventually(async () => {
-      const res = await request(w.app).get(`/v2/service_instances/${guid}`).set(dev());
-      return res.body.entity.last_operation.state === 'succeeded' ? res : undefined;
-    }, 90000, 'async instance succeeded');
+    const done = await eventually(
+      async () => {
+        const res = await request(w.app).get(`/v2/service_instances/${guid}`).set(dev());
+        return res.body.entity.last_operation.state === 'succeeded' ? res : undefined;
+      },
+      90000,
+      'async instance succeeded',
+    );
     expect(done.body.entity.last_operation.type).toBe('create');
-    const view = await w.containers.service.get({ tenant: spaceGuid.replace(/-/g, ''), admin: false }, `si-${guid}`);
+    const view = await w.containers.service.get(
+      { tenant: spaceGuid.replace(/-/g, ''), admin: false },
+      `si-${guid}`,
+    );
     expect(view.record.spec.replicas).toBe(2);
 
-    const refused = await request(w.app).post('/v2/service_instances').set(dev()).send({ name: 'too-big', space_guid: spaceGuid, service_plan_guid: planOne, parameters: { Replicas: 9 } });
+    const refused = await request(w.app)
+      .post('/v2/service_instances')
+      .set(dev())
+      .send({
+        name: 'too-big',
+        space_guid: spaceGuid,
+        service_plan_guid: planOne,
+        parameters: { Replicas: 9 },
+      });
     expect(refused.status).toBe(400);
     expect(refused.body.error_code).toBe('CF-ServiceInstanceInvalid');
     expect(refused.body.description).toContain('Replicas');
 
-    expect((await request(w.app).delete(`/v2/service_instances/${guid}`).set(dev())).status).toBe(204);
-    await eventually(async () => ((await countLabelled(docker, 'wharf.owner', owner)).containers === 0 ? true : undefined), 30000, 'no container left');
+    expect((await request(w.app).delete(`/v2/service_instances/${guid}`).set(dev())).status).toBe(
+      204,
+    );
+    await eventually(
+      async () =>
+        (await countLabelled(docker, 'wharf.owner', owner)).containers === 0 ? true : undefined,
+      30000,
+      'no container left',
+    );
   }, 180000);
 });

@@ -41,18 +41,35 @@ export const READ_WRITE_SCOPES = DEFAULT_USER_SCOPES;
 /** A Wharf on a fresh migrated SQLite file in its own temp directory (one per spec file). */
 export async function startTestWharf(env: Record<string, string> = {}): Promise<TestWharf> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-spec-'));
-  const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent', WHARF_EXTERNAL_URL: 'http://wharf.test', ...env });
-  const knex: Knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dataDir, 'wharf.sqlite') });
+  const config = loadConfig({
+    WHARF_DATA_DIR: dataDir,
+    WHARF_LOG_LEVEL: 'silent',
+    WHARF_EXTERNAL_URL: 'http://wharf.test',
+    ...env,
+  });
+  const knex: Knex = createKnex({
+    databaseUrl: undefined,
+    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
+  });
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   const tokenFor = (user: User): string =>
     wharf.tokens.issue(
-      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: 'uaa', clientId: 'cf', scopes: user.scopes },
+      {
+        userGuid: user.guid,
+        userName: user.username ?? undefined,
+        email: user.email ?? undefined,
+        origin: 'uaa',
+        clientId: 'cf',
+        scopes: user.scopes,
+      },
       'password',
       false,
     ).access_token;
   const admin = await wharf.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
-  const createUser = (name: string, scopes: readonly string[] = DEFAULT_USER_SCOPES): Promise<User> =>
-    wharf.users.addUser(name, `${name}-password`, scopes);
+  const createUser = (
+    name: string,
+    scopes: readonly string[] = DEFAULT_USER_SCOPES,
+  ): Promise<User> => wharf.users.addUser(name, `${name}-password`, scopes);
   return {
     ...wharf,
     dataDir,
@@ -77,7 +94,10 @@ export function bearer(token: string): { Authorization: string } {
 }
 
 /** Row counts of the given tables, to assert that an error changed nothing. */
-export async function snapshot(knex: Knex, tables: readonly string[]): Promise<Record<string, unknown[]>> {
+export async function snapshot(
+  knex: Knex,
+  tables: readonly string[],
+): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for (const table of tables) result[table] = await knex(table).select('*').orderBy(1);
   return result;

@@ -24,7 +24,10 @@ function hasBearerHeader(req: Request): boolean {
  * request itself, so each route's guard decides between 401 10002, 401 1000 and anonymous access.
  * (passport's own failure path answers a plain-text 401, which breaks real CF clients.)
  */
-export function createBearerMiddleware(tokens: TokenService, users: ExternalUserRecorder): RequestHandler {
+export function createBearerMiddleware(
+  tokens: TokenService,
+  users: ExternalUserRecorder,
+): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     STRATEGY,

@@ -32,7 +32,8 @@ export class LoginLimiter {
       entry.lockedUntil = 0;
     }
     entry.count += 1;
-    if (entry.count >= this.maxFailures) entry.lockedUntil = this.now() + this.lockoutSeconds * 1000;
+    if (entry.count >= this.maxFailures)
+      entry.lockedUntil = this.now() + this.lockoutSeconds * 1000;
     this.failures.set(key, entry);
   }
 

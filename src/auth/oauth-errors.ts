@@ -13,7 +13,9 @@ export class OAuthError extends Error {
 }
 
 export function sendOAuthError(res: Response, err: OAuthError): void {
-  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="UAA/oauth", error="unauthorized"');
+  if (err.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  if (err.status === 401)
+    res.setHeader('WWW-Authenticate', 'Bearer realm="UAA/oauth", error="unauthorized"');
   res.status(err.status).json({ error: err.error, error_description: err.message });
 }

@@ -42,7 +42,10 @@ export function parseBasicAuth(header: string | undefined): ClientCredentials | 
   const colon = decoded.indexOf(':');
   if (colon < 0) throw badClient;
   try {
-    return { clientId: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
   } catch {
     // decodeURIComponent throws URIError on a malformed %-sequence: it used to escape as a 500.
     throw badClient;
@@ -54,7 +57,8 @@ export function narrowScopes(granted: readonly string[], requested: string | und
   const wanted = (requested ?? '').split(/\s+/).filter((s) => s.length > 0);
   if (wanted.length === 0) return [...granted];
   const denied = wanted.filter((s) => !granted.includes(s));
-  if (denied.length > 0) throw new OAuthError(400, 'invalid_scope', `Invalid scope: ${denied.join(' ')}`);
+  if (denied.length > 0)
+    throw new OAuthError(400, 'invalid_scope', `Invalid scope: ${denied.join(' ')}`);
   return wanted;
 }
 
@@ -74,7 +78,12 @@ export class OAuthTokenEndpoint {
       clientId: form.client_id ?? '',
       secret: form.client_secret ?? '',
     };
-    if (client.clientId === '') throw new OAuthError(401, 'unauthorized', 'Full authentication is required to access this resource');
+    if (client.clientId === '')
+      throw new OAuthError(
+        401,
+        'unauthorized',
+        'Full authentication is required to access this resource',
+      );
     switch (form.grant_type) {
       case undefined:
       case '':
@@ -87,7 +96,11 @@ export class OAuthTokenEndpoint {
       case 'refresh_token':
         return this.refreshGrant(client, form.refresh_token, form.scope);
       default:
-        throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${form.grant_type}`);
+        throw new OAuthError(
+          400,
+          'unsupported_grant_type',
+          `Unsupported grant type: ${form.grant_type}`,
+        );
     }
   }
 
@@ -106,7 +119,12 @@ export class OAuthTokenEndpoint {
     const username = form.username ?? '';
     const wait = this.limiter.retryAfterSeconds(username, address);
     if (wait > 0) {
-      throw new OAuthError(429, 'too_many_requests', `Too many failed login attempts; try again in ${wait} seconds.`, wait);
+      throw new OAuthError(
+        429,
+        'too_many_requests',
+        `Too many failed login attempts; try again in ${wait} seconds.`,
+        wait,
+      );
     }
     const user = await this.users.authenticate(username, form.password ?? '');
     if (!user) {
@@ -116,24 +134,45 @@ export class OAuthTokenEndpoint {
     this.limiter.recordSuccess(username, address);
     const scopes = narrowScopes(user.scopes, form.scope);
     return this.tokens.issue(
-      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: user.origin, clientId: client.clientId, scopes },
+      {
+        userGuid: user.guid,
+        userName: user.username ?? undefined,
+        email: user.email ?? undefined,
+        origin: user.origin,
+        clientId: client.clientId,
+        scopes,
+      },
       'password',
       true,
     );
   }
 
-  private async clientCredentialsGrant(client: ClientCredentials, scope: string | undefined): Promise<IssuedTokens> {
+  private async clientCredentialsGrant(
+    client: ClientCredentials,
+    scope: string | undefined,
+  ): Promise<IssuedTokens> {
     const known = await this.users.authenticateClient(client.clientId, client.secret);
     if (!known) throw new OAuthError(401, 'invalid_client', 'Bad client credentials');
     const scopes = narrowScopes(known.scopes, scope);
     return this.tokens.issue(
-      { userGuid: undefined, userName: undefined, email: undefined, origin: undefined, clientId: known.clientId, scopes },
+      {
+        userGuid: undefined,
+        userName: undefined,
+        email: undefined,
+        origin: undefined,
+        clientId: known.clientId,
+        scopes,
+      },
       'client_credentials',
       false,
     );
   }
 
-  private async refreshGrant(client: ClientCredentials, refreshToken: string | undefined, scope: string | undefined): Promise<IssuedTokens> {
+  private async refreshGrant(
+    client: ClientCredentials,
+    refreshToken: string | undefined,
+    scope: string | undefined,
+  ): Promise<IssuedTokens> {
     this.assertPublicClient(client);
     let userGuid: string | undefined;
     try {
@@ -146,7 +185,14 @@ export class OAuthTokenEndpoint {
     // Scopes come from the user's current record, so a revoked scope is gone after a refresh.
     const scopes = narrowScopes(user.scopes, scope);
     return this.tokens.issue(
-      { userGuid: user.guid, userName: user.username ?? undefined, email: user.email ?? undefined, origin: user.origin, clientId: client.clientId, scopes },
+      {
+        userGuid: user.guid,
+        userName: user.username ?? undefined,
+        email: user.email ?? undefined,
+        origin: user.origin,
+        clientId: client.clientId,
+        scopes,
+      },
       'refresh_token',
       true,
     );

@@ -66,7 +66,9 @@ export class UsersStore {
     return row ? toUser(row) : undefined;
   }
 
-  async findByUsername(username: string): Promise<(User & { passwordHash: string | null }) | undefined> {
+  async findByUsername(
+    username: string,
+  ): Promise<(User & { passwordHash: string | null }) | undefined> {
     const row = await this.db<UserRow>('users').where({ username }).first();
     return row ? { ...toUser(row), passwordHash: row.password_hash } : undefined;
   }
@@ -99,7 +101,11 @@ export class UsersStore {
     return (await this.db('users').where({ guid }).delete()) > 0;
   }
 
-  async insertClient(clientId: string, secretHash: string, scopes: readonly string[]): Promise<void> {
+  async insertClient(
+    clientId: string,
+    secretHash: string,
+    scopes: readonly string[],
+  ): Promise<void> {
     const now = currentTimestamp();
     await this.db('oauth_clients').insert({
       guid: randomUUID(),

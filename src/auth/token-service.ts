@@ -2,7 +2,12 @@ import crypto, { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AuthContext } from './auth-context';
 import type { SigningKey } from './signing-key';
-import { buildClaims, CLOUD_CONTROLLER_AUDIENCE, isRefreshJti, verifiedClaimsSchema } from './token-claims';
+import {
+  buildClaims,
+  CLOUD_CONTROLLER_AUDIENCE,
+  isRefreshJti,
+  verifiedClaimsSchema,
+} from './token-claims';
 import type { GrantType, TokenSubject, VerifiedClaims } from './token-claims';
 
 export interface TrustedIssuer {
@@ -66,7 +71,10 @@ export class TokenService {
   private keyFor(token: string): crypto.KeyObject {
     const decoded = jwt.decode(token, { json: true });
     const iss = decoded?.iss;
-    const pem = iss === this.issuer ? this.key.publicKeyPem : this.trusted.find((t) => t.issuer === iss)?.publicKeyPem;
+    const pem =
+      iss === this.issuer
+        ? this.key.publicKeyPem
+        : this.trusted.find((t) => t.issuer === iss)?.publicKeyPem;
     if (iss === undefined || pem === undefined) throw new TokenVerificationError('unknown issuer');
     let key = this.verificationKeys.get(iss);
     if (!key) {
@@ -94,7 +102,9 @@ export class TokenService {
     const issuers = [this.issuer, ...this.trusted.map((t) => t.issuer)];
     if (!issuers.includes(claims.iss)) throw new TokenVerificationError('unknown issuer');
     if (isRefreshJti(claims.jti) !== (expect === 'refresh')) {
-      throw new TokenVerificationError(expect === 'access' ? 'refresh token used as access token' : 'not a refresh token');
+      throw new TokenVerificationError(
+        expect === 'access' ? 'refresh token used as access token' : 'not a refresh token',
+      );
     }
     return claims;
   }

@@ -19,7 +19,8 @@ export class UsersService {
     scopes: readonly string[] = DEFAULT_USER_SCOPES,
     email?: string,
   ): Promise<User> {
-    if (await this.store.findByUsername(username)) throw new UserExistsError(`user ${username} exists`);
+    if (await this.store.findByUsername(username))
+      throw new UserExistsError(`user ${username} exists`);
     return this.store.insert({
       username,
       email: email ?? null,
@@ -30,7 +31,9 @@ export class UsersService {
   }
 
   /** Creates `admin` on first start; returns the generated password when one was made. */
-  async ensureAdmin(configuredPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+  async ensureAdmin(
+    configuredPassword: string | undefined,
+  ): Promise<{ created: boolean; generatedPassword?: string }> {
     if ((await this.store.count()) > 0) return { created: false };
     const password = configuredPassword ?? generatePassword();
     await this.addUser('admin', password, ADMIN_SCOPES, 'admin');
@@ -65,7 +68,14 @@ export class UsersService {
 
   /** A CC user row for an identity managed elsewhere (POST /v2/users). */
   createExternal(guid: string): Promise<User> {
-    return this.store.insert({ guid, username: null, email: null, origin: 'external', passwordHash: null, scopes: [] });
+    return this.store.insert({
+      guid,
+      username: null,
+      email: null,
+      origin: 'external',
+      passwordHash: null,
+      scopes: [],
+    });
   }
 
   async delete(guid: string): Promise<boolean> {

@@ -11,7 +11,8 @@ export function checkBrokerUrl(raw: string): string {
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
     throw new CfError('ServiceBrokerUrlInvalid', raw);
   }
-  if (url.username !== '' || url.password !== '') throw new CfError('ServiceBrokerUrlBasicAuthNotSupported');
+  if (url.username !== '' || url.password !== '')
+    throw new CfError('ServiceBrokerUrlBasicAuthNotSupported');
   return raw.replace(/\/+$/, '');
 }
 

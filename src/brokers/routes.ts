@@ -31,7 +31,11 @@ export function createBrokerRoutes(brokers: BrokersService): Router {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: BROKER_QUERYABLE });
     const page = await brokers.list(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentBroker)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentBroker)),
+    );
   });
   router.post('/v2/service_brokers', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -46,7 +50,11 @@ export function createBrokerRoutes(brokers: BrokersService): Router {
   router.put('/v2/service_brokers/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
     const body = parseBody(updateBrokerBody, getJsonBody(req));
-    sendBroker(res, 200, await brokers.update(ctx, param(req, 'guid'), body, callContext(req, ctx.userGuid)));
+    sendBroker(
+      res,
+      200,
+      await brokers.update(ctx, param(req, 'guid'), body, callContext(req, ctx.userGuid)),
+    );
   });
   router.delete('/v2/service_brokers/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);

@@ -26,7 +26,10 @@ export interface CatalogFetcher {
 
 export type CatalogValidation = { ok: true; catalog: OsbCatalog } | { ok: false; problems: string };
 /** `existing`: what the registry holds for the broker being updated (absent on create). */
-export type CatalogValidator = (raw: unknown, existing?: ExistingBrokerCatalog) => CatalogValidation;
+export type CatalogValidator = (
+  raw: unknown,
+  existing?: ExistingBrokerCatalog,
+) => CatalogValidation;
 
 export interface BrokerResult {
   broker: ServiceBroker;
@@ -65,28 +68,45 @@ export class BrokersService {
     return this.store.list(query, readsEverything(ctx) ? undefined : ctx.userGuid);
   }
 
-  async require(guid: string, notFound: 'ServiceBrokerNotFound' | 'NotFound' = 'ServiceBrokerNotFound'): Promise<ServiceBroker> {
+  async require(
+    guid: string,
+    notFound: 'ServiceBrokerNotFound' | 'NotFound' = 'ServiceBrokerNotFound',
+  ): Promise<ServiceBroker> {
     const broker = await this.store.find(guid);
-    if (!broker) throw notFound === 'NotFound' ? new CfError('NotFound') : new CfError('ServiceBrokerNotFound', guid);
+    if (!broker)
+      throw notFound === 'NotFound'
+        ? new CfError('NotFound')
+        : new CfError('ServiceBrokerNotFound', guid);
     return broker;
   }
 
   async get(ctx: AuthContext, guid: string): Promise<ServiceBroker> {
     const broker = await this.require(guid);
-    if (!readsEverything(ctx) && !(await this.isDeveloperOfBrokerSpace(ctx, broker))) throw new CfError('NotAuthorized');
+    if (!readsEverything(ctx) && !(await this.isDeveloperOfBrokerSpace(ctx, broker)))
+      throw new CfError('NotAuthorized');
     return broker;
   }
 
-  private async isDeveloperOfBrokerSpace(ctx: AuthContext, broker: ServiceBroker): Promise<boolean> {
+  private async isDeveloperOfBrokerSpace(
+    ctx: AuthContext,
+    broker: ServiceBroker,
+  ): Promise<boolean> {
     if (broker.spaceGuid === null) return false;
-    return this.deps.orgs.isSpaceDeveloper(ctx, await this.deps.orgs.requireSpace(broker.spaceGuid));
+    return this.deps.orgs.isSpaceDeveloper(
+      ctx,
+      await this.deps.orgs.requireSpace(broker.spaceGuid),
+    );
   }
 
   /** Admin for global brokers; space developers for their space's brokers while the flag is on. */
-  private async authorize(caller: BrokerCaller, spaceGuid: string | undefined): Promise<Space | undefined> {
+  private async authorize(
+    caller: BrokerCaller,
+    spaceGuid: string | undefined,
+  ): Promise<Space | undefined> {
     const space = spaceGuid === undefined ? undefined : await this.findSpace(spaceGuid);
     if (caller === null || isAdmin(caller)) return space;
-    if (space === undefined || !(await this.deps.orgs.isSpaceDeveloper(caller, space))) throw new CfError('NotAuthorized');
+    if (space === undefined || !(await this.deps.orgs.isSpaceDeveloper(caller, space)))
+      throw new CfError('NotAuthorized');
     await this.deps.flags.require('space_scoped_private_broker_creation');
     return space;
   }
@@ -96,17 +116,26 @@ export class BrokersService {
       return await this.deps.orgs.requireSpace(guid);
     } catch (err) {
       // Only "no such space" becomes CC's 10010; anything else (the database) stays what it is.
-      if (err instanceof CfError && err.errorCode === 'CF-SpaceNotFound') throw new CfError('ResourceNotFound', 'Space not found');
+      if (err instanceof CfError && err.errorCode === 'CF-SpaceNotFound')
+        throw new CfError('ResourceNotFound', 'Space not found');
       throw err;
     }
   }
 
   connectionOf(broker: ServiceBroker): BrokerConnection {
-    return { url: broker.brokerUrl, username: broker.authUsername, password: this.deps.secrets.decrypt(broker.authPasswordEncrypted) };
+    return {
+      url: broker.brokerUrl,
+      username: broker.authUsername,
+      password: this.deps.secrets.decrypt(broker.authPasswordEncrypted),
+    };
   }
 
   /** `current`: the broker being updated or synced, whose stored catalog the rules also check against. */
-  private async fetchValidCatalog(conn: BrokerConnection, ctx: OsbCallContext, current?: ServiceBroker): Promise<OsbCatalog> {
+  private async fetchValidCatalog(
+    conn: BrokerConnection,
+    ctx: OsbCallContext,
+    current?: ServiceBroker,
+  ): Promise<OsbCatalog> {
     const raw = await this.deps.fetcher.fetchCatalog(conn, ctx);
     const existing = current === undefined ? undefined : await this.store.existingCatalog(current);
     const result = this.deps.validate(raw, existing);
@@ -114,7 +143,11 @@ export class BrokersService {
     return result.catalog;
   }
 
-  async register(caller: BrokerCaller, body: CreateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
+  async register(
+    caller: BrokerCaller,
+    body: CreateBrokerBody,
+    ctx: OsbCallContext,
+  ): Promise<BrokerResult> {
     // Access first, as CC's controller does: a caller who may not register learns nothing else.
     const space = await this.authorize(caller, body.space_guid);
     const brokerUrl = checkBrokerUrl(body.broker_url);
@@ -138,7 +171,12 @@ export class BrokersService {
     return { broker: await this.require(guid), warnings };
   }
 
-  async update(caller: BrokerCaller, guid: string, body: UpdateBrokerBody, ctx: OsbCallContext): Promise<BrokerResult> {
+  async update(
+    caller: BrokerCaller,
+    guid: string,
+    body: UpdateBrokerBody,
+    ctx: OsbCallContext,
+  ): Promise<BrokerResult> {
     // CC answers a bare 404 for PUT on an unknown broker (cf-v2-api.md §3.3).
     const broker = await this.require(guid, 'NotFound');
     await this.authorize(caller, broker.spaceGuid ?? undefined);
@@ -147,20 +185,37 @@ export class BrokersService {
       name: body.name,
       brokerUrl,
       authUsername: body.auth_username,
-      authPasswordEncrypted: body.auth_password === undefined ? undefined : this.deps.secrets.encrypt(body.auth_password),
+      authPasswordEncrypted:
+        body.auth_password === undefined
+          ? undefined
+          : this.deps.secrets.encrypt(body.auth_password),
     };
-    const onlyName = brokerUrl === undefined && body.auth_username === undefined && body.auth_password === undefined;
+    const onlyName =
+      brokerUrl === undefined &&
+      body.auth_username === undefined &&
+      body.auth_password === undefined;
     const catalog = onlyName
       ? undefined
       : await this.fetchValidCatalog(
-          { url: brokerUrl ?? broker.brokerUrl, username: body.auth_username ?? broker.authUsername, password: body.auth_password ?? this.connectionOf(broker).password },
+          {
+            url: brokerUrl ?? broker.brokerUrl,
+            username: body.auth_username ?? broker.authUsername,
+            password: body.auth_password ?? this.connectionOf(broker).password,
+          },
           ctx,
           broker,
         );
     const warnings = await inTransaction(this.knex, async (trx) => {
       await new BrokersStore(trx).update(broker.id, fields).catch(rethrowNameTaken);
       if (catalog === undefined) return [];
-      return (await syncBrokerCatalog(trx, broker.id, brokerUrl ?? broker.brokerUrl, toSyncEntries(catalog))).warnings;
+      return (
+        await syncBrokerCatalog(
+          trx,
+          broker.id,
+          brokerUrl ?? broker.brokerUrl,
+          toSyncEntries(catalog),
+        )
+      ).warnings;
     });
     return { broker: await this.require(guid), warnings };
   }
@@ -169,7 +224,9 @@ export class BrokersService {
   async sync(guid: string, ctx: OsbCallContext): Promise<BrokerResult> {
     const broker = await this.require(guid);
     const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
-    const outcome = await inTransaction(this.knex, (trx) => syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)));
+    const outcome = await inTransaction(this.knex, (trx) =>
+      syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)),
+    );
     return { broker, warnings: outcome.warnings };
   }
 
@@ -178,7 +235,8 @@ export class BrokersService {
     await this.authorize(caller, broker.spaceGuid ?? undefined);
     await inTransaction(this.knex, async (trx) => {
       const store = new BrokersStore(trx);
-      if ((await store.countInstances(broker.id)) > 0) throw new CfError('ServiceBrokerNotRemovable', broker.name);
+      if ((await store.countInstances(broker.id)) > 0)
+        throw new CfError('ServiceBrokerNotRemovable', broker.name);
       await removeBrokerCatalog(trx, broker.id);
       await store.delete(broker.id);
     });
@@ -191,5 +249,4 @@ export class BrokersService {
   all(): Promise<ServiceBroker[]> {
     return this.store.all();
   }
-
 }

@@ -54,17 +54,25 @@ export class BrokersStore {
   constructor(private readonly db: Db) {}
 
   private select(): Knex.QueryBuilder {
-    return this.db('service_brokers').leftJoin('spaces', 'spaces.id', 'service_brokers.space_id').select('service_brokers.*', 'spaces.guid as space_guid');
+    return this.db('service_brokers')
+      .leftJoin('spaces', 'spaces.id', 'service_brokers.space_id')
+      .select('service_brokers.*', 'spaces.guid as space_guid');
   }
 
   /** `developerUserGuid` limits the list to brokers of spaces where that user is a developer. */
-  async list(query: ListQuery, developerUserGuid: string | undefined): Promise<Paged<ServiceBroker>> {
+  async list(
+    query: ListQuery,
+    developerUserGuid: string | undefined,
+  ): Promise<Paged<ServiceBroker>> {
     const qb = this.select();
     applyFilters(qb, query.filters, BROKER_FILTERS);
     if (developerUserGuid !== undefined) {
       void qb.whereIn(
         'service_brokers.space_id',
-        this.db('space_roles').select('space_id').where('role', 'developers').whereIn('user_id', this.db('users').select('id').where('guid', developerUserGuid)),
+        this.db('space_roles')
+          .select('space_id')
+          .where('role', 'developers')
+          .whereIn('user_id', this.db('users').select('id').where('guid', developerUserGuid)),
       );
     }
     const { total, rows } = await pageOf<BrokerRow>(qb, query, 'service_brokers.id');
@@ -77,12 +85,16 @@ export class BrokersStore {
   }
 
   async find(guid: string): Promise<ServiceBroker | undefined> {
-    const row: BrokerRow | undefined = await this.select().where('service_brokers.guid', guid).first();
+    const row: BrokerRow | undefined = await this.select()
+      .where('service_brokers.guid', guid)
+      .first();
     return row ? toBroker(row) : undefined;
   }
 
   async findByName(name: string): Promise<ServiceBroker | undefined> {
-    const row: BrokerRow | undefined = await this.select().where('service_brokers.name', name).first();
+    const row: BrokerRow | undefined = await this.select()
+      .where('service_brokers.name', name)
+      .first();
     return row ? toBroker(row) : undefined;
   }
 
@@ -99,7 +111,10 @@ export class BrokersStore {
       created_at: now,
       updated_at: now,
     });
-    const row: { id: number } | undefined = await this.db('service_brokers').select('id').where({ guid }).first();
+    const row: { id: number } | undefined = await this.db('service_brokers')
+      .select('id')
+      .where({ guid })
+      .first();
     if (!row) throw new Error('broker vanished after insert');
     return { id: row.id, guid };
   }
@@ -111,7 +126,9 @@ export class BrokersStore {
         ...(fields.name !== undefined ? { name: fields.name } : {}),
         ...(fields.brokerUrl !== undefined ? { broker_url: fields.brokerUrl } : {}),
         ...(fields.authUsername !== undefined ? { auth_username: fields.authUsername } : {}),
-        ...(fields.authPasswordEncrypted !== undefined ? { auth_password_encrypted: fields.authPasswordEncrypted } : {}),
+        ...(fields.authPasswordEncrypted !== undefined
+          ? { auth_password_encrypted: fields.authPasswordEncrypted }
+          : {}),
         updated_at: currentTimestamp(),
       });
   }
@@ -129,19 +146,36 @@ export class BrokersStore {
    * catalog (a plan id moving between services, a name reused while instances exist; §4.2 step 3).
    * Two statements, whatever the catalog's size.
    */
-  async existingCatalog(broker: Pick<ServiceBroker, 'id' | 'name'>): Promise<ExistingBrokerCatalog> {
+  async existingCatalog(
+    broker: Pick<ServiceBroker, 'id' | 'name'>,
+  ): Promise<ExistingBrokerCatalog> {
     const services: { id: number; unique_id: string; label: string }[] = await this.db('services')
       .select('id', 'unique_id', 'label')
       .where('service_broker_id', broker.id)
       .orderBy('id');
-    const plans: { service_id: number; unique_id: string; name: string; in_use: number | boolean }[] = await this.db('service_plans')
+    const plans: {
+      service_id: number;
+      unique_id: string;
+      name: string;
+      in_use: number | boolean;
+    }[] = await this.db('service_plans')
       .join('services', 'services.id', 'service_plans.service_id')
       .where('services.service_broker_id', broker.id)
       .select('service_plans.service_id', 'service_plans.unique_id', 'service_plans.name')
-      .select(this.db.raw('exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use'))
+      .select(
+        this.db.raw(
+          'exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use',
+        ),
+      )
       .orderBy('service_plans.id');
-    const byService = new Map<number, ExistingCatalogService & { plans: { id: string; name: string }[] }>(
-      services.map((s) => [s.id, { id: s.unique_id, name: s.label, hasInstances: false, plans: [] }]),
+    const byService = new Map<
+      number,
+      ExistingCatalogService & { plans: { id: string; name: string }[] }
+    >(
+      services.map((s) => [
+        s.id,
+        { id: s.unique_id, name: s.label, hasInstances: false, plans: [] },
+      ]),
     );
     for (const plan of plans) {
       const owner = byService.get(plan.service_id);

@@ -47,10 +47,18 @@ function nameClashes(entries: readonly SyncServiceEntry[], kept: readonly Existi
   const keptNames = new Set(kept.map((p) => JSON.stringify([p.serviceUniqueId, p.name])));
   const lines: string[] = [];
   for (const entry of entries) {
-    const clashing = entry.plans.filter((p) => keptNames.has(JSON.stringify([entry.uniqueId, p.fields.name])));
+    const clashing = entry.plans.filter((p) =>
+      keptNames.has(JSON.stringify([entry.uniqueId, p.fields.name])),
+    );
     if (clashing.length === 0) continue;
     const label = entry.fields.label;
-    lines.push(`Service ${label}`, ...clashing.map((p) => `  Plan names must be unique within a service. Service ${label} already has a plan named ${p.fields.name}`));
+    lines.push(
+      `Service ${label}`,
+      ...clashing.map(
+        (p) =>
+          `  Plan names must be unique within a service. Service ${label} already has a plan named ${p.fields.name}`,
+      ),
+    );
   }
   return lines.length === 0 ? '' : `\n${lines.map((line) => `${line}\n`).join('')}`;
 }
@@ -66,13 +74,21 @@ export function planRemovals(
   plans: readonly ExistingPlan[],
   brokerUrl: string,
 ): SyncRemovals {
-  const wanted = new Map(entries.map((e) => [e.uniqueId, new Map(e.plans.map((p) => [p.uniqueId, p.fields.name]))]));
-  const missingPlans = plans.filter((p) => !(wanted.get(p.serviceUniqueId)?.has(p.uniqueId) ?? false));
+  const wanted = new Map(
+    entries.map((e) => [e.uniqueId, new Map(e.plans.map((p) => [p.uniqueId, p.fields.name]))]),
+  );
+  const missingPlans = plans.filter(
+    (p) => !(wanted.get(p.serviceUniqueId)?.has(p.uniqueId) ?? false),
+  );
   const kept = missingPlans.filter((p) => p.inUse);
   const survivingServiceIds = new Set(kept.map((p) => p.serviceUniqueId));
   const missingServices = services.filter((s) => !wanted.has(s.uniqueId));
   const byService = new Map<string, string[]>();
-  for (const plan of kept) byService.set(plan.serviceUniqueId, [...(byService.get(plan.serviceUniqueId) ?? []), plan.name]);
+  for (const plan of kept)
+    byService.set(plan.serviceUniqueId, [
+      ...(byService.get(plan.serviceUniqueId) ?? []),
+      plan.name,
+    ]);
   const warnings = [...byService].map(([serviceUniqueId, names]) => {
     const label = services.find((s) => s.uniqueId === serviceUniqueId)?.label ?? serviceUniqueId;
     return (
@@ -90,8 +106,12 @@ export function planRemovals(
     planIdsToDelete: missingPlans.filter((p) => !p.inUse).map((p) => p.id),
     planIdsToDeactivate: kept.map((p) => p.id),
     planIdsRenamed: renamed.map((p) => p.id),
-    serviceIdsToDelete: missingServices.filter((s) => !survivingServiceIds.has(s.uniqueId)).map((s) => s.id),
-    serviceIdsToDeactivate: missingServices.filter((s) => survivingServiceIds.has(s.uniqueId)).map((s) => s.id),
+    serviceIdsToDelete: missingServices
+      .filter((s) => !survivingServiceIds.has(s.uniqueId))
+      .map((s) => s.id),
+    serviceIdsToDeactivate: missingServices
+      .filter((s) => survivingServiceIds.has(s.uniqueId))
+      .map((s) => s.id),
     warnings,
     problems: nameClashes(entries, kept),
   };

@@ -10,8 +10,33 @@ import { toServiceColumns } from './services-store';
 // SQLite allows 32766 bound variables per statement; ~25 columns a row keeps chunks well under it.
 const CHUNK = 500;
 
-const SERVICE_SYNC_COLUMNS = ['label', 'description', 'bindable', 'tags', 'extra', 'active', 'requires', 'plan_updateable', 'bindings_retrievable', 'instances_retrievable', 'allow_context_updates', 'updated_at'];
-const PLAN_SYNC_COLUMNS = ['name', 'description', 'free', 'bindable', 'active', 'extra', 'plan_updateable', 'maximum_polling_duration', 'maintenance_info', 'schemas', 'updated_at'];
+const SERVICE_SYNC_COLUMNS = [
+  'label',
+  'description',
+  'bindable',
+  'tags',
+  'extra',
+  'active',
+  'requires',
+  'plan_updateable',
+  'bindings_retrievable',
+  'instances_retrievable',
+  'allow_context_updates',
+  'updated_at',
+];
+const PLAN_SYNC_COLUMNS = [
+  'name',
+  'description',
+  'free',
+  'bindable',
+  'active',
+  'extra',
+  'plan_updateable',
+  'maximum_polling_duration',
+  'maintenance_info',
+  'schemas',
+  'updated_at',
+];
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -28,25 +53,51 @@ export interface SyncOutcome {
  * Applies a broker's catalog inside the caller's transaction with batched upserts: a fixed number
  * of statements per chunk of rows, never one round trip per service or plan.
  */
-export async function syncBrokerCatalog(trx: Knex.Transaction, brokerId: number, brokerUrl: string, entries: readonly SyncServiceEntry[]): Promise<SyncOutcome> {
+export async function syncBrokerCatalog(
+  trx: Knex.Transaction,
+  brokerId: number,
+  brokerUrl: string,
+  entries: readonly SyncServiceEntry[],
+): Promise<SyncOutcome> {
   let statements = 0;
   const now = currentTimestamp();
   const services: ExistingService[] = (
     await trx('services').select('id', 'unique_id', 'label').where('service_broker_id', brokerId)
-  ).map((r: { id: number; unique_id: string; label: string }) => ({ id: r.id, uniqueId: r.unique_id, label: r.label }));
+  ).map((r: { id: number; unique_id: string; label: string }) => ({
+    id: r.id,
+    uniqueId: r.unique_id,
+    label: r.label,
+  }));
   const plans: ExistingPlan[] = (
     await trx('service_plans')
       .join('services', 'services.id', 'service_plans.service_id')
       .where('services.service_broker_id', brokerId)
-      .select('service_plans.id', 'service_plans.unique_id', 'service_plans.name', 'services.unique_id as service_unique_id')
-      .select(trx.raw('exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use'))
-  ).map((r: { id: number; unique_id: string; name: string; service_unique_id: string; in_use: number | boolean }) => ({
-    id: r.id,
-    uniqueId: r.unique_id,
-    name: r.name,
-    serviceUniqueId: r.service_unique_id,
-    inUse: Boolean(r.in_use),
-  }));
+      .select(
+        'service_plans.id',
+        'service_plans.unique_id',
+        'service_plans.name',
+        'services.unique_id as service_unique_id',
+      )
+      .select(
+        trx.raw(
+          'exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use',
+        ),
+      )
+  ).map(
+    (r: {
+      id: number;
+      unique_id: string;
+      name: string;
+      service_unique_id: string;
+      in_use: number | boolean;
+    }) => ({
+      id: r.id,
+      uniqueId: r.unique_id,
+      name: r.name,
+      serviceUniqueId: r.service_unique_id,
+      inUse: Boolean(r.in_use),
+    }),
+  );
   statements += 2;
 
   const removals = planRemovals(entries, services, plans, brokerUrl);
@@ -61,26 +112,49 @@ export async function syncBrokerCatalog(trx: Knex.Transaction, brokerId: number,
   // (service_id, name) is unique and checked row by row: renamed plans first take their own guid as
   // a placeholder name, so the upsert below can hand names around (two plans swapping names).
   for (const ids of chunks(removals.planIdsRenamed)) {
-    await trx('service_plans').whereIn('id', ids).update({ name: trx.ref('guid') });
+    await trx('service_plans')
+      .whereIn('id', ids)
+      .update({ name: trx.ref('guid') });
     statements++;
   }
   for (const chunk of chunks(entries)) {
-    const rows = chunk.map((e) => ({ ...toServiceColumns(e.fields), guid: randomUUID(), service_broker_id: brokerId, created_at: now, updated_at: now }));
-    await trx('services').insert(rows).onConflict(['service_broker_id', 'unique_id']).merge(SERVICE_SYNC_COLUMNS);
+    const rows = chunk.map((e) => ({
+      ...toServiceColumns(e.fields),
+      guid: randomUUID(),
+      service_broker_id: brokerId,
+      created_at: now,
+      updated_at: now,
+    }));
+    await trx('services')
+      .insert(rows)
+      .onConflict(['service_broker_id', 'unique_id'])
+      .merge(SERVICE_SYNC_COLUMNS);
     statements++;
   }
   const serviceIds = new Map(
-    (await trx('services').select('id', 'unique_id').where('service_broker_id', brokerId)).map((r: { id: number; unique_id: string }) => [r.unique_id, r.id]),
+    (await trx('services').select('id', 'unique_id').where('service_broker_id', brokerId)).map(
+      (r: { id: number; unique_id: string }) => [r.unique_id, r.id],
+    ),
   );
   statements++;
 
   const planRows = entries.flatMap((e) =>
-    e.plans.map((p) => ({ ...toPlanColumns(p.fields), public: false, guid: randomUUID(), service_id: serviceIds.get(e.uniqueId), created_at: now, updated_at: now })),
+    e.plans.map((p) => ({
+      ...toPlanColumns(p.fields),
+      public: false,
+      guid: randomUUID(),
+      service_id: serviceIds.get(e.uniqueId),
+      created_at: now,
+      updated_at: now,
+    })),
   );
   for (const chunk of chunks(planRows)) {
     // New plans start private (public: false); `public` is not among the merged columns, so an
     // operator's choice survives every later sync.
-    await trx('service_plans').insert(chunk).onConflict(['service_id', 'unique_id']).merge(PLAN_SYNC_COLUMNS);
+    await trx('service_plans')
+      .insert(chunk)
+      .onConflict(['service_id', 'unique_id'])
+      .merge(PLAN_SYNC_COLUMNS);
     statements++;
   }
 

@@ -21,7 +21,11 @@ export class FeatureFlagsService {
     return flag;
   }
 
-  async set(name: string, enabled: boolean, errorMessage: string | undefined): Promise<FeatureFlag> {
+  async set(
+    name: string,
+    enabled: boolean,
+    errorMessage: string | undefined,
+  ): Promise<FeatureFlag> {
     const flag = await this.get(name);
     await this.store.set(flag.name, enabled, errorMessage ?? null);
     return this.get(name);

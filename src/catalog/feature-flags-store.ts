@@ -22,14 +22,22 @@ export class FeatureFlagsStore {
     const byName = new Map(rows.map((r) => [r.name, r]));
     return FEATURE_FLAG_NAMES.map((name) => {
       const row = byName.get(name);
-      return { name, enabled: row ? Boolean(row.enabled) : FEATURE_FLAG_DEFAULTS[name], errorMessage: row?.error_message ?? null };
+      return {
+        name,
+        enabled: row ? Boolean(row.enabled) : FEATURE_FLAG_DEFAULTS[name],
+        errorMessage: row?.error_message ?? null,
+      };
     });
   }
 
   async get(name: string): Promise<FeatureFlag | undefined> {
     if (!isFlagName(name)) return undefined;
     const row: FlagRow | undefined = await this.db('feature_flags').where({ name }).first();
-    return { name, enabled: row ? Boolean(row.enabled) : FEATURE_FLAG_DEFAULTS[name], errorMessage: row?.error_message ?? null };
+    return {
+      name,
+      enabled: row ? Boolean(row.enabled) : FEATURE_FLAG_DEFAULTS[name],
+      errorMessage: row?.error_message ?? null,
+    };
   }
 
   async set(name: FeatureFlagName, enabled: boolean, errorMessage: string | null): Promise<void> {

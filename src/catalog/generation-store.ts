@@ -10,10 +10,18 @@ export class GenerationStore {
   constructor(private readonly db: Db) {}
 
   async read(): Promise<CatalogState> {
-    const row: { generation: number | string; hide: number | boolean | null } | undefined = await this.db('catalog_generation')
-      .leftJoin('feature_flags', 'feature_flags.name', this.db.raw('?', ['hide_marketplace_from_unauthenticated_users']))
-      .where('catalog_generation.id', 1)
-      .first('catalog_generation.generation', 'feature_flags.enabled as hide');
-    return { generation: Number(row?.generation ?? 0), hideMarketplace: Boolean(row?.hide ?? false) };
+    const row: { generation: number | string; hide: number | boolean | null } | undefined =
+      await this.db('catalog_generation')
+        .leftJoin(
+          'feature_flags',
+          'feature_flags.name',
+          this.db.raw('?', ['hide_marketplace_from_unauthenticated_users']),
+        )
+        .where('catalog_generation.id', 1)
+        .first('catalog_generation.generation', 'feature_flags.enabled as hide');
+    return {
+      generation: Number(row?.generation ?? 0),
+      hideMarketplace: Boolean(row?.hide ?? false),
+    };
   }
 }

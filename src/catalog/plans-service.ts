@@ -48,7 +48,11 @@ export class PlansService {
     this.services = new ServicesStore(knex);
   }
 
-  async list(viewer: CatalogViewer, query: ListQuery, inlineService: boolean): Promise<Paged<PlanWithService>> {
+  async list(
+    viewer: CatalogViewer,
+    query: ListQuery,
+    inlineService: boolean,
+  ): Promise<Paged<PlanWithService>> {
     const page = await this.plans.list(query, viewer);
     return { total: page.total, items: await this.withServices(page.items, inlineService) };
   }
@@ -87,9 +91,16 @@ export class PlansService {
 
   async create(body: PlanBody): Promise<ServicePlan> {
     const service = await this.services.find(body.service_guid);
-    if (!service) throw new CfError('InvalidRelation', `Could not find Service with guid: ${body.service_guid}`);
+    if (!service)
+      throw new CfError(
+        'InvalidRelation',
+        `Could not find Service with guid: ${body.service_guid}`,
+      );
     if (service.serviceBrokerGuid !== null) {
-      throw new CfError('ServicePlanInvalid', `plans of service ${service.label} come from the catalog of its service broker`);
+      throw new CfError(
+        'ServicePlanInvalid',
+        `plans of service ${service.label} come from the catalog of its service broker`,
+      );
     }
     assertExtra(this.checkExtra, 'ServicePlanInvalid', body.extra, service.extra);
     const fields: PlanFields = {
@@ -106,7 +117,9 @@ export class PlansService {
       extra: body.extra ?? null,
       uniqueId: body.unique_id ?? randomUUID(),
     };
-    const guid = await this.writeUnique(service.id, fields.name, fields.uniqueId, undefined, () => this.plans.insert(service.id, fields));
+    const guid = await this.writeUnique(service.id, fields.name, fields.uniqueId, undefined, () =>
+      this.plans.insert(service.id, fields),
+    );
     return this.require(guid);
   }
 
@@ -114,7 +127,12 @@ export class PlansService {
    * Names the uniqueness rule a write breaks by querying, not by reading the driver's message
    * (SQLite's quotes the whole INSERT, whose column list always contains `unique_id`).
    */
-  private async assertUnique(serviceId: number, name: string, uniqueId: string, exceptId: number | undefined): Promise<void> {
+  private async assertUnique(
+    serviceId: number,
+    name: string,
+    uniqueId: string,
+    exceptId: number | undefined,
+  ): Promise<void> {
     const taken = await this.plans.uniquenessConflicts(serviceId, name, uniqueId, exceptId);
     if (taken.name) throw new CfError('ServicePlanNameTaken', name);
     if (taken.uniqueId) throw new CfError('ServicePlanInvalid', `unique_id ${uniqueId} is taken`);
@@ -144,10 +162,18 @@ export class PlansService {
       await this.plans.update(plan.id, { public: body.public });
       return this.require(guid);
     }
-    if (body.extra !== undefined) assertExtra(this.checkExtra, 'ServicePlanInvalid', body.extra, (await this.services.find(plan.serviceGuid))?.extra);
+    if (body.extra !== undefined)
+      assertExtra(
+        this.checkExtra,
+        'ServicePlanInvalid',
+        body.extra,
+        (await this.services.find(plan.serviceGuid))?.extra,
+      );
     const name = body.name ?? plan.name;
     const uniqueId = body.unique_id ?? plan.uniqueId;
-    await this.writeUnique(plan.serviceId, name, uniqueId, plan.id, () => this.plans.update(plan.id, toPlanFields(body)));
+    await this.writeUnique(plan.serviceId, name, uniqueId, plan.id, () =>
+      this.plans.update(plan.id, toPlanFields(body)),
+    );
     return this.require(guid);
   }
 

@@ -24,7 +24,10 @@ export const PLAN_FILTERS: FilterColumns = {
     kind: 'subquery',
     column: 'service_plans.service_id',
     from: (sub) =>
-      void sub.select('services.id').from('services').join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
+      void sub
+        .select('services.id')
+        .from('services')
+        .join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
     guidColumn: 'service_brokers.guid',
   },
   unique_id: { kind: 'string', column: 'service_plans.unique_id' },
@@ -55,7 +58,12 @@ export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
     bindable: f.bindable,
     plan_updateable: f.planUpdateable,
     maximum_polling_duration: f.maximumPollingDuration,
-    maintenance_info: f.maintenanceInfo === undefined ? undefined : f.maintenanceInfo === null ? null : JSON.stringify(f.maintenanceInfo),
+    maintenance_info:
+      f.maintenanceInfo === undefined
+        ? undefined
+        : f.maintenanceInfo === null
+          ? null
+          : JSON.stringify(f.maintenanceInfo),
     schemas: f.schemas === undefined ? undefined : JSON.stringify(f.schemas),
     extra: f.extra,
     unique_id: f.uniqueId,
@@ -69,10 +77,19 @@ export class PlansStore {
   private select(): Knex.QueryBuilder {
     return this.db('service_plans')
       .join('services', 'services.id', 'service_plans.service_id')
-      .select('service_plans.*', 'services.guid as service_guid', 'services.bindable as service_bindable', 'services.service_broker_id as service_broker_id');
+      .select(
+        'service_plans.*',
+        'services.guid as service_guid',
+        'services.bindable as service_bindable',
+        'services.service_broker_id as service_broker_id',
+      );
   }
 
-  async list(query: ListQuery, viewer: CatalogViewer, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServicePlan>> {
+  async list(
+    query: ListQuery,
+    viewer: CatalogViewer,
+    restrict?: (qb: Knex.QueryBuilder) => void,
+  ): Promise<Paged<ServicePlan>> {
     const qb = this.select();
     applyFilters(qb, query.filters, PLAN_FILTERS);
     restrictPlansTo(qb, this.db, viewer);
@@ -82,9 +99,14 @@ export class PlansStore {
   }
 
   /** Visible plans of several services at once (for inline-relations-depth): one query. */
-  async listForServices(serviceIds: readonly number[], viewer: CatalogViewer): Promise<ServicePlan[]> {
+  async listForServices(
+    serviceIds: readonly number[],
+    viewer: CatalogViewer,
+  ): Promise<ServicePlan[]> {
     if (serviceIds.length === 0) return [];
-    const qb = this.select().whereIn('service_plans.service_id', serviceIds).orderBy('service_plans.id');
+    const qb = this.select()
+      .whereIn('service_plans.service_id', serviceIds)
+      .orderBy('service_plans.id');
     restrictPlansTo(qb, this.db, viewer);
     const rows: PlanRow[] = await qb;
     return rows.map(toPlan);
@@ -96,7 +118,9 @@ export class PlansStore {
   }
 
   async isVisible(planId: number, viewer: CatalogViewer): Promise<boolean> {
-    const qb = this.db('service_plans').select('service_plans.id').where('service_plans.id', planId);
+    const qb = this.db('service_plans')
+      .select('service_plans.id')
+      .where('service_plans.id', planId);
     restrictPlansTo(qb, this.db, viewer);
     return (await qb.first()) !== undefined;
   }
@@ -125,12 +149,20 @@ export class PlansStore {
   async insert(serviceId: number, fields: PlanFields): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
-    await this.db('service_plans').insert({ ...toPlanColumns(fields), guid, service_id: serviceId, created_at: now, updated_at: now });
+    await this.db('service_plans').insert({
+      ...toPlanColumns(fields),
+      guid,
+      service_id: serviceId,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
   async update(id: number, fields: Partial<PlanFields>): Promise<void> {
-    await this.db('service_plans').where({ id }).update({ ...toPlanColumns(fields), updated_at: currentTimestamp() });
+    await this.db('service_plans')
+      .where({ id })
+      .update({ ...toPlanColumns(fields), updated_at: currentTimestamp() });
   }
 
   /** Which per-service uniqueness rule a write would break (mirrors the unique indexes). */
@@ -146,11 +178,16 @@ export class PlansStore {
       .where((inner) => void inner.where('name', name).orWhere('unique_id', uniqueId));
     if (exceptId !== undefined) void qb.whereNot('id', exceptId);
     const rows: { name: string; unique_id: string }[] = await qb;
-    return { name: rows.some((r) => r.name === name), uniqueId: rows.some((r) => r.unique_id === uniqueId) };
+    return {
+      name: rows.some((r) => r.name === name),
+      uniqueId: rows.some((r) => r.unique_id === uniqueId),
+    };
   }
 
   async countInstances(planId: number): Promise<number> {
-    return countOf(await this.db('service_instances').where('service_plan_id', planId).count({ n: '*' }).first());
+    return countOf(
+      await this.db('service_instances').where('service_plan_id', planId).count({ n: '*' }).first(),
+    );
   }
 
   async delete(planId: number): Promise<void> {

@@ -4,7 +4,10 @@ import type { FeatureFlag, PlanVisibility, Service, ServicePlan } from './types'
 
 export type Entity = Record<string, unknown>;
 
-export function presentService(service: Service, inlinePlans?: Resource<Entity>[]): Resource<Entity> {
+export function presentService(
+  service: Service,
+  inlinePlans?: Resource<Entity>[],
+): Resource<Entity> {
   return presentResource('services', service, {
     label: service.label,
     provider: service.provider,

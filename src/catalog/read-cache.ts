@@ -13,7 +13,11 @@ export class CatalogReadCache {
     private readonly maxBytes = 64 * 1024 * 1024,
   ) {}
 
-  async getOrCompute(key: string, generation: number, compute: () => Promise<string>): Promise<string> {
+  async getOrCompute(
+    key: string,
+    generation: number,
+    compute: () => Promise<string>,
+  ): Promise<string> {
     const hit = this.entries.get(key);
     if (hit?.generation === generation) {
       this.entries.delete(key);

@@ -1,7 +1,13 @@
 import express from 'express';
 import type { Request, Router } from 'express';
 import type { AuthContext } from '../auth/auth-context';
-import { canRead, optionalAuthContext, requireAdmin, requireAuthContext, requireReadScope } from '../auth/guards';
+import {
+  canRead,
+  optionalAuthContext,
+  requireAdmin,
+  requireAuthContext,
+  requireReadScope,
+} from '../auth/guards';
 import { CfError } from '../http/cf-errors';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
@@ -20,14 +26,34 @@ import type { FeatureFlagsService } from './feature-flags-service';
 import type { PlansService, PlanWithService } from './plans-service';
 import { presentFeatureFlag, presentPlan, presentService, presentVisibility } from './presenter';
 import type { Entity } from './presenter';
-import { featureFlagBody, planBody, planUpdateBody, serviceBody, serviceUpdateBody, visibilityBody, visibilityUpdateBody } from './schemas';
+import {
+  featureFlagBody,
+  planBody,
+  planUpdateBody,
+  serviceBody,
+  serviceUpdateBody,
+  visibilityBody,
+  visibilityUpdateBody,
+} from './schemas';
 import type { ServicesService, ServiceWithPlans } from './services-service';
 import type { VisibilitiesService } from './visibilities-service';
 import { readsEverything } from '../auth/auth-context';
 import type { Resource } from '../http/envelope';
 
-const SERVICE_QUERYABLE = ['active', 'label', 'provider', 'service_broker_guid', 'unique_id'] as const;
-const PLAN_QUERYABLE = ['active', 'service_guid', 'service_instance_guid', 'service_broker_guid', 'unique_id'] as const;
+const SERVICE_QUERYABLE = [
+  'active',
+  'label',
+  'provider',
+  'service_broker_guid',
+  'unique_id',
+] as const;
+const PLAN_QUERYABLE = [
+  'active',
+  'service_guid',
+  'service_instance_guid',
+  'service_broker_guid',
+  'unique_id',
+] as const;
 const VISIBILITY_QUERYABLE = ['organization_guid', 'service_plan_guid'] as const;
 
 export interface CatalogDeps {
@@ -41,7 +67,10 @@ export interface CatalogDeps {
 }
 
 function presentServiceWithPlans({ service, plans }: ServiceWithPlans): Resource<Entity> {
-  return presentService(service, plans?.map((plan) => presentPlan(plan)));
+  return presentService(
+    service,
+    plans?.map((plan) => presentPlan(plan)),
+  );
 }
 
 function presentPlanWithService({ plan, service }: PlanWithService): Resource<Entity> {
@@ -56,7 +85,10 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
    * the services list of an open marketplace may skip the read scope (reference §2.2). Returns
    * the catalog generation too: list pages are cached per generation and viewer.
    */
-  async function marketplaceCaller(req: Request, scopeFreeWhileOpen: boolean): Promise<{ ctx: AuthContext | undefined; generation: number }> {
+  async function marketplaceCaller(
+    req: Request,
+    scopeFreeWhileOpen: boolean,
+  ): Promise<{ ctx: AuthContext | undefined; generation: number }> {
     const state = await deps.generation.read();
     const ctx = state.hideMarketplace ? requireAuthContext(req) : optionalAuthContext(req);
     const scopeFree = scopeFreeWhileOpen && !state.hideMarketplace;
@@ -64,7 +96,13 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     return { ctx, generation: state.generation };
   }
 
-  async function cachedPage(req: Request, viewer: CatalogViewer, query: ListQuery, generation: number, compute: () => Promise<unknown>): Promise<string> {
+  async function cachedPage(
+    req: Request,
+    viewer: CatalogViewer,
+    query: ListQuery,
+    generation: number,
+    compute: () => Promise<unknown>,
+  ): Promise<string> {
     const key = `${viewerCacheKey(viewer)} ${pageUrl(basePathOf(req), query, query.page)}`;
     return deps.cache.getOrCompute(key, generation, async () => JSON.stringify(await compute()));
   }
@@ -79,7 +117,12 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const pageQuery = { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 };
     const body = await cachedPage(req, viewer, pageQuery, generation, async () => {
       const page = await deps.services.list(viewer, pageQuery, inline);
-      return presentPage(basePathOf(req), pageQuery, page.total, page.items.map(presentServiceWithPlans));
+      return presentPage(
+        basePathOf(req),
+        pageQuery,
+        page.total,
+        page.items.map(presentServiceWithPlans),
+      );
     });
     sendJsonText(res, 200, body);
   });
@@ -96,7 +139,10 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
   router.put('/v2/services/:guid', async (req, res) => {
     requireAdmin(req);
-    const service = await deps.services.update(param(req, 'guid'), parseBody(serviceUpdateBody, getJsonBody(req)));
+    const service = await deps.services.update(
+      param(req, 'guid'),
+      parseBody(serviceUpdateBody, getJsonBody(req)),
+    );
     sendJson(res, 201, presentService(service));
   });
   router.delete('/v2/services/:guid', async (req, res) => {
@@ -108,7 +154,16 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: PLAN_QUERYABLE });
     const page = await deps.services.listPlans(toCatalogViewer(ctx), param(req, 'guid'), query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map((p) => presentPlan(p))));
+    sendJson(
+      res,
+      200,
+      presentPage(
+        basePathOf(req),
+        query,
+        page.total,
+        page.items.map((p) => presentPlan(p)),
+      ),
+    );
   });
 
   router.get('/v2/service_plans', async (req, res) => {
@@ -119,7 +174,12 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const pageQuery = { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 };
     const body = await cachedPage(req, viewer, pageQuery, generation, async () => {
       const page = await deps.plans.list(viewer, pageQuery, inline);
-      return presentPage(basePathOf(req), pageQuery, page.total, page.items.map(presentPlanWithService));
+      return presentPage(
+        basePathOf(req),
+        pageQuery,
+        page.total,
+        page.items.map(presentPlanWithService),
+      );
     });
     sendJsonText(res, 200, body);
   });
@@ -131,11 +191,20 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   router.get('/v2/service_plans/:guid', async (req, res) => {
     const ctx = requireReadScope(req);
     const depth = listQueryFromRequest(req, { queryable: [] }).inlineRelationsDepth;
-    sendJson(res, 200, presentPlanWithService(await deps.plans.get(toCatalogViewer(ctx), param(req, 'guid'), depth > 0)));
+    sendJson(
+      res,
+      200,
+      presentPlanWithService(
+        await deps.plans.get(toCatalogViewer(ctx), param(req, 'guid'), depth > 0),
+      ),
+    );
   });
   router.put('/v2/service_plans/:guid', async (req, res) => {
     requireAdmin(req);
-    const plan = await deps.plans.update(param(req, 'guid'), parseBody(planUpdateBody, getJsonBody(req)));
+    const plan = await deps.plans.update(
+      param(req, 'guid'),
+      parseBody(planUpdateBody, getJsonBody(req)),
+    );
     sendJson(res, 201, presentPlan(plan));
   });
   router.delete('/v2/service_plans/:guid', async (req, res) => {
@@ -148,14 +217,28 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: VISIBILITY_QUERYABLE });
     // Only admin, admin_read_only and global_auditor see visibilities; others get an empty list.
-    const page = readsEverything(ctx) ? await deps.visibilities.list(query) : { total: 0, items: [] };
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentVisibility)));
+    const page = readsEverything(ctx)
+      ? await deps.visibilities.list(query)
+      : { total: 0, items: [] };
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentVisibility)),
+    );
   });
   router.post('/v2/service_plan_visibilities', async (req, res) => {
     requireAdmin(req);
     const body = parseBody(visibilityBody, getJsonBody(req));
-    const visibility = await deps.visibilities.create(body.service_plan_guid, body.organization_guid);
-    sendJson(res, 201, presentVisibility(visibility), `/v2/service_plan_visibilities/${visibility.guid}`);
+    const visibility = await deps.visibilities.create(
+      body.service_plan_guid,
+      body.organization_guid,
+    );
+    sendJson(
+      res,
+      201,
+      presentVisibility(visibility),
+      `/v2/service_plan_visibilities/${visibility.guid}`,
+    );
   });
   router.get('/v2/service_plan_visibilities/:guid', async (req, res) => {
     const ctx = requireReadScope(req);
@@ -177,9 +260,17 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const ctx = requireReadScope(req);
     const space = await deps.orgs.getSpace(ctx, param(req, 'guid'));
     const query = listQueryFromRequest(req, { queryable: SERVICE_QUERYABLE });
-    const viewer = { kind: 'space', organizationId: space.organizationId, spaceId: space.id } as const;
+    const viewer = {
+      kind: 'space',
+      organizationId: space.organizationId,
+      spaceId: space.id,
+    } as const;
     const page = await deps.services.list(viewer, query, query.inlineRelationsDepth > 0);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)),
+    );
   });
 
   router.get('/v2/config/feature_flags', async (req, res) => {
@@ -193,7 +284,13 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   router.put('/v2/config/feature_flags/:name', async (req, res) => {
     requireAdmin(req);
     const body = parseBody(featureFlagBody, getJsonBody(req));
-    sendJson(res, 200, presentFeatureFlag(await deps.flags.set(param(req, 'name'), body.enabled, body.error_message)));
+    sendJson(
+      res,
+      200,
+      presentFeatureFlag(
+        await deps.flags.set(param(req, 'name'), body.enabled, body.error_message),
+      ),
+    );
   });
   return router;
 }

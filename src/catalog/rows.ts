@@ -54,7 +54,9 @@ export interface PlanRow {
 }
 
 const stringList = z.array(z.string());
-const maintenanceInfoColumn = z.object({ version: z.string(), description: z.string().optional() }).strict();
+const maintenanceInfoColumn = z
+  .object({ version: z.string(), description: z.string().optional() })
+  .strict();
 const parametersSchema = z.record(z.unknown());
 const schemasColumn = z
   .object({
@@ -64,7 +66,9 @@ const schemasColumn = z
         update: z.object({ parameters: parametersSchema.optional() }).optional(),
       })
       .optional(),
-    service_binding: z.object({ create: z.object({ parameters: parametersSchema.optional() }).optional() }).optional(),
+    service_binding: z
+      .object({ create: z.object({ parameters: parametersSchema.optional() }).optional() })
+      .optional(),
   })
   .passthrough();
 

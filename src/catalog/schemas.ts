@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /** `extra` is a JSON-encoded string in CF; anything else is refused with the field named. */
 const jsonString = z.string().refine((value) => {
@@ -12,11 +13,15 @@ const jsonString = z.string().refine((value) => {
   }
 }, 'must be a JSON-encoded string');
 
-const nonBlank = (max: number): z.ZodString => z.string().trim().min(1, 'can not be blank').max(max, `must be at most ${max} characters`);
+const nonBlank = (max: number): z.ZodString =>
+  z.string().trim().min(1, 'can not be blank').max(max, `must be at most ${max} characters`);
 const optionalText = z.string().max(10000, 'must be at most 10000 characters').optional();
 const tagList = z
   .array(z.string())
-  .refine((tags) => tags.join('').length <= 2048, 'combined length must be 2048 characters or less');
+  .refine(
+    (tags) => tags.join('').length <= 2048,
+    'combined length must be 2048 characters or less',
+  );
 const requiresList = z.array(z.enum(['syslog_drain', 'route_forwarding', 'volume_mount']));
 
 export const serviceBody = z.object({
@@ -47,13 +52,19 @@ export const serviceUpdateBody = serviceBody.omit({ service_broker_guid: true })
 export type ServiceUpdateBody = z.infer<typeof serviceUpdateBody>;
 
 const maintenanceInfo = z
-  .object({ version: z.string().regex(SEMVER, 'must be a semantic version'), description: z.string().optional() })
+  .object({
+    version: z.string().regex(SEMVER, 'must be a semantic version'),
+    description: z.string().optional(),
+  })
   .strict();
 
 const parameterSchema = z.object({ parameters: z.record(z.unknown()).optional() }).strict();
 const planSchemas = z
   .object({
-    service_instance: z.object({ create: parameterSchema.optional(), update: parameterSchema.optional() }).strict().optional(),
+    service_instance: z
+      .object({ create: parameterSchema.optional(), update: parameterSchema.optional() })
+      .strict()
+      .optional(),
     service_binding: z.object({ create: parameterSchema.optional() }).strict().optional(),
   })
   .strict();

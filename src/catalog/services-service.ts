@@ -54,15 +54,29 @@ export class ServicesService {
   }
 
   /** A page of services, with their visible plans when inlined (one extra query, not one per row). */
-  async list(viewer: CatalogViewer, query: ListQuery, inlinePlans: boolean): Promise<Paged<ServiceWithPlans>> {
+  async list(
+    viewer: CatalogViewer,
+    query: ListQuery,
+    inlinePlans: boolean,
+  ): Promise<Paged<ServiceWithPlans>> {
     const page = await this.services.list(query, viewer);
     return { total: page.total, items: await this.withPlans(page.items, viewer, inlinePlans) };
   }
 
-  private async withPlans(services: Service[], viewer: CatalogViewer, inline: boolean): Promise<ServiceWithPlans[]> {
+  private async withPlans(
+    services: Service[],
+    viewer: CatalogViewer,
+    inline: boolean,
+  ): Promise<ServiceWithPlans[]> {
     if (!inline) return services.map((service) => ({ service, plans: undefined }));
-    const plans = await this.plans.listForServices(services.map((s) => s.id), viewer);
-    return services.map((service) => ({ service, plans: plans.filter((p) => p.serviceId === service.id) }));
+    const plans = await this.plans.listForServices(
+      services.map((s) => s.id),
+      viewer,
+    );
+    return services.map((service) => ({
+      service,
+      plans: plans.filter((p) => p.serviceId === service.id),
+    }));
   }
 
   async require(guid: string): Promise<Service> {
@@ -73,19 +87,29 @@ export class ServicesService {
 
   async get(viewer: CatalogViewer, guid: string, inlinePlans: boolean): Promise<ServiceWithPlans> {
     const service = await this.require(guid);
-    if (viewer.kind !== 'everything' && !(await this.services.find(guid, viewer))) throw new CfError('NotAuthorized');
+    if (viewer.kind !== 'everything' && !(await this.services.find(guid, viewer)))
+      throw new CfError('NotAuthorized');
     const [withPlans] = await this.withPlans([service], viewer, inlinePlans);
     return withPlans ?? { service, plans: undefined };
   }
 
-  async listPlans(viewer: CatalogViewer, guid: string, query: ListQuery): Promise<Paged<ServicePlan>> {
+  async listPlans(
+    viewer: CatalogViewer,
+    guid: string,
+    query: ListQuery,
+  ): Promise<Paged<ServicePlan>> {
     const service = await this.get(viewer, guid, false);
-    return this.plans.list(query, viewer, (qb) => void qb.where('service_plans.service_id', service.service.id));
+    return this.plans.list(
+      query,
+      viewer,
+      (qb) => void qb.where('service_plans.service_id', service.service.id),
+    );
   }
 
   async create(body: ServiceBody): Promise<Service> {
     assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
-    const brokerId = body.service_broker_guid === undefined ? null : await this.brokerId(body.service_broker_guid);
+    const brokerId =
+      body.service_broker_guid === undefined ? null : await this.brokerId(body.service_broker_guid);
     const fields: ServiceFields = {
       label: body.label,
       description: body.description,
@@ -107,7 +131,9 @@ export class ServicesService {
       instancesRetrievable: body.instances_retrievable ?? false,
       allowContextUpdates: body.allow_context_updates ?? false,
     };
-    const guid = await this.writeUnique(fields.label, fields.uniqueId, brokerId, undefined, () => this.services.insert(fields, brokerId));
+    const guid = await this.writeUnique(fields.label, fields.uniqueId, brokerId, undefined, () =>
+      this.services.insert(fields, brokerId),
+    );
     return this.require(guid);
   }
 
@@ -115,7 +141,12 @@ export class ServicesService {
    * Names the uniqueness rule a write breaks by querying, not by reading the driver's message
    * (SQLite's quotes the whole INSERT, whose column list always contains `unique_id`).
    */
-  private async assertUnique(label: string, uniqueId: string, brokerId: number | null, exceptId: number | undefined): Promise<void> {
+  private async assertUnique(
+    label: string,
+    uniqueId: string,
+    brokerId: number | null,
+    exceptId: number | undefined,
+  ): Promise<void> {
     const taken = await this.services.uniquenessConflicts(label, uniqueId, brokerId, exceptId);
     if (taken.label) throw new CfError('ServiceLabelTaken', label);
     if (taken.uniqueId) throw new CfError('ServiceInvalid', `unique_id ${uniqueId} is taken`);
@@ -140,24 +171,31 @@ export class ServicesService {
 
   private async brokerId(guid: string): Promise<number> {
     const id = await this.services.brokerIdByGuid(guid);
-    if (id === undefined) throw new CfError('InvalidRelation', `Could not find ServiceBroker with guid: ${guid}`);
+    if (id === undefined)
+      throw new CfError('InvalidRelation', `Could not find ServiceBroker with guid: ${guid}`);
     return id;
   }
 
   /** Entries synced from a broker belong to it: its catalog is their only source (DESIGN.md). */
   private assertBrokerless(service: Service): void {
     if (service.serviceBrokerGuid !== null) {
-      throw new CfError('ServiceInvalid', `service ${service.label} is owned by service broker ${service.serviceBrokerName ?? service.serviceBrokerGuid}; change it in the broker's catalog`);
+      throw new CfError(
+        'ServiceInvalid',
+        `service ${service.label} is owned by service broker ${service.serviceBrokerName ?? service.serviceBrokerGuid}; change it in the broker's catalog`,
+      );
     }
   }
 
   async update(guid: string, body: ServiceUpdateBody): Promise<Service> {
     const service = await this.require(guid);
     this.assertBrokerless(service);
-    if (body.extra !== undefined) assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
+    if (body.extra !== undefined)
+      assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
     const label = body.label ?? service.label;
     const uniqueId = body.unique_id ?? service.uniqueId;
-    await this.writeUnique(label, uniqueId, null, service.id, () => this.services.update(service.id, toServiceFields(body)));
+    await this.writeUnique(label, uniqueId, null, service.id, () =>
+      this.services.update(service.id, toServiceFields(body)),
+    );
     return this.require(guid);
   }
 
@@ -177,9 +215,17 @@ export class ServicesService {
  * Checks a catalog entry's `extra` (e.g. a container template, see src/instances). Returns the
  * problem, naming the field, or undefined. `serviceExtra` is the service's own when checking a plan.
  */
-export type ExtraCheck = (extra: string | null, serviceExtra: string | null | undefined) => string | undefined;
+export type ExtraCheck = (
+  extra: string | null,
+  serviceExtra: string | null | undefined,
+) => string | undefined;
 
-export function assertExtra(check: ExtraCheck, error: 'ServiceInvalid' | 'ServicePlanInvalid', extra: string | undefined | null, serviceExtra: string | null | undefined): void {
+export function assertExtra(
+  check: ExtraCheck,
+  error: 'ServiceInvalid' | 'ServicePlanInvalid',
+  extra: string | undefined | null,
+  serviceExtra: string | null | undefined,
+): void {
   const problem = check(extra ?? null, serviceExtra);
   if (problem !== undefined) throw new CfError(error, problem);
 }

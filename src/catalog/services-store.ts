@@ -15,7 +15,11 @@ export const SERVICE_FILTERS: FilterColumns = {
   active: { kind: 'boolean', column: 'services.active' },
   label: { kind: 'string', column: 'services.label' },
   provider: { kind: 'string', column: 'services.provider' },
-  service_broker_guid: { kind: 'relation', column: 'services.service_broker_id', table: 'service_brokers' },
+  service_broker_guid: {
+    kind: 'relation',
+    column: 'services.service_broker_id',
+    table: 'service_brokers',
+  },
   unique_id: { kind: 'string', column: 'services.unique_id' },
 };
 
@@ -73,10 +77,18 @@ export class ServicesStore {
   private select(): Knex.QueryBuilder {
     return this.db('services')
       .leftJoin('service_brokers', 'service_brokers.id', 'services.service_broker_id')
-      .select('services.*', 'service_brokers.guid as service_broker_guid', 'service_brokers.name as service_broker_name');
+      .select(
+        'services.*',
+        'service_brokers.guid as service_broker_guid',
+        'service_brokers.name as service_broker_name',
+      );
   }
 
-  async list(query: ListQuery, viewer: CatalogViewer, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<Service>> {
+  async list(
+    query: ListQuery,
+    viewer: CatalogViewer,
+    restrict?: (qb: Knex.QueryBuilder) => void,
+  ): Promise<Paged<Service>> {
     const qb = this.select();
     applyFilters(qb, query.filters, SERVICE_FILTERS);
     restrictServicesTo(qb, this.db, viewer);
@@ -85,7 +97,10 @@ export class ServicesStore {
     return { total, items: rows.map(toService) };
   }
 
-  async find(guid: string, viewer: CatalogViewer = { kind: 'everything' }): Promise<Service | undefined> {
+  async find(
+    guid: string,
+    viewer: CatalogViewer = { kind: 'everything' },
+  ): Promise<Service | undefined> {
     const qb = this.select().where('services.guid', guid);
     restrictServicesTo(qb, this.db, viewer);
     const row: ServiceRow | undefined = await qb.first();
@@ -101,16 +116,27 @@ export class ServicesStore {
   async insert(fields: ServiceFields, serviceBrokerId: number | null): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
-    await this.db('services').insert({ ...toServiceColumns(fields), guid, service_broker_id: serviceBrokerId, created_at: now, updated_at: now });
+    await this.db('services').insert({
+      ...toServiceColumns(fields),
+      guid,
+      service_broker_id: serviceBrokerId,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
   async update(id: number, fields: Partial<ServiceFields>): Promise<void> {
-    await this.db('services').where({ id }).update({ ...toServiceColumns(fields), updated_at: currentTimestamp() });
+    await this.db('services')
+      .where({ id })
+      .update({ ...toServiceColumns(fields), updated_at: currentTimestamp() });
   }
 
   async brokerIdByGuid(guid: string): Promise<number | undefined> {
-    const row: { id: number } | undefined = await this.db('service_brokers').select('id').where({ guid }).first();
+    const row: { id: number } | undefined = await this.db('service_brokers')
+      .select('id')
+      .where({ guid })
+      .first();
     return row?.id;
   }
 
@@ -125,7 +151,9 @@ export class ServicesStore {
     exceptId?: number,
   ): Promise<{ label: boolean; uniqueId: boolean }> {
     const qb = this.db('services').select('label', 'unique_id');
-    void (serviceBrokerId === null ? qb.whereNull('service_broker_id') : qb.where('service_broker_id', serviceBrokerId));
+    void (serviceBrokerId === null
+      ? qb.whereNull('service_broker_id')
+      : qb.where('service_broker_id', serviceBrokerId));
     if (exceptId !== undefined) void qb.whereNot('id', exceptId);
     void qb.where((inner) => {
       void inner.where('unique_id', uniqueId);
@@ -139,7 +167,9 @@ export class ServicesStore {
   }
 
   async countPlans(serviceId: number): Promise<number> {
-    return countOf(await this.db('service_plans').where('service_id', serviceId).count({ n: '*' }).first());
+    return countOf(
+      await this.db('service_plans').where('service_id', serviceId).count({ n: '*' }).first(),
+    );
   }
 
   /** Removes a service and everything hanging off it, without any broker call (purge). */

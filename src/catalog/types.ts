@@ -32,7 +32,10 @@ export interface MaintenanceInfo {
 }
 
 export interface PlanSchemas {
-  service_instance: { create: { parameters: Record<string, unknown> }; update: { parameters: Record<string, unknown> } };
+  service_instance: {
+    create: { parameters: Record<string, unknown> };
+    update: { parameters: Record<string, unknown> };
+  };
   service_binding: { create: { parameters: Record<string, unknown> } };
 }
 

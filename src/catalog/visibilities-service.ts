@@ -36,12 +36,21 @@ export class VisibilitiesService {
     return visibility;
   }
 
-  private async resolve(planGuid: string, organizationGuid: string): Promise<{ plan: ServicePlan; org: Organization }> {
+  private async resolve(
+    planGuid: string,
+    organizationGuid: string,
+  ): Promise<{ plan: ServicePlan; org: Organization }> {
     const plan = await this.plans.find(planGuid);
-    if (!plan) throw new CfError('InvalidRelation', `Could not find ServicePlan with guid: ${planGuid}`);
+    if (!plan)
+      throw new CfError('InvalidRelation', `Could not find ServicePlan with guid: ${planGuid}`);
     const org = await this.orgs.findOrganization(organizationGuid);
-    if (!org) throw new CfError('InvalidRelation', `Could not find Organization with guid: ${organizationGuid}`);
-    if (plan.public) throw new CfError('ServicePlanVisibilityInvalid', 'service_plan is publicly available');
+    if (!org)
+      throw new CfError(
+        'InvalidRelation',
+        `Could not find Organization with guid: ${organizationGuid}`,
+      );
+    if (plan.public)
+      throw new CfError('ServicePlanVisibilityInvalid', 'service_plan is publicly available');
     if (await this.plans.isFromSpaceScopedBroker(plan.id)) {
       throw new CfError('ServicePlanVisibilityInvalid', 'service_plan is from a private broker');
     }
@@ -72,16 +81,23 @@ export class VisibilitiesService {
 
   async create(planGuid: string, organizationGuid: string): Promise<PlanVisibility> {
     const pair = await this.resolve(planGuid, organizationGuid);
-    const guid = await this.guardDuplicate(pair, undefined, () => this.store.insert(pair.plan.id, pair.org.id));
+    const guid = await this.guardDuplicate(pair, undefined, () =>
+      this.store.insert(pair.plan.id, pair.org.id),
+    );
     return this.require(guid);
   }
 
-  async update(guid: string, changes: { service_plan_guid?: string; organization_guid?: string }): Promise<PlanVisibility> {
+  async update(
+    guid: string,
+    changes: { service_plan_guid?: string; organization_guid?: string },
+  ): Promise<PlanVisibility> {
     const current = await this.require(guid);
     const planGuid = changes.service_plan_guid ?? current.servicePlanGuid;
     const organizationGuid = changes.organization_guid ?? current.organizationGuid;
     const pair = await this.resolve(planGuid, organizationGuid);
-    await this.guardDuplicate(pair, current.id, () => this.store.update(current.id, pair.plan.id, pair.org.id));
+    await this.guardDuplicate(pair, current.id, () =>
+      this.store.update(current.id, pair.plan.id, pair.org.id),
+    );
     return this.require(guid);
   }
 

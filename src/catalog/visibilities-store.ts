@@ -9,8 +9,16 @@ import type { ListQuery } from '../http/list-query';
 import type { PlanVisibility } from './types';
 
 export const VISIBILITY_FILTERS: FilterColumns = {
-  organization_guid: { kind: 'relation', column: 'service_plan_visibilities.organization_id', table: 'organizations' },
-  service_plan_guid: { kind: 'relation', column: 'service_plan_visibilities.service_plan_id', table: 'service_plans' },
+  organization_guid: {
+    kind: 'relation',
+    column: 'service_plan_visibilities.organization_id',
+    table: 'organizations',
+  },
+  service_plan_guid: {
+    kind: 'relation',
+    column: 'service_plan_visibilities.service_plan_id',
+    table: 'service_plans',
+  },
 };
 
 interface VisibilityRow {
@@ -40,7 +48,11 @@ export class VisibilitiesStore {
     return this.db('service_plan_visibilities')
       .join('service_plans', 'service_plans.id', 'service_plan_visibilities.service_plan_id')
       .join('organizations', 'organizations.id', 'service_plan_visibilities.organization_id')
-      .select('service_plan_visibilities.*', 'service_plans.guid as service_plan_guid', 'organizations.guid as organization_guid');
+      .select(
+        'service_plan_visibilities.*',
+        'service_plans.guid as service_plan_guid',
+        'organizations.guid as organization_guid',
+      );
   }
 
   async list(query: ListQuery): Promise<Paged<PlanVisibility>> {
@@ -51,12 +63,17 @@ export class VisibilitiesStore {
   }
 
   async find(guid: string): Promise<PlanVisibility | undefined> {
-    const row: VisibilityRow | undefined = await this.select().where('service_plan_visibilities.guid', guid).first();
+    const row: VisibilityRow | undefined = await this.select()
+      .where('service_plan_visibilities.guid', guid)
+      .first();
     return row ? toVisibility(row) : undefined;
   }
 
   async exists(planId: number, organizationId: number, exceptId?: number): Promise<boolean> {
-    const qb = this.db('service_plan_visibilities').where({ service_plan_id: planId, organization_id: organizationId });
+    const qb = this.db('service_plan_visibilities').where({
+      service_plan_id: planId,
+      organization_id: organizationId,
+    });
     if (exceptId !== undefined) void qb.whereNot('id', exceptId);
     return (await qb.first('id')) !== undefined;
   }
@@ -64,12 +81,24 @@ export class VisibilitiesStore {
   async insert(planId: number, organizationId: number): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
-    await this.db('service_plan_visibilities').insert({ guid, service_plan_id: planId, organization_id: organizationId, created_at: now, updated_at: now });
+    await this.db('service_plan_visibilities').insert({
+      guid,
+      service_plan_id: planId,
+      organization_id: organizationId,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
   async update(id: number, planId: number, organizationId: number): Promise<void> {
-    await this.db('service_plan_visibilities').where({ id }).update({ service_plan_id: planId, organization_id: organizationId, updated_at: currentTimestamp() });
+    await this.db('service_plan_visibilities')
+      .where({ id })
+      .update({
+        service_plan_id: planId,
+        organization_id: organizationId,
+        updated_at: currentTimestamp(),
+      });
   }
 
   async delete(id: number): Promise<void> {

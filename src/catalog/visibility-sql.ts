@@ -13,17 +13,30 @@ function userIds(db: Db, userGuid: string): Knex.QueryBuilder {
 type IdSet = Knex.QueryBuilder | number[];
 
 /** active AND (public OR visible to one of `organizations` OR from a broker scoped to one of `spaces`). */
-function restrictToReachable(qb: Knex.QueryBuilder, db: Db, organizations: IdSet, spaces: IdSet): void {
+function restrictToReachable(
+  qb: Knex.QueryBuilder,
+  db: Db,
+  organizations: IdSet,
+  spaces: IdSet,
+): void {
   void qb.where('service_plans.active', true).where((inner) => {
     void inner
       .where('service_plans.public', true)
-      .orWhereIn('service_plans.id', db('service_plan_visibilities').select('service_plan_id').whereIn('organization_id', organizations))
+      .orWhereIn(
+        'service_plans.id',
+        db('service_plan_visibilities')
+          .select('service_plan_id')
+          .whereIn('organization_id', organizations),
+      )
       .orWhereIn(
         'service_plans.service_id',
         // Driven from the (few) space-scoped brokers, not from a scan of every service.
         db('services')
           .select('id')
-          .whereIn('service_broker_id', db('service_brokers').select('id').whereIn('space_id', spaces)),
+          .whereIn(
+            'service_broker_id',
+            db('service_brokers').select('id').whereIn('space_id', spaces),
+          ),
       );
   });
 }
@@ -39,7 +52,9 @@ export function restrictPlansTo(qb: Knex.QueryBuilder, db: Db, viewer: CatalogVi
       restrictToReachable(
         qb,
         db,
-        db('organization_roles').select('organization_id').whereIn('user_id', userIds(db, viewer.userGuid)),
+        db('organization_roles')
+          .select('organization_id')
+          .whereIn('user_id', userIds(db, viewer.userGuid)),
         db('space_roles').select('space_id').whereIn('user_id', userIds(db, viewer.userGuid)),
       );
       return;

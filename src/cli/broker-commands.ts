@@ -23,16 +23,35 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
   broker
     .command('add <name> <url> <username> <password>')
     .option('--space <guid>', 'scope the broker to one space')
-    .action(async (name: string, url: string, username: string, password: string, opts: { space?: string }) => {
-      await withWharf(async (wharf) => {
-        const result = await wharf.brokers.register(null, { name, broker_url: url, auth_username: username, auth_password: password, ...(opts.space ? { space_guid: opts.space } : {}) }, {});
-        printWarnings(out, result.warnings);
-        out(`${result.broker.guid}\t${result.broker.name}\t${result.broker.brokerUrl}`);
-      });
-    });
+    .action(
+      async (
+        name: string,
+        url: string,
+        username: string,
+        password: string,
+        opts: { space?: string },
+      ) => {
+        await withWharf(async (wharf) => {
+          const result = await wharf.brokers.register(
+            null,
+            {
+              name,
+              broker_url: url,
+              auth_username: username,
+              auth_password: password,
+              ...(opts.space ? { space_guid: opts.space } : {}),
+            },
+            {},
+          );
+          printWarnings(out, result.warnings);
+          out(`${result.broker.guid}\t${result.broker.name}\t${result.broker.brokerUrl}`);
+        });
+      },
+    );
   broker.command('list').action(async () => {
     await withWharf(async (wharf) => {
-      for (const b of await wharf.brokers.all()) out(`${b.guid}\t${b.name}\t${b.brokerUrl}\t${b.spaceGuid ?? '-'}`);
+      for (const b of await wharf.brokers.all())
+        out(`${b.guid}\t${b.name}\t${b.brokerUrl}\t${b.spaceGuid ?? '-'}`);
     });
   });
   broker
@@ -41,33 +60,54 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
     .option('--url <url>')
     .option('--username <username>')
     .option('--password <password>')
-    .action(async (name: string, opts: { name?: string; url?: string; username?: string; password?: string }) => {
-      await withWharf(async (wharf) => {
-        const guid = await brokerGuid(wharf, name);
-        const result = await wharf.brokers.update(null, guid, { name: opts.name, broker_url: opts.url, auth_username: opts.username, auth_password: opts.password }, {});
-        printWarnings(out, result.warnings);
-        out(`updated ${result.broker.name}`);
-      });
-    });
+    .action(
+      async (
+        name: string,
+        opts: { name?: string; url?: string; username?: string; password?: string },
+      ) => {
+        await withWharf(async (wharf) => {
+          const guid = await brokerGuid(wharf, name);
+          const result = await wharf.brokers.update(
+            null,
+            guid,
+            {
+              name: opts.name,
+              broker_url: opts.url,
+              auth_username: opts.username,
+              auth_password: opts.password,
+            },
+            {},
+          );
+          printWarnings(out, result.warnings);
+          out(`updated ${result.broker.name}`);
+        });
+      },
+    );
   broker.command('remove <name>').action(async (name: string) => {
     await withWharf(async (wharf) => {
       await wharf.brokers.remove(null, await brokerGuid(wharf, name));
       out(`removed ${name}`);
     });
   });
-  broker.command('sync <name>').description("refetch the broker's catalog").action(async (name: string) => {
-    await withWharf(async (wharf) => {
-      const result = await wharf.brokers.sync(await brokerGuid(wharf, name), {});
-      printWarnings(out, result.warnings);
-      out(`synced ${name}`);
+  broker
+    .command('sync <name>')
+    .description("refetch the broker's catalog")
+    .action(async (name: string) => {
+      await withWharf(async (wharf) => {
+        const result = await wharf.brokers.sync(await brokerGuid(wharf, name), {});
+        printWarnings(out, result.warnings);
+        out(`synced ${name}`);
+      });
     });
-  });
   program
     .command('rotate-key')
     .description('add a new encryption key and re-seal every stored secret with it')
     .action(async () => {
       await withWharf(async (wharf, config) => {
-        if (config.encryptionKey !== undefined) throw new Error('WHARF_DB_ENCRYPTION_KEY is set: rotate by changing it (old keys stay in the key ring file)');
+        if (config.encryptionKey !== undefined)
+          throw new Error(
+            'WHARF_DB_ENCRYPTION_KEY is set: rotate by changing it (old keys stay in the key ring file)',
+          );
         const ring = addKeyToRing(config.dataDir, loadKeyRing(config.dataDir, undefined));
         wharf.secrets.useRing(ring);
         const resealed = await resealAll(wharf.knex, wharf.secrets);

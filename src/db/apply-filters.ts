@@ -20,7 +20,10 @@ export type FilterColumn =
       /** The guid column the filter's values are compared with. */
       guidColumn: string;
     }
-  | { kind: 'custom'; apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void };
+  | {
+      kind: 'custom';
+      apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void;
+    };
 
 export type FilterColumns = Readonly<Record<string, FilterColumn>>;
 
@@ -34,7 +37,12 @@ const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'IN'>, string>> = {
 
 type Scalar = string | number | boolean | null;
 
-function compare(qb: Knex.QueryBuilder, column: string, operator: FilterOperator, values: Scalar[]): void {
+function compare(
+  qb: Knex.QueryBuilder,
+  column: string,
+  operator: FilterOperator,
+  values: Scalar[],
+): void {
   if (operator === 'IN') {
     const nonNull = values.filter((v): v is string | number | boolean => v !== null);
     if (nonNull.length === values.length) {
@@ -55,7 +63,10 @@ function compare(qb: Knex.QueryBuilder, column: string, operator: FilterOperator
   void qb.where(column, SQL_OPERATORS[operator], value);
 }
 
-function toValues(kind: 'string' | 'boolean' | 'integer' | 'timestamp', values: string[]): Scalar[] {
+function toValues(
+  kind: 'string' | 'boolean' | 'integer' | 'timestamp',
+  values: string[],
+): Scalar[] {
   switch (kind) {
     case 'string':
       return values;
@@ -69,7 +80,11 @@ function toValues(kind: 'string' | 'boolean' | 'integer' | 'timestamp', values: 
 }
 
 /** Turns parsed `q` filters into WHERE clauses; nothing is ever filtered in memory. */
-export function applyFilters(qb: Knex.QueryBuilder, filters: readonly QFilter[], columns: FilterColumns): void {
+export function applyFilters(
+  qb: Knex.QueryBuilder,
+  filters: readonly QFilter[],
+  columns: FilterColumns,
+): void {
   for (const filter of filters) {
     const spec = columns[filter.field];
     if (spec === undefined) continue;

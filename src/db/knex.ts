@@ -14,7 +14,11 @@ export interface DbOptions {
 
 export function createKnex(options: DbOptions): Knex {
   if (options.databaseUrl?.startsWith('postgres')) {
-    return knexFactory({ client: 'pg', connection: options.databaseUrl, pool: { min: 0, max: 10 } });
+    return knexFactory({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+    });
   }
   if (options.sqliteFile !== ':memory:') {
     fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });

@@ -54,7 +54,10 @@ export function createErrorMiddleware(logger: Logger) {
     }
     const clientStatus = clientErrorStatus(err);
     if (clientStatus !== undefined) {
-      const parseError = new CfError('MessageParseError', err instanceof Error ? err.message : 'bad request');
+      const parseError = new CfError(
+        'MessageParseError',
+        err instanceof Error ? err.message : 'bad request',
+      );
       sendCfError(res, clientStatus === 413 ? 413 : 400, parseError.toBody());
       return;
     }

@@ -46,11 +46,18 @@ function many(query: RawQuery, key: string): string[] {
   throw new CfError('BadQueryParameter', key);
 }
 
-function integerParam(query: RawQuery, key: string, wireName: string, fallback: number, min: number): number {
+function integerParam(
+  query: RawQuery,
+  key: string,
+  wireName: string,
+  fallback: number,
+  min: number,
+): number {
   const text = single(query, key);
   if (text === undefined) return fallback;
   // Wharf answers 400 here where CC's Integer() conversion raises a 500 (reference §1.3).
-  if (!/^-?\d+$/.test(text)) throw new CfError('BadQueryParameter', `${wireName} must be an integer`);
+  if (!/^-?\d+$/.test(text))
+    throw new CfError('BadQueryParameter', `${wireName} must be an integer`);
   const value = Number(text);
   if (value < min) throw new CfError('BadQueryParameter', `${wireName} must be >= ${min}`);
   // Beyond 2^53 the number is rounded, and knex renders e.g. 5e+21 as `offset 5`: a wrong page.
@@ -82,7 +89,10 @@ export function parseListQuery(query: RawQuery, rules: ListQueryRules): ListQuer
   }
   const depth = integerParam(query, 'inline-relations-depth', 'inline_relations_depth', 0, 0);
   if (depth > MAX_INLINE_RELATIONS_DEPTH) {
-    throw new CfError('BadQueryParameter', `inline_relations_depth must be <= ${MAX_INLINE_RELATIONS_DEPTH}`);
+    throw new CfError(
+      'BadQueryParameter',
+      `inline_relations_depth must be <= ${MAX_INLINE_RELATIONS_DEPTH}`,
+    );
   }
   const orderBy = single(query, 'order-by');
   if (orderBy !== undefined && !(rules.orderable ?? []).includes(orderBy)) {

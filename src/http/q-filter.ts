@@ -68,6 +68,7 @@ export function toBooleanFilterValue(value: string): boolean {
 /** Timestamps compare on whole seconds, in the stored RFC 3339 form. */
 export function toTimestampFilterValue(value: string): string {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new CfError('BadQueryParameter', `invalid timestamp ${value}`);
+  if (Number.isNaN(date.getTime()))
+    throw new CfError('BadQueryParameter', `invalid timestamp ${value}`);
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

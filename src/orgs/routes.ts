@@ -8,13 +8,33 @@ import { parseBody } from '../http/parse-body';
 import { basePathOf, param, queryFlag } from '../http/request-helpers';
 import { sendJson } from '../http/send';
 import { presentOrganization, presentSpace, presentUser } from './presenter';
-import { createOrganizationBody, createSpaceBody, createUserBody, updateOrganizationBody, updateSpaceBody } from './schemas';
+import {
+  createOrganizationBody,
+  createSpaceBody,
+  createUserBody,
+  updateOrganizationBody,
+  updateSpaceBody,
+} from './schemas';
 import type { OrgsService } from './service';
 import { ORG_ROLES, SPACE_ROLES } from './types';
 import type { UsersDirectory } from './users-directory';
 
-const ORG_QUERYABLE = ['name', 'status', 'space_guid', 'user_guid', 'manager_guid', 'billing_manager_guid', 'auditor_guid'] as const;
-const SPACE_QUERYABLE = ['name', 'organization_guid', 'developer_guid', 'manager_guid', 'auditor_guid'] as const;
+const ORG_QUERYABLE = [
+  'name',
+  'status',
+  'space_guid',
+  'user_guid',
+  'manager_guid',
+  'billing_manager_guid',
+  'auditor_guid',
+] as const;
+const SPACE_QUERYABLE = [
+  'name',
+  'organization_guid',
+  'developer_guid',
+  'manager_guid',
+  'auditor_guid',
+] as const;
 const USER_QUERYABLE = ['space_guid', 'organization_guid'] as const;
 const ORDERABLE = ['name', 'id'] as const;
 
@@ -25,7 +45,11 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: ORG_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listOrganizations(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentOrganization)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentOrganization)),
+    );
   });
   router.post('/v2/organizations', async (req, res) => {
     requireAdmin(req);
@@ -40,7 +64,11 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
   router.put('/v2/organizations/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
     const body = parseBody(updateOrganizationBody, getJsonBody(req));
-    sendJson(res, 201, presentOrganization(await orgs.updateOrganization(ctx, param(req, 'guid'), body)));
+    sendJson(
+      res,
+      201,
+      presentOrganization(await orgs.updateOrganization(ctx, param(req, 'guid'), body)),
+    );
   });
   router.delete('/v2/organizations/:guid', async (req, res) => {
     requireAdmin(req);
@@ -51,21 +79,41 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query, param(req, 'guid'));
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)),
+    );
   });
   for (const role of ORG_ROLES) {
     router.get(`/v2/organizations/:guid/${role}`, async (req, res) => {
       const ctx = requireReadScope(req);
       const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
       const page = await orgs.listRoleHolders(ctx, 'organization', param(req, 'guid'), role, query);
-      sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)));
+      sendJson(
+        res,
+        200,
+        presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
+      );
     });
     router.put(`/v2/organizations/:guid/${role}/:userGuid`, async (req, res) => {
-      const org = await orgs.setOrgRole(requireWriteScope(req), param(req, 'guid'), role, param(req, 'userGuid'), true);
+      const org = await orgs.setOrgRole(
+        requireWriteScope(req),
+        param(req, 'guid'),
+        role,
+        param(req, 'userGuid'),
+        true,
+      );
       sendJson(res, 201, presentOrganization(org));
     });
     router.delete(`/v2/organizations/:guid/${role}/:userGuid`, async (req, res) => {
-      await orgs.setOrgRole(requireWriteScope(req), param(req, 'guid'), role, param(req, 'userGuid'), false);
+      await orgs.setOrgRole(
+        requireWriteScope(req),
+        param(req, 'guid'),
+        role,
+        param(req, 'userGuid'),
+        false,
+      );
       res.status(204).end();
     });
   }
@@ -74,7 +122,11 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)),
+    );
   });
   router.post('/v2/spaces', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -82,7 +134,11 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     sendJson(res, 201, presentSpace(space), `/v2/spaces/${space.guid}`);
   });
   router.get('/v2/spaces/:guid', async (req, res) => {
-    sendJson(res, 200, presentSpace(await orgs.getSpace(requireReadScope(req), param(req, 'guid'))));
+    sendJson(
+      res,
+      200,
+      presentSpace(await orgs.getSpace(requireReadScope(req), param(req, 'guid'))),
+    );
   });
   router.put('/v2/spaces/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -98,14 +154,30 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
       const ctx = requireReadScope(req);
       const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
       const page = await orgs.listRoleHolders(ctx, 'space', param(req, 'guid'), role, query);
-      sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)));
+      sendJson(
+        res,
+        200,
+        presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
+      );
     });
     router.put(`/v2/spaces/:guid/${role}/:userGuid`, async (req, res) => {
-      const space = await orgs.setSpaceRole(requireWriteScope(req), param(req, 'guid'), role, param(req, 'userGuid'), true);
+      const space = await orgs.setSpaceRole(
+        requireWriteScope(req),
+        param(req, 'guid'),
+        role,
+        param(req, 'userGuid'),
+        true,
+      );
       sendJson(res, 201, presentSpace(space));
     });
     router.delete(`/v2/spaces/:guid/${role}/:userGuid`, async (req, res) => {
-      await orgs.setSpaceRole(requireWriteScope(req), param(req, 'guid'), role, param(req, 'userGuid'), false);
+      await orgs.setSpaceRole(
+        requireWriteScope(req),
+        param(req, 'guid'),
+        role,
+        param(req, 'userGuid'),
+        false,
+      );
       res.status(204).end();
     });
   }
@@ -114,7 +186,11 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
     const page = await orgs.listUsers(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
+    );
   });
   router.post('/v2/users', async (req, res) => {
     requireAdmin(req);

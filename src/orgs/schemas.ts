@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const name = z.string().trim().min(1, 'name can not be blank').max(255, 'name must be at most 255 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'name can not be blank')
+  .max(255, 'name must be at most 255 characters');
 
 export const createOrganizationBody = z.object({
   name,
@@ -16,6 +20,9 @@ export const createSpaceBody = z.object({
   allow_ssh: z.boolean().optional(),
 });
 
-export const updateSpaceBody = z.object({ name: name.optional(), allow_ssh: z.boolean().optional() });
+export const updateSpaceBody = z.object({
+  name: name.optional(),
+  allow_ssh: z.boolean().optional(),
+});
 
 export const createUserBody = z.object({ guid: z.string().min(1).max(255) });

@@ -52,7 +52,8 @@ export class OrgsService {
 
   async getOrganization(ctx: AuthContext, guid: string): Promise<Organization> {
     const org = await this.requireOrganization(guid);
-    if (!readsEverything(ctx) && !(await this.isOrgMember(ctx, org.id))) throw new CfError('NotAuthorized');
+    if (!readsEverything(ctx) && !(await this.isOrgMember(ctx, org.id)))
+      throw new CfError('NotAuthorized');
     return org;
   }
 
@@ -75,13 +76,21 @@ export class OrgsService {
     }
   }
 
-  async updateOrganization(ctx: AuthContext, guid: string, fields: OrganizationFields): Promise<Organization> {
+  async updateOrganization(
+    ctx: AuthContext,
+    guid: string,
+    fields: OrganizationFields,
+  ): Promise<Organization> {
     const org = await this.requireOrganization(guid);
     if (!isAdmin(ctx)) {
       if (!(await this.isOrgMember(ctx, org.id, 'managers'))) throw new CfError('NotAuthorized');
       // CC's OrganizationAccess#read_for_update?: a manager may update an active org but not its
       // billing; status (suspend/re-activate) is kept for admins too. Refused, never silently dropped.
-      if (org.status !== 'active' || fields.billing_enabled !== undefined || fields.status !== undefined) {
+      if (
+        org.status !== 'active' ||
+        fields.billing_enabled !== undefined ||
+        fields.status !== undefined
+      ) {
         throw new CfError('NotAuthorized');
       }
     }
@@ -110,8 +119,15 @@ export class OrgsService {
     });
   }
 
-  async listSpaces(ctx: AuthContext, query: ListQuery, organizationGuid?: string): Promise<Paged<Space>> {
-    const orgId = organizationGuid === undefined ? undefined : (await this.getOrganization(ctx, organizationGuid)).id;
+  async listSpaces(
+    ctx: AuthContext,
+    query: ListQuery,
+    organizationGuid?: string,
+  ): Promise<Paged<Space>> {
+    const orgId =
+      organizationGuid === undefined
+        ? undefined
+        : (await this.getOrganization(ctx, organizationGuid)).id;
     return this.store.listSpaces(query, await this.visibilityUserId(ctx), orgId);
   }
 
@@ -147,12 +163,23 @@ export class OrgsService {
     return isAdmin(ctx) || this.isOrgMember(ctx, organizationId, 'managers');
   }
 
-  async createSpace(ctx: AuthContext, fields: { name: string; organization_guid: string; allow_ssh?: boolean }): Promise<Space> {
+  async createSpace(
+    ctx: AuthContext,
+    fields: { name: string; organization_guid: string; allow_ssh?: boolean },
+  ): Promise<Space> {
     const org = await this.store.findOrganization(fields.organization_guid);
-    if (!org) throw new CfError('InvalidRelation', `Could not find Organization with guid: ${fields.organization_guid}`);
+    if (!org)
+      throw new CfError(
+        'InvalidRelation',
+        `Could not find Organization with guid: ${fields.organization_guid}`,
+      );
     if (!(await this.canManageSpaces(ctx, org.id))) throw new CfError('NotAuthorized');
     try {
-      const guid = await this.store.insertSpace({ name: fields.name, organizationId: org.id, allowSsh: fields.allow_ssh ?? true });
+      const guid = await this.store.insertSpace({
+        name: fields.name,
+        organizationId: org.id,
+        allowSsh: fields.allow_ssh ?? true,
+      });
       return await this.requireSpace(guid);
     } catch (err) {
       if (isUniqueViolation(err)) throw new CfError('SpaceNameTaken', fields.name);
@@ -160,11 +187,17 @@ export class OrgsService {
     }
   }
 
-  async updateSpace(ctx: AuthContext, guid: string, fields: { name?: string; allow_ssh?: boolean }): Promise<Space> {
+  async updateSpace(
+    ctx: AuthContext,
+    guid: string,
+    fields: { name?: string; allow_ssh?: boolean },
+  ): Promise<Space> {
     const space = await this.requireSpace(guid);
     const userId = await this.store.userIdByGuid(ctx.userGuid);
-    const spaceManager = userId !== undefined && (await this.store.hasSpaceRole(space.id, userId, ['managers']));
-    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId))) throw new CfError('NotAuthorized');
+    const spaceManager =
+      userId !== undefined && (await this.store.hasSpaceRole(space.id, userId, ['managers']));
+    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId)))
+      throw new CfError('NotAuthorized');
     try {
       await this.store.updateSpace(space.id, { name: fields.name, allowSsh: fields.allow_ssh });
     } catch (err) {
@@ -176,7 +209,8 @@ export class OrgsService {
 
   async deleteSpace(ctx: AuthContext, guid: string): Promise<void> {
     const space = await this.requireSpace(guid);
-    if (!(await this.canManageSpaces(ctx, space.organizationId))) throw new CfError('NotAuthorized');
+    if (!(await this.canManageSpaces(ctx, space.organizationId)))
+      throw new CfError('NotAuthorized');
     await inTransaction(this.knex, async (trx) => {
       const store = new OrgsStore(trx);
       await assertNoDependents(store, [space.id], 'spaces');
@@ -186,11 +220,18 @@ export class OrgsService {
 
   private async requireUserId(userGuid: string): Promise<number> {
     const userId = await this.store.userIdByGuid(userGuid);
-    if (userId === undefined) throw new CfError('InvalidRelation', `Could not find User with guid: ${userGuid}`);
+    if (userId === undefined)
+      throw new CfError('InvalidRelation', `Could not find User with guid: ${userGuid}`);
     return userId;
   }
 
-  async setOrgRole(ctx: AuthContext, orgGuid: string, role: OrgRole, userGuid: string, present: boolean): Promise<Organization> {
+  async setOrgRole(
+    ctx: AuthContext,
+    orgGuid: string,
+    role: OrgRole,
+    userGuid: string,
+    present: boolean,
+  ): Promise<Organization> {
     const org = await this.requireOrganization(orgGuid);
     if (!(await this.canManageSpaces(ctx, org.id))) throw new CfError('NotAuthorized');
     const userId = await this.requireUserId(userGuid);
@@ -204,22 +245,34 @@ export class OrgsService {
       }
       await store.removeOrgRole(org.id, userId, role);
       if (role === 'users') {
-        for (const other of ['managers', 'billing_managers', 'auditors'] as const) await store.removeOrgRole(org.id, userId, other);
+        for (const other of ['managers', 'billing_managers', 'auditors'] as const)
+          await store.removeOrgRole(org.id, userId, other);
         await store.removeUserFromOrgSpaces(org.id, userId);
       }
     });
     return this.requireOrganization(orgGuid);
   }
 
-  async setSpaceRole(ctx: AuthContext, spaceGuid: string, role: SpaceRole, userGuid: string, present: boolean): Promise<Space> {
+  async setSpaceRole(
+    ctx: AuthContext,
+    spaceGuid: string,
+    role: SpaceRole,
+    userGuid: string,
+    present: boolean,
+  ): Promise<Space> {
     const space = await this.requireSpace(spaceGuid);
     const callerId = await this.store.userIdByGuid(ctx.userGuid);
-    const spaceManager = callerId !== undefined && (await this.store.hasSpaceRole(space.id, callerId, ['managers']));
-    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId))) throw new CfError('NotAuthorized');
+    const spaceManager =
+      callerId !== undefined && (await this.store.hasSpaceRole(space.id, callerId, ['managers']));
+    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId)))
+      throw new CfError('NotAuthorized');
     const userId = await this.requireUserId(userGuid);
     if (present) {
       if (!(await this.store.hasOrgRole(space.organizationId, userId, 'users'))) {
-        throw new CfError('InvalidRelation', `User ${userGuid} is not a member of the space's organization`);
+        throw new CfError(
+          'InvalidRelation',
+          `User ${userGuid} is not a member of the space's organization`,
+        );
       }
       await this.store.addSpaceRole(space.id, userId, role);
     } else {
@@ -229,8 +282,17 @@ export class OrgsService {
   }
 
   /** Users with a role in an organization or space; members of it may list them. */
-  async listRoleHolders(ctx: AuthContext, kind: 'organization' | 'space', guid: string, role: string, query: ListQuery): Promise<Paged<User>> {
-    const resourceId = kind === 'organization' ? (await this.getOrganization(ctx, guid)).id : (await this.getSpace(ctx, guid)).id;
+  async listRoleHolders(
+    ctx: AuthContext,
+    kind: 'organization' | 'space',
+    guid: string,
+    role: string,
+    query: ListQuery,
+  ): Promise<Paged<User>> {
+    const resourceId =
+      kind === 'organization'
+        ? (await this.getOrganization(ctx, guid)).id
+        : (await this.getSpace(ctx, guid)).id;
     const page = await this.store.listUsers(query, { kind, resourceId, role });
     return { total: page.total, items: page.items.map(toUserFromRow) };
   }
@@ -261,7 +323,11 @@ function toUserFromRow(row: UserRow): User {
 }
 
 /** Instances and space-scoped brokers must be deleted first, even with `recursive=true`. */
-async function assertNoDependents(store: OrgsStore, spaceIds: Knex.QueryBuilder | number[], owner: string): Promise<void> {
+async function assertNoDependents(
+  store: OrgsStore,
+  spaceIds: Knex.QueryBuilder | number[],
+  owner: string,
+): Promise<void> {
   const { instances, brokers } = await store.countSpaceDependents(spaceIds);
   if (instances > 0) throw new CfError('AssociationNotEmpty', 'service_instances', owner);
   if (brokers > 0) throw new CfError('AssociationNotEmpty', 'service_brokers', owner);

@@ -54,15 +54,26 @@ function toSpace(row: SpaceRow): Space {
   };
 }
 
-function userRoleFilter(table: 'organization_roles' | 'space_roles', key: string, role: string | undefined): FilterColumns[string] {
+function userRoleFilter(
+  table: 'organization_roles' | 'space_roles',
+  key: string,
+  role: string | undefined,
+): FilterColumns[string] {
   return {
     kind: 'custom',
     apply: (qb, operator, values) => {
-      void qb.whereIn(`${table === 'organization_roles' ? 'organizations' : 'spaces'}.id`, function (this: Knex.QueryBuilder) {
-        void this.select(`${table}.${key}`).from(table).join('users', 'users.id', `${table}.user_id`);
-        if (role !== undefined) void this.where(`${table}.role`, role);
-        void (operator === 'IN' ? this.whereIn('users.guid', values) : this.where('users.guid', values[0] ?? ''));
-      });
+      void qb.whereIn(
+        `${table === 'organization_roles' ? 'organizations' : 'spaces'}.id`,
+        function (this: Knex.QueryBuilder) {
+          void this.select(`${table}.${key}`)
+            .from(table)
+            .join('users', 'users.id', `${table}.user_id`);
+          if (role !== undefined) void this.where(`${table}.role`, role);
+          void (operator === 'IN'
+            ? this.whereIn('users.guid', values)
+            : this.where('users.guid', values[0] ?? ''));
+        },
+      );
     },
   };
 }
@@ -75,7 +86,9 @@ export const ORGANIZATION_FILTERS: FilterColumns = {
     apply: (qb, operator, values) => {
       void qb.whereIn('organizations.id', function (this: Knex.QueryBuilder) {
         void this.select('organization_id').from('spaces');
-        void (operator === 'IN' ? this.whereIn('guid', values) : this.where('guid', values[0] ?? ''));
+        void (operator === 'IN'
+          ? this.whereIn('guid', values)
+          : this.where('guid', values[0] ?? ''));
       });
     },
   },
@@ -106,11 +119,17 @@ export class OrgsStore {
       .select('spaces.*', 'organizations.guid as organization_guid');
   }
 
-  async listOrganizations(query: ListQuery, visibleToUserId: number | undefined): Promise<Paged<Organization>> {
+  async listOrganizations(
+    query: ListQuery,
+    visibleToUserId: number | undefined,
+  ): Promise<Paged<Organization>> {
     const qb = this.orgs();
     applyFilters(qb, query.filters, ORGANIZATION_FILTERS);
     if (visibleToUserId !== undefined) {
-      void qb.whereIn('organizations.id', this.db('organization_roles').select('organization_id').where('user_id', visibleToUserId));
+      void qb.whereIn(
+        'organizations.id',
+        this.db('organization_roles').select('organization_id').where('user_id', visibleToUserId),
+      );
     }
     const order = query.orderBy === 'name' ? 'organizations.name' : 'organizations.id';
     const { total, rows } = await pageOf<OrgRow>(qb, query, order);
@@ -122,24 +141,42 @@ export class OrgsStore {
     return row ? toOrganization(row) : undefined;
   }
 
-  async insertOrganization(fields: { name: string; status: string; billingEnabled: boolean }): Promise<string> {
+  async insertOrganization(fields: {
+    name: string;
+    status: string;
+    billingEnabled: boolean;
+  }): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
-    await this.db('organizations').insert({ guid, name: fields.name, status: fields.status, billing_enabled: fields.billingEnabled, created_at: now, updated_at: now });
+    await this.db('organizations').insert({
+      guid,
+      name: fields.name,
+      status: fields.status,
+      billing_enabled: fields.billingEnabled,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
-  async updateOrganization(id: number, fields: { name?: string; status?: string; billingEnabled?: boolean }): Promise<void> {
-    await this.db('organizations').where({ id }).update({
-      ...(fields.name !== undefined ? { name: fields.name } : {}),
-      ...(fields.status !== undefined ? { status: fields.status } : {}),
-      ...(fields.billingEnabled !== undefined ? { billing_enabled: fields.billingEnabled } : {}),
-      updated_at: currentTimestamp(),
-    });
+  async updateOrganization(
+    id: number,
+    fields: { name?: string; status?: string; billingEnabled?: boolean },
+  ): Promise<void> {
+    await this.db('organizations')
+      .where({ id })
+      .update({
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.status !== undefined ? { status: fields.status } : {}),
+        ...(fields.billingEnabled !== undefined ? { billing_enabled: fields.billingEnabled } : {}),
+        updated_at: currentTimestamp(),
+      });
   }
 
   async deleteOrganization(id: number): Promise<void> {
-    await this.db('space_roles').whereIn('space_id', this.db('spaces').select('id').where('organization_id', id)).delete();
+    await this.db('space_roles')
+      .whereIn('space_id', this.db('spaces').select('id').where('organization_id', id))
+      .delete();
     await this.db('spaces').where('organization_id', id).delete();
     await this.db('organizations').where({ id }).delete();
   }
@@ -148,9 +185,15 @@ export class OrgsStore {
    * Service instances and space-scoped brokers living in the given spaces: a space that still has
    * them cannot go (CC answers 10006). Read-only look at tables owned by the catalog side.
    */
-  async countSpaceDependents(spaceIds: Knex.QueryBuilder | number[]): Promise<{ instances: number; brokers: number }> {
-    const instances = countOf(await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first());
-    const brokers = countOf(await this.db('service_brokers').whereIn('space_id', spaceIds).count({ n: '*' }).first());
+  async countSpaceDependents(
+    spaceIds: Knex.QueryBuilder | number[],
+  ): Promise<{ instances: number; brokers: number }> {
+    const instances = countOf(
+      await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
+    );
+    const brokers = countOf(
+      await this.db('service_brokers').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
+    );
     return { instances, brokers };
   }
 
@@ -159,19 +202,34 @@ export class OrgsStore {
   }
 
   async countSpaces(organizationId: number): Promise<number> {
-    const row: unknown = await this.db('spaces').where('organization_id', organizationId).count({ n: '*' }).first();
+    const row: unknown = await this.db('spaces')
+      .where('organization_id', organizationId)
+      .count({ n: '*' })
+      .first();
     return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
   }
 
-  async listSpaces(query: ListQuery, visibleToUserId: number | undefined, organizationId?: number): Promise<Paged<Space>> {
+  async listSpaces(
+    query: ListQuery,
+    visibleToUserId: number | undefined,
+    organizationId?: number,
+  ): Promise<Paged<Space>> {
     const qb = this.spaces();
     applyFilters(qb, query.filters, SPACE_FILTERS);
     if (organizationId !== undefined) void qb.where('spaces.organization_id', organizationId);
     if (visibleToUserId !== undefined) {
       void qb.where((inner) => {
         void inner
-          .whereIn('spaces.id', this.db('space_roles').select('space_id').where('user_id', visibleToUserId))
-          .orWhereIn('spaces.organization_id', this.db('organization_roles').select('organization_id').where({ user_id: visibleToUserId, role: 'managers' }));
+          .whereIn(
+            'spaces.id',
+            this.db('space_roles').select('space_id').where('user_id', visibleToUserId),
+          )
+          .orWhereIn(
+            'spaces.organization_id',
+            this.db('organization_roles')
+              .select('organization_id')
+              .where({ user_id: visibleToUserId, role: 'managers' }),
+          );
       });
     }
     const order = query.orderBy === 'name' ? 'spaces.name' : 'spaces.id';
@@ -184,19 +242,32 @@ export class OrgsStore {
     return row ? toSpace(row) : undefined;
   }
 
-  async insertSpace(fields: { name: string; organizationId: number; allowSsh: boolean }): Promise<string> {
+  async insertSpace(fields: {
+    name: string;
+    organizationId: number;
+    allowSsh: boolean;
+  }): Promise<string> {
     const now = currentTimestamp();
     const guid = randomUUID();
-    await this.db('spaces').insert({ guid, name: fields.name, organization_id: fields.organizationId, allow_ssh: fields.allowSsh, created_at: now, updated_at: now });
+    await this.db('spaces').insert({
+      guid,
+      name: fields.name,
+      organization_id: fields.organizationId,
+      allow_ssh: fields.allowSsh,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
   async updateSpace(id: number, fields: { name?: string; allowSsh?: boolean }): Promise<void> {
-    await this.db('spaces').where({ id }).update({
-      ...(fields.name !== undefined ? { name: fields.name } : {}),
-      ...(fields.allowSsh !== undefined ? { allow_ssh: fields.allowSsh } : {}),
-      updated_at: currentTimestamp(),
-    });
+    await this.db('spaces')
+      .where({ id })
+      .update({
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.allowSsh !== undefined ? { allow_ssh: fields.allowSsh } : {}),
+        updated_at: currentTimestamp(),
+      });
   }
 
   async deleteSpace(id: number): Promise<void> {
@@ -205,47 +276,81 @@ export class OrgsStore {
   }
 
   async addOrgRole(organizationId: number, userId: number, role: OrgRole): Promise<void> {
-    await this.db('organization_roles').insert({ organization_id: organizationId, user_id: userId, role }).onConflict(['organization_id', 'user_id', 'role']).ignore();
+    await this.db('organization_roles')
+      .insert({ organization_id: organizationId, user_id: userId, role })
+      .onConflict(['organization_id', 'user_id', 'role'])
+      .ignore();
   }
 
   async removeOrgRole(organizationId: number, userId: number, role: OrgRole): Promise<void> {
-    await this.db('organization_roles').where({ organization_id: organizationId, user_id: userId, role }).delete();
+    await this.db('organization_roles')
+      .where({ organization_id: organizationId, user_id: userId, role })
+      .delete();
   }
 
   async removeUserFromOrgSpaces(organizationId: number, userId: number): Promise<void> {
-    await this.db('space_roles').where('user_id', userId).whereIn('space_id', this.db('spaces').select('id').where('organization_id', organizationId)).delete();
+    await this.db('space_roles')
+      .where('user_id', userId)
+      .whereIn('space_id', this.db('spaces').select('id').where('organization_id', organizationId))
+      .delete();
   }
 
   async hasOrgRole(organizationId: number, userId: number, role?: OrgRole): Promise<boolean> {
-    const qb = this.db('organization_roles').where({ organization_id: organizationId, user_id: userId });
+    const qb = this.db('organization_roles').where({
+      organization_id: organizationId,
+      user_id: userId,
+    });
     if (role !== undefined) void qb.where({ role });
     return (await qb.first()) !== undefined;
   }
 
   async addSpaceRole(spaceId: number, userId: number, role: SpaceRole): Promise<void> {
-    await this.db('space_roles').insert({ space_id: spaceId, user_id: userId, role }).onConflict(['space_id', 'user_id', 'role']).ignore();
+    await this.db('space_roles')
+      .insert({ space_id: spaceId, user_id: userId, role })
+      .onConflict(['space_id', 'user_id', 'role'])
+      .ignore();
   }
 
   async removeSpaceRole(spaceId: number, userId: number, role: SpaceRole): Promise<void> {
     await this.db('space_roles').where({ space_id: spaceId, user_id: userId, role }).delete();
   }
 
-  async hasSpaceRole(spaceId: number, userId: number, roles: readonly SpaceRole[]): Promise<boolean> {
-    return (await this.db('space_roles').where({ space_id: spaceId, user_id: userId }).whereIn('role', roles).first()) !== undefined;
+  async hasSpaceRole(
+    spaceId: number,
+    userId: number,
+    roles: readonly SpaceRole[],
+  ): Promise<boolean> {
+    return (
+      (await this.db('space_roles')
+        .where({ space_id: spaceId, user_id: userId })
+        .whereIn('role', roles)
+        .first()) !== undefined
+    );
   }
 
   async userIdByGuid(guid: string): Promise<number | undefined> {
-    const row: { id: number } | undefined = await this.db('users').select('id').where({ guid }).first();
+    const row: { id: number } | undefined = await this.db('users')
+      .select('id')
+      .where({ guid })
+      .first();
     return row?.id;
   }
 
   /** Users, optionally only those holding `role` in one organization or space; paged in SQL. */
-  async listUsers(query: ListQuery, holding?: { kind: 'organization' | 'space'; resourceId: number; role: string }): Promise<Paged<UserRow>> {
+  async listUsers(
+    query: ListQuery,
+    holding?: { kind: 'organization' | 'space'; resourceId: number; role: string },
+  ): Promise<Paged<UserRow>> {
     const qb = this.db('users').select('users.*');
     if (holding !== undefined) {
       const table = holding.kind === 'organization' ? 'organization_roles' : 'space_roles';
       const key = holding.kind === 'organization' ? 'organization_id' : 'space_id';
-      void qb.whereIn('users.id', this.db(table).select('user_id').where({ [key]: holding.resourceId, role: holding.role }));
+      void qb.whereIn(
+        'users.id',
+        this.db(table)
+          .select('user_id')
+          .where({ [key]: holding.resourceId, role: holding.role }),
+      );
     }
     applyFilters(qb, query.filters, USER_FILTERS);
     const { total, rows } = await pageOf<UserRow>(qb, query, 'users.id');
@@ -269,8 +374,12 @@ export const USER_FILTERS: FilterColumns = {
     kind: 'custom',
     apply: (qb, operator, values) => {
       void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
-        void this.select('organization_roles.user_id').from('organization_roles').join('organizations', 'organizations.id', 'organization_roles.organization_id');
-        void (operator === 'IN' ? this.whereIn('organizations.guid', values) : this.where('organizations.guid', values[0] ?? ''));
+        void this.select('organization_roles.user_id')
+          .from('organization_roles')
+          .join('organizations', 'organizations.id', 'organization_roles.organization_id');
+        void (operator === 'IN'
+          ? this.whereIn('organizations.guid', values)
+          : this.where('organizations.guid', values[0] ?? ''));
       });
     },
   },
@@ -278,8 +387,12 @@ export const USER_FILTERS: FilterColumns = {
     kind: 'custom',
     apply: (qb, operator, values) => {
       void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
-        void this.select('space_roles.user_id').from('space_roles').join('spaces', 'spaces.id', 'space_roles.space_id');
-        void (operator === 'IN' ? this.whereIn('spaces.guid', values) : this.where('spaces.guid', values[0] ?? ''));
+        void this.select('space_roles.user_id')
+          .from('space_roles')
+          .join('spaces', 'spaces.id', 'space_roles.space_id');
+        void (operator === 'IN'
+          ? this.whereIn('spaces.guid', values)
+          : this.where('spaces.guid', values[0] ?? ''));
       });
     },
   },

@@ -14,7 +14,8 @@ export class UsersDirectory {
   constructor(private readonly users: UserDirectoryPort) {}
 
   async createCcUser(guid: string): Promise<User> {
-    if (await this.users.findByGuid(guid)) throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
+    if (await this.users.findByGuid(guid))
+      throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
     return this.users.createExternal(guid);
   }
 

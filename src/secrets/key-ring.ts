@@ -21,19 +21,29 @@ function keyIdOf(key: Buffer): string {
 export function keyFromSetting(setting: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(setting)) return Buffer.from(setting, 'hex');
   const b64 = Buffer.from(setting, 'base64');
-  if (b64.length === 32 && b64.toString('base64').replace(/=+$/, '') === setting.replace(/=+$/, '')) return b64;
+  if (b64.length === 32 && b64.toString('base64').replace(/=+$/, '') === setting.replace(/=+$/, ''))
+    return b64;
   return crypto.createHash('sha256').update(setting).digest();
 }
 
 function readRing(file: string): KeyRing | undefined {
   if (!fs.existsSync(file)) return undefined;
   const parsed = keyRingFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  const keys = new Map(Object.entries(parsed.keys).map(([id, b64]) => [id, Buffer.from(b64, 'base64')]));
+  const keys = new Map(
+    Object.entries(parsed.keys).map(([id, b64]) => [id, Buffer.from(b64, 'base64')]),
+  );
   return { current: parsed.current, keys };
 }
 
 function writeRing(file: string, ring: KeyRing): void {
-  const body = JSON.stringify({ current: ring.current, keys: Object.fromEntries([...ring.keys].map(([id, k]) => [id, k.toString('base64')])) }, null, 2);
+  const body = JSON.stringify(
+    {
+      current: ring.current,
+      keys: Object.fromEntries([...ring.keys].map(([id, k]) => [id, k.toString('base64')])),
+    },
+    null,
+    2,
+  );
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, body, { mode: 0o600 });
   fs.renameSync(tmp, file);

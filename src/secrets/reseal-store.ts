@@ -15,10 +15,15 @@ export async function resealAll(knex: Knex, box: SecretBox): Promise<number> {
   return knex.transaction(async (trx) => {
     let count = 0;
     for (const [table, column] of SEALED_COLUMNS) {
-      const rows: { id: number; value: string | null }[] = await trx(table).select('id', `${column} as value`).whereNotNull(column).whereNot(column, '');
+      const rows: { id: number; value: string | null }[] = await trx(table)
+        .select('id', `${column} as value`)
+        .whereNotNull(column)
+        .whereNot(column, '');
       for (const row of rows) {
         if (row.value === null || box.keyIdOf(row.value) === box.currentKeyId) continue;
-        await trx(table).where('id', row.id).update({ [column]: box.encrypt(box.decrypt(row.value)) });
+        await trx(table)
+          .where('id', row.id)
+          .update({ [column]: box.encrypt(box.decrypt(row.value)) });
         count++;
       }
     }

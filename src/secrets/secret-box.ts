@@ -26,19 +26,33 @@ export class SecretBox {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [VERSION, this.ring.current, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
+    return [
+      VERSION,
+      this.ring.current,
+      iv.toString('base64'),
+      cipher.getAuthTag().toString('base64'),
+      ct.toString('base64'),
+    ].join(':');
   }
 
   decrypt(sealed: string): string {
     const [version, keyId, iv, tag, ct] = sealed.split(':');
-    if (version !== VERSION || keyId === undefined || iv === undefined || tag === undefined || ct === undefined) {
+    if (
+      version !== VERSION ||
+      keyId === undefined ||
+      iv === undefined ||
+      tag === undefined ||
+      ct === undefined
+    ) {
       throw new SecretBoxError('not a sealed value');
     }
     const key = this.ring.keys.get(keyId);
     if (!key) throw new SecretBoxError(`encryption key ${keyId} is not in the key ring`);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   keyIdOf(sealed: string): string | undefined {
