@@ -45,6 +45,7 @@ import type { ProvisionerResolver } from './instances';
 import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
+import { createSpaceSummaryRoutes } from './instances/space-summary';
 import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
@@ -199,6 +200,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   );
   app.use(createBrokerRoutes(brokers));
   app.use(createInstanceRoutes(instances, keys));
+  app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 

@@ -1,0 +1,74 @@
+import express from 'express';
+import type { Router } from 'express';
+import { requireReadScope } from '../auth/guards';
+import { toCfTimestamp } from '../http/envelope';
+import { param } from '../http/request-helpers';
+import { sendJson } from '../http/send';
+import type { InstanceContext } from './instance-context';
+import type { InstancesService } from './service';
+import type { ServiceInstance } from './types';
+
+/** Wharf has no apps, so the summary has none; CC caps nothing here, Wharf lists up to this many. */
+const MAX_SUMMARY_INSTANCES = 1000;
+
+async function presentSummaryService(
+  context: InstanceContext,
+  instance: ServiceInstance,
+): Promise<Record<string, unknown>> {
+  const setting = await context.settingOf(instance);
+  const op = instance.lastOperation;
+  return {
+    guid: instance.guid,
+    name: instance.name,
+    bound_app_count: 0,
+    last_operation:
+      op === null
+        ? null
+        : {
+            type: op.type,
+            state: op.state,
+            description: op.description,
+            updated_at: toCfTimestamp(op.updatedAt),
+            created_at: toCfTimestamp(op.createdAt),
+          },
+    dashboard_url: instance.dashboardUrl,
+    shared_from: null,
+    shared_to: [],
+    maintenance_info: instance.maintenanceInfo ?? {},
+    service_plan: {
+      guid: setting.plan.guid,
+      name: setting.plan.name,
+      maintenance_info: setting.plan.maintenanceInfo ?? {},
+      service: {
+        guid: setting.service.guid,
+        label: setting.service.label,
+        provider: setting.service.provider,
+        version: setting.service.version,
+      },
+    },
+  };
+}
+
+/** `GET /v2/spaces/:guid/summary`, the services part `cf services` reads (cf-v2-api.md §3.8). */
+export function createSpaceSummaryRoutes(
+  instances: InstancesService,
+  context: InstanceContext,
+): Router {
+  const router = express.Router();
+  router.get('/v2/spaces/:guid/summary', async (req, res) => {
+    const ctx = requireReadScope(req);
+    const space = await context.orgs.getSpace(ctx, param(req, 'guid'));
+    const page = await instances.listInSpace(ctx, space.guid, {
+      page: 1,
+      resultsPerPage: MAX_SUMMARY_INSTANCES,
+      orderDirection: 'asc',
+      orderBy: undefined,
+      inlineRelationsDepth: 0,
+      filters: [],
+      rawQ: [],
+    });
+    const services = await Promise.all(page.items.map((i) => presentSummaryService(context, i)));
+    sendJson(res, 200, { guid: space.guid, name: space.name, apps: [], services });
+  });
+  return router;
+}
