@@ -2,11 +2,16 @@ import { BrokerError } from '../brokers/broker-errors';
 import type { BrokerResponseInfo } from '../brokers/broker-errors';
 import type { OsbClient } from '../brokers/osb-client';
 import type { OsbResponse } from '../brokers/osb-response';
+import { reasonPhrase } from '../brokers/osb-status-text';
+import { secretFormsOf } from '../brokers/osb-text';
 import type { BrokerConnection, OsbCallContext } from '../brokers/osb-types';
+import { CfError } from '../http/cf-errors';
 import type { InstanceTarget, OperationOutcome, PollOutcome, Provisioner } from './provisioner';
 
-function info(method: string, res: OsbResponse): BrokerResponseInfo {
-  return { method, status: res.status, reason: '', body: typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '') };
+/** The body as the broker sent it, for error descriptions (a 204 has none). */
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  return body === null || body === undefined ? '' : JSON.stringify(body);
 }
 
 function field(body: unknown, name: string): unknown {
@@ -19,8 +24,17 @@ function text(body: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+type Info = (method: string, res: OsbResponse) => BrokerResponseInfo;
+
+const QUOTE_PREFIX = 'Service broker error: ';
+
+/** The broker's own words out of a RequestRejected description (`Service broker error: <description>`). */
+function brokerOwnText(message: string): string {
+  return message.startsWith(QUOTE_PREFIX) ? message.slice(QUOTE_PREFIX.length) : '';
+}
+
 /** 422 bodies name the error (OSB §3): AsyncRequired, ConcurrencyError, MaintenanceInfoConflict… */
-function unprocessable(method: string, res: OsbResponse): BrokerError {
+function unprocessable(info: Info, method: string, res: OsbResponse): BrokerError {
   switch (text(res.body, 'error')) {
     case 'AsyncRequired':
       return BrokerError.asyncRequired(info(method, res));
@@ -30,6 +44,7 @@ function unprocessable(method: string, res: OsbResponse): BrokerError {
       return BrokerError.maintenanceInfoConflict(info(method, res));
     case 'RequiresApp':
       return BrokerError.appRequired(info(method, res));
+    case undefined:
     default:
       return BrokerError.requestRejected(info(method, res));
   }
@@ -59,6 +74,15 @@ export class BrokerProvisioner implements Provisioner {
     private readonly client: OsbClient,
     private readonly conn: BrokerConnection,
   ) {}
+
+  /** What the broker answered, for an error; descriptions never carry the broker's password. */
+  private readonly info: Info = (method, res) => ({
+    method,
+    status: res.status,
+    reason: reasonPhrase(res.status, ''),
+    body: bodyText(res.body),
+    secrets: secretFormsOf(this.conn.username, this.conn.password),
+  });
 
   private ctx(target: InstanceTarget): OsbCallContext {
     return { vcapRequestId: target.requestId, userGuid: target.userGuid };
@@ -94,9 +118,9 @@ export class BrokerProvisioner implements Provisioner {
     );
     if (res.status === 200 || res.status === 201) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
-    if (res.status === 409) throw BrokerError.conflict(info('PUT', res));
-    if (res.status === 422) throw unprocessable('PUT', res);
-    throw BrokerError.badResponse(info('PUT', res));
+    if (res.status === 409) throw BrokerError.conflict(this.info('PUT', res));
+    if (res.status === 422) throw unprocessable(this.info, 'PUT', res);
+    throw BrokerError.badResponse(this.info('PUT', res));
   }
 
   async update(
@@ -121,8 +145,13 @@ export class BrokerProvisioner implements Provisioner {
     );
     if (res.status === 200) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
-    if (res.status === 422) throw unprocessable('PATCH', res);
-    throw BrokerError.badResponse(info('PATCH', res));
+    if (res.status === 422) {
+      // An update knows AsyncRequired and MaintenanceInfoConflict; any other 422 is a rejection (cf-v2-api.md §4.4).
+      const error = text(res.body, 'error');
+      if (error === 'AsyncRequired' || error === 'MaintenanceInfoConflict') throw unprocessable(this.info, 'PATCH', res);
+      throw BrokerError.requestRejected(this.info('PATCH', res));
+    }
+    throw BrokerError.badResponse(this.info('PATCH', res));
   }
 
   async deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome> {
@@ -133,22 +162,43 @@ export class BrokerProvisioner implements Provisioner {
     );
     if (res.status === 200 || res.status === 410) return { kind: 'done' };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
-    if (res.status === 422) throw unprocessable('DELETE', res);
-    throw BrokerError.badResponse(info('DELETE', res));
+    if (res.status === 422) {
+      // CC reports a broker busy with another operation as its own 60016 (cf-v2-api.md §4.4).
+      if (text(res.body, 'error') === 'ConcurrencyError') throw new CfError('AsyncServiceInstanceOperationInProgress', target.instanceName);
+      throw unprocessable(this.info, 'DELETE', res);
+    }
+    throw BrokerError.badResponse(this.info('DELETE', res));
+  }
+
+  /** `GET /v2/service_instances/:id`: the broker's `parameters`, `{}` when it names none. */
+  async fetchParameters(target: InstanceTarget): Promise<Record<string, unknown>> {
+    const res = await this.client.fetchInstance(this.conn, { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId }, this.ctx(target));
+    if (res.status !== 200) throw BrokerError.badResponse(this.info('GET', res));
+    const parameters = field(res.body, 'parameters') ?? {};
+    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
+      throw BrokerError.responseMalformed(this.info('GET', res), 'expected parameters to be a JSON object');
+    }
+    return Object.fromEntries(Object.entries(parameters));
   }
 
   async lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome> {
-    const res = await this.client.lastOperation(
-      this.conn,
-      { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, ...(operation !== undefined ? { operation } : {}) },
-      this.ctx(target),
-    );
+    let res: OsbResponse;
+    try {
+      res = await this.client.lastOperation(
+        this.conn,
+        { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, ...(operation !== undefined ? { operation } : {}) },
+        this.ctx(target),
+      );
+    } catch (err) {
+      // CC reads a 400 to a poll as the operation failed, with the broker's description (cf-v2-api.md §4.3).
+      if (err instanceof BrokerError && 'status' in err.http && err.http.status === 400) return { state: 'failed', description: brokerOwnText(err.message) };
+      throw err;
+    }
     const description = text(res.body, 'description') ?? '';
     if (res.status === 410) {
       // 410 ends a delete; during create/update it is invalid and polling goes on (OSB §6.1).
       return type === 'delete' ? { state: 'gone', description } : { state: 'in progress', description };
     }
-    if (res.status === 400) return { state: 'failed', description };
     const state = text(res.body, 'state');
     const retryAfter = Number(res.headers['retry-after']);
     switch (state) {
@@ -158,8 +208,9 @@ export class BrokerProvisioner implements Provisioner {
         return { state: 'failed', description };
       case 'in progress':
         return { state: 'in progress', description, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+      case undefined:
       default:
-        throw BrokerError.responseMalformed(info('GET', res), `expected state to be one of in progress, succeeded, failed`);
+        throw BrokerError.responseMalformed(this.info('GET', res), `expected state to be one of in progress, succeeded, failed`);
     }
   }
 
@@ -176,15 +227,15 @@ export class BrokerProvisioner implements Provisioner {
     if (res.status === 200 || res.status === 201) {
       const credentials = field(res.body, 'credentials') ?? {};
       if (typeof credentials !== 'object' || credentials === null || Array.isArray(credentials)) {
-        throw BrokerError.responseMalformed(info('PUT', res), 'expected credentials to be a JSON object');
+        throw BrokerError.responseMalformed(this.info('PUT', res), 'expected credentials to be a JSON object');
       }
       return Object.fromEntries(Object.entries(credentials));
     }
     // Service keys are never created asynchronously (cf-v2-api.md §4.4).
     if (res.status === 202) throw new BrokerAsyncNotAllowed();
-    if (res.status === 409) throw BrokerError.conflict(info('PUT', res));
-    if (res.status === 422) throw unprocessable('PUT', res);
-    throw BrokerError.badResponse(info('PUT', res));
+    if (res.status === 409) throw BrokerError.conflict(this.info('PUT', res));
+    if (res.status === 422) throw unprocessable(this.info, 'PUT', res);
+    throw BrokerError.badResponse(this.info('PUT', res));
   }
 
   async unbind(target: InstanceTarget, bindingGuid: string): Promise<void> {
@@ -194,7 +245,7 @@ export class BrokerProvisioner implements Provisioner {
       this.ctx(target),
     );
     if (res.status === 200 || res.status === 410) return;
-    if (res.status === 422) throw unprocessable('DELETE', res);
-    throw BrokerError.badResponse(info('DELETE', res));
+    if (res.status === 422) throw unprocessable(this.info, 'DELETE', res);
+    throw BrokerError.badResponse(this.info('DELETE', res));
   }
 }

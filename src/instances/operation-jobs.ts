@@ -5,9 +5,10 @@ import type { Job } from '../jobs/store';
 import { JobsStore } from '../jobs/store';
 import { BrokerAsyncNotAllowed } from './broker-provisioner';
 import type { InstanceContext } from './instance-context';
-import type { InstanceTarget } from './provisioner';
+import type { InstanceTarget, PollOutcome } from './provisioner';
 import type { ProvisionerResolver } from './service';
 import { InstancesStore } from './store';
+import type { InstanceChanges } from './store';
 import type { OperationType } from './types';
 
 export interface OperationEvents {
@@ -28,20 +29,17 @@ export interface PollingSettings {
 const POLL = 'instance.poll';
 const MITIGATE = 'instance.orphan-mitigation';
 
-/** Timeouts, 5xx, malformed non-200 answers and async answers nobody could wait for (cf-v2-api.md §4.4). */
+/**
+ * Our own timeouts, 5xx and unexpected statuses, malformed non-200 answers and async answers nobody
+ * could wait for (cf-v2-api.md §4.4). Not a broker's 408: the request never reached it (osb-api.md §9).
+ */
 export function needsOrphanMitigation(err: unknown): boolean {
   if (err instanceof BrokerAsyncNotAllowed) return true;
   if (!(err instanceof BrokerError)) return false;
-  switch (err.errorName) {
-    case 'ServiceBrokerBadResponse':
-    case 'HttpClientTimeout':
-    case 'ServiceBrokerApiTimeout':
-      return true;
-    case 'ServiceBrokerResponseMalformed':
-      return !('status' in err.http) || err.http.status !== 200;
-    default:
-      return false;
-  }
+  if (err.errorName === 'ServiceBrokerBadResponse' || err.errorName === 'HttpClientTimeout') return true;
+  // A malformed body counts only after a status other than 200 (osb-api.md §9: 201/202 malformed → yes).
+  if (err.errorName === 'ServiceBrokerResponseMalformed') return !('status' in err.http) || err.http.status !== 200;
+  return false;
 }
 
 function text(payload: Record<string, unknown>, key: string): string {
@@ -86,14 +84,19 @@ export class InstanceOperationJobs implements OperationEvents {
     if (!provisioner) return { kind: 'failed', reason: 'no provisioner for the service' };
     const startedAt = Number(job.payload.startedAt ?? Date.now());
     const planCap = setting.plan.maximumPollingDuration === null ? Infinity : setting.plan.maximumPollingDuration * 1000;
+    const overdue = (): boolean => Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs);
     const target = this.context.target(instance, setting, { ctx: null, requestId: undefined });
-    const outcome = await provisioner.lastOperation(target, instance.brokerOperation ?? undefined, type);
+    let outcome: PollOutcome;
+    try {
+      outcome = await provisioner.lastOperation(target, instance.brokerOperation ?? undefined, type);
+    } catch (err) {
+      // A poll that fails is retried (cf-v2-api.md §4.3), within the same cap as one that answers.
+      if (overdue()) return this.timedOut(instance.id, type);
+      throw err;
+    }
     switch (outcome.state) {
       case 'in progress': {
-        if (Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs)) {
-          await this.instances.update(instance.id, { operation: { type, state: 'failed', description: `Service Broker failed to ${type === 'create' ? 'provision' : type === 'update' ? 'update' : 'deprovision'} within the required time.` } });
-          return { kind: 'done' };
-        }
+        if (overdue()) return this.timedOut(instance.id, type);
         await this.instances.update(instance.id, { operation: { type, state: 'in progress', description: outcome.description } });
         const wait = Math.max(this.settings.intervalMs, (outcome.retryAfterSeconds ?? 0) * 1000);
         return { kind: 'again', at: new Date(Date.now() + wait) };
@@ -106,7 +109,7 @@ export class InstanceOperationJobs implements OperationEvents {
         }
         await this.instances.update(instance.id, {
           operation: { type, state: 'succeeded', description: outcome.description },
-          ...(instance.proposedServicePlanId !== null ? { servicePlanId: instance.proposedServicePlanId, proposedServicePlanId: null } : {}),
+          ...(await this.proposedPlanChange(instance.proposedServicePlanId, instance.proposedServicePlanGuid)),
         });
         return { kind: 'done' };
       case 'failed':
@@ -114,6 +117,19 @@ export class InstanceOperationJobs implements OperationEvents {
         if (type === 'create') await this.jobs.enqueue(MITIGATE, instance.guid, { target }, new Date());
         return { kind: 'done' };
     }
+  }
+
+  private async timedOut(instanceId: number, type: OperationType): Promise<JobResult> {
+    const verb = type === 'create' ? 'provision' : type === 'update' ? 'update' : 'deprovision';
+    await this.instances.update(instanceId, { operation: { type, state: 'failed', description: `Service Broker failed to ${verb} within the required time.` }, proposedServicePlanId: null });
+    return { kind: 'done' };
+  }
+
+  /** A succeeded async plan change moves the instance to the plan and its maintenance_info, as a sync one does. */
+  private async proposedPlanChange(planId: number | null, planGuid: string | null): Promise<InstanceChanges> {
+    if (planId === null || planGuid === null) return {};
+    const plan = await this.context.plans.require(planGuid);
+    return { servicePlanId: planId, proposedServicePlanId: null, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
   }
 
   /** Deletes what a failed provision may have left at the provisioner; a 202 counts as done. */
@@ -138,13 +154,9 @@ export class InstanceOperationJobs implements OperationEvents {
     const service = await this.context.services.require(target.serviceGuid).catch(() => undefined);
     const provisioner = service ? await this.provisioners.forService(service) : undefined;
     if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
-    try {
-      await provisioner.deprovision(target, true);
-    } catch (err) {
-      // A broker busy with the failed operation says so; never retry after a ConcurrencyError.
-      if (err instanceof BrokerError && err.errorName === 'ConcurrencyError') return { kind: 'failed', reason: err.message };
-      throw err;
-    }
+    // Any failure, a broker still busy with the failed operation included, is retried with back-off:
+    // the orphan is still there (osb-api.md §9 forbids *starting* mitigation after a ConcurrencyError).
+    await provisioner.deprovision(target, true);
     return { kind: 'done' };
   }
 }

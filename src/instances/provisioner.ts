@@ -39,6 +39,11 @@ export interface Provisioner {
   ): Promise<OperationOutcome>;
   deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome>;
   lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome>;
+  /**
+   * The instance's parameters as the provisioner knows them (CC asks the broker: cf-v2-api.md §4.4
+   * "fetch params"). Optional: without it Wharf answers the parameters it stored.
+   */
+  fetchParameters?(target: InstanceTarget): Promise<Record<string, unknown>>;
   bind(target: InstanceTarget, bindingGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>>;
   unbind(target: InstanceTarget, bindingGuid: string): Promise<void>;
 }

@@ -60,6 +60,7 @@ interface InstanceRow {
   last_operation_updated_at: string | null;
   broker_operation: string | null;
   proposed_service_plan_id: number | null;
+  proposed_service_plan_guid: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -94,6 +95,7 @@ function toInstance(row: InstanceRow): ServiceInstance {
     lastOperation: toLastOperation(row),
     brokerOperation: row.broker_operation,
     proposedServicePlanId: row.proposed_service_plan_id,
+    proposedServicePlanGuid: row.proposed_service_plan_guid,
     parametersEncrypted: row.parameters_encrypted,
     createdAt: fromDbTimestamp(row.created_at),
     updatedAt: fromDbTimestamp(row.updated_at),
@@ -160,7 +162,15 @@ export class InstancesStore {
       .join('organizations', 'organizations.id', 'spaces.organization_id')
       .join('service_plans', 'service_plans.id', 'service_instances.service_plan_id')
       .join('services', 'services.id', 'service_plans.service_id')
-      .select('service_instances.*', 'spaces.guid as space_guid', 'organizations.guid as organization_guid', 'service_plans.guid as service_plan_guid', 'services.guid as service_guid');
+      .leftJoin('service_plans as proposed_plans', 'proposed_plans.id', 'service_instances.proposed_service_plan_id')
+      .select(
+        'service_instances.*',
+        'spaces.guid as space_guid',
+        'organizations.guid as organization_guid',
+        'service_plans.guid as service_plan_guid',
+        'services.guid as service_guid',
+        'proposed_plans.guid as proposed_service_plan_guid',
+      );
   }
 
   private userIds(userGuid: string): Knex.QueryBuilder {
@@ -262,6 +272,11 @@ export class InstancesStore {
 
   async writeSecrets(guid: string, sealed: string): Promise<void> {
     await this.db('service_instances').where({ guid }).update({ secrets_encrypted: sealed });
+  }
+
+  /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
+  async nameTaken(spaceId: number, name: string): Promise<boolean> {
+    return (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !== undefined;
   }
 
   async countKeys(instanceId: number): Promise<number> {

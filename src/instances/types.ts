@@ -26,6 +26,8 @@ export interface ServiceInstance extends Timestamped {
   lastOperation: LastOperation | null;
   brokerOperation: string | null;
   proposedServicePlanId: number | null;
+  /** The plan an async update moves to once it succeeds. */
+  proposedServicePlanGuid: string | null;
   parametersEncrypted: string | null;
 }
 
