@@ -44,6 +44,10 @@ export class KeysService {
     if (instanceGuid !== undefined) {
       const instance = await this.store.find(instanceGuid);
       if (!instance) throw new CfError('ManagedServiceInstanceNotFound', instanceGuid);
+      // An instance's key list is for its space's developers (and readers of everything): others get 403 (cf-v2-api.md §3.5).
+      if (!readsEverything(ctx) && !(await this.context.orgs.isSpaceDeveloper(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))) {
+        throw new CfError('NotAuthorized');
+      }
       instanceId = instance.id;
     }
     return this.store.listKeys(query, this.scopeOf(ctx), instanceId);

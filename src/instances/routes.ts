@@ -1,6 +1,8 @@
 import express from 'express';
 import type { Request, Router } from 'express';
-import { requireReadScope, requireWriteScope } from '../auth/guards';
+import { hasScope } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
+import { canRead, requireAuthContext, requireReadScope, requireWriteScope } from '../auth/guards';
 import { CfError } from '../http/cf-errors';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
@@ -28,6 +30,13 @@ function acceptsIncomplete(req: Request): boolean {
 
 function writer(req: Request): CallerInfo {
   return { ctx: requireWriteScope(req), requestId: getRequestId(req) };
+}
+
+/** `cloud_controller_service_permissions.read` is an alternative to `.read` here only (cf-v2-api.md §2.2). */
+function requirePermissionsScope(req: Request): AuthContext {
+  const ctx = requireAuthContext(req);
+  if (!canRead(ctx) && !hasScope(ctx, 'cloud_controller_service_permissions.read')) throw new CfError('InsufficientScope');
+  return ctx;
 }
 
 export function createInstanceRoutes(instances: InstancesService, keys: KeysService): Router {
@@ -77,16 +86,16 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
   });
   router.get('/v2/service_instances/:guid/service_bindings', async (req, res) => {
     const ctx = requireReadScope(req);
-    await instances.get(ctx, param(req, 'guid'));
+    await instances.get(ctx, param(req, 'guid'), 'ManagedServiceInstanceNotFound');
     // Wharf has no apps, so no app bindings: the list is honestly empty.
     const query = listQueryFromRequest(req, { queryable: ['app_guid', 'service_instance_guid', 'name'] });
     sendJson(res, 200, presentPage(basePathOf(req), query, 0, []));
   });
   router.get('/v2/service_instances/:guid/parameters', async (req, res) => {
-    sendJson(res, 200, await instances.parameters(requireReadScope(req), param(req, 'guid')));
+    sendJson(res, 200, await instances.parameters({ ctx: requireReadScope(req), requestId: getRequestId(req) }, param(req, 'guid')));
   });
   router.get('/v2/service_instances/:guid/permissions', async (req, res) => {
-    sendJson(res, 200, await instances.permissions(requireReadScope(req), param(req, 'guid')));
+    sendJson(res, 200, await instances.permissions(requirePermissionsScope(req), param(req, 'guid')));
   });
   router.get('/v2/spaces/:guid/service_instances', async (req, res) => {
     const ctx = requireReadScope(req);

@@ -12,7 +12,7 @@ import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-co
 import type { OperationOutcome, Provisioner } from './provisioner';
 import type { CreateInstanceBody, UpdateInstanceBody } from './schemas';
 import { InstancesStore } from './store';
-import type { InstanceScope } from './store';
+import type { InstanceChanges, InstanceScope } from './store';
 import type { OperationEvents } from './operation-jobs';
 import type { ServiceInstance } from './types';
 import type { Service, ServicePlan } from '../catalog';
@@ -30,8 +30,12 @@ export interface OperationResult {
 
 const MAX_TAGS_LENGTH = 2048;
 
-function checkName(name: string): void {
+function checkNameNotEmpty(name: string): void {
   if (name.trim() === '') throw new CfError('ServiceInstanceNameEmpty');
+}
+
+function checkName(name: string): void {
+  checkNameNotEmpty(name);
   if (name.length > 255) throw new CfError('ServiceInstanceNameTooLong');
 }
 
@@ -72,22 +76,26 @@ export class InstancesService {
     return this.store.list(query, this.scopeOf(ctx), (qb) => void qb.where('service_instances.service_plan_id', plan.id));
   }
 
-  async require(guid: string): Promise<ServiceInstance> {
+  /** Nested routes (`…/:guid/service_bindings`) report an unknown instance as 60028 (cf-v2-api.md §3.5). */
+  async require(guid: string, notFound: 'ServiceInstanceNotFound' | 'ManagedServiceInstanceNotFound' = 'ServiceInstanceNotFound'): Promise<ServiceInstance> {
     const instance = await this.store.find(guid);
-    if (!instance) throw new CfError('ServiceInstanceNotFound', guid);
+    if (!instance) throw new CfError(notFound, guid);
     return instance;
   }
 
-  async get(ctx: AuthContext, guid: string): Promise<ServiceInstance> {
-    const instance = await this.require(guid);
+  async get(ctx: AuthContext, guid: string, notFound?: 'ManagedServiceInstanceNotFound'): Promise<ServiceInstance> {
+    const instance = await this.require(guid, notFound);
     if (!(await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))) throw new CfError('NotAuthorized');
     return instance;
   }
 
-  async parameters(ctx: AuthContext, guid: string): Promise<Record<string, unknown>> {
-    const instance = await this.get(ctx, guid);
+  /** CC asks the broker (`GET /v2/service_instances/:id`); a provisioner that cannot be asked gets the stored ones. */
+  async parameters(caller: CallerInfo & { ctx: AuthContext }, guid: string): Promise<Record<string, unknown>> {
+    const instance = await this.get(caller.ctx, guid);
     const setting = await this.context.settingOf(instance);
     if (!setting.service.instancesRetrievable) throw new CfError('ServiceFetchInstanceParametersNotSupported');
+    const provisioner = await this.provisioners.forService(setting.service);
+    if (provisioner?.fetchParameters) return provisioner.fetchParameters(this.context.target(instance, setting, caller));
     return instance.parametersEncrypted === null ? {} : toObject(JSON.parse(this.secrets.decrypt(instance.parametersEncrypted)));
   }
 
@@ -114,6 +122,9 @@ export class InstancesService {
     });
     await this.assertMayCreate(caller.ctx, space, plan);
     const setting = await this.context.setting(plan.guid, space);
+    // CC's validation order: name empty, name taken, name too long, tags (cf-v2-api.md §3.5).
+    checkNameNotEmpty(body.name);
+    if (await this.store.nameTaken(space.id, body.name)) throw new CfError('ServiceInstanceNameTaken', body.name);
     checkName(body.name);
     checkTags(body.tags, setting.service.label);
     await this.assertPlanUsableIn(setting);
@@ -146,10 +157,11 @@ export class InstancesService {
     return this.settle(guid, 'create', outcome, target.instanceGuid);
   }
 
+  /** CC's ManagedServiceInstanceAccess#create?: admin, else the feature flag first, then developer and plan visibility. */
   private async assertMayCreate(ctx: AuthContext | null, space: Space, plan: ServicePlan): Promise<void> {
-    await this.context.assertCanManage(ctx, space);
     if (ctx === null || isAdmin(ctx)) return;
     await this.flags.require('service_instance_creation');
+    await this.context.assertCanManage(ctx, space);
     if (!(await this.context.plans.isVisible(plan, { kind: 'user', userGuid: ctx.userGuid }))) throw new CfError('NotAuthorized');
   }
 
@@ -188,27 +200,26 @@ export class InstancesService {
     const instance = await this.require(guid);
     const space = await this.context.orgs.requireSpace(instance.spaceGuid);
     await this.context.assertCanManage(caller.ctx, space);
-    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid) throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
+    // CC refuses a busy instance before it looks at what the update asks for (cf-v2-api.md §3.5).
     if (instance.lastOperation?.state === 'in progress') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid) throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
     const setting = await this.context.settingOf(instance);
     const newPlan = body.service_plan_guid === undefined || body.service_plan_guid === instance.servicePlanGuid ? undefined : await this.newPlanFor(setting, body.service_plan_guid);
+    const renamed = body.name !== undefined && body.name !== instance.name;
+    if (body.name !== undefined) checkNameNotEmpty(body.name);
+    if (renamed && body.name !== undefined && (await this.store.nameTaken(instance.spaceId, body.name))) throw new CfError('ServiceInstanceNameTaken', body.name);
     if (body.name !== undefined) checkName(body.name);
     checkTags(body.tags, setting.service.label);
-    const renamed = body.name !== undefined && body.name !== instance.name;
     const needsProvisioner = newPlan !== undefined || body.parameters !== undefined || (renamed && setting.service.allowContextUpdates);
-    const localChanges = {
+    // Name, tags and parameters are Wharf's own only once the broker accepted the update: a failed
+    // PATCH leaves them as they were (and records the failed operation, as CC does).
+    const localChanges: InstanceChanges = {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.tags !== undefined ? { tags: body.tags } : {}),
       ...(body.parameters !== undefined ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(body.parameters)) } : {}),
     };
-    try {
-      await this.store.update(instance.id, localChanges);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('ServiceInstanceNameTaken', body.name ?? instance.name);
-      throw err;
-    }
     if (!needsProvisioner) {
-      await this.store.update(instance.id, { operation: { type: 'update', state: 'succeeded', description: '' } });
+      await this.saveUpdate(instance, { ...localChanges, operation: { type: 'update', state: 'succeeded', description: '' } });
       return { instance: await this.require(guid), async: false };
     }
     if (!(await this.store.beginOperation(instance.id, 'update', ''))) throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
@@ -221,20 +232,39 @@ export class InstancesService {
       await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: err instanceof Error ? err.message : 'update failed' } });
       throw err;
     }
-    if (newPlan) {
-      // A finished update moves the plan now; an async one when its last operation succeeds.
-      await this.store.update(instance.id, outcome.kind === 'done' ? { servicePlanId: newPlan.id, maintenanceInfo: newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo } } : { proposedServicePlanId: newPlan.id });
-    }
+    // A finished update moves the plan now; an async one when its last operation succeeds.
+    const planChange: InstanceChanges = !newPlan
+      ? {}
+      : outcome.kind === 'done'
+        ? { servicePlanId: newPlan.id, maintenanceInfo: newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo } }
+        : { proposedServicePlanId: newPlan.id };
+    await this.saveUpdate(instance, { ...localChanges, ...planChange }, true);
     return this.settle(guid, 'update', outcome, guid);
   }
 
+  /**
+   * The unique index on (space, name) is the race-proof guard behind the cheap name check. Lost after
+   * the broker was called, the race still ends the operation that call began.
+   */
+  private async saveUpdate(instance: ServiceInstance, changes: InstanceChanges, afterBroker = false): Promise<void> {
+    try {
+      await this.store.update(instance.id, changes);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const taken = new CfError('ServiceInstanceNameTaken', changes.name ?? instance.name);
+      if (afterBroker) await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: taken.message } });
+      throw taken;
+    }
+  }
+
   private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<{ id: number; guid: string; uniqueId: string; maintenanceInfo: Record<string, unknown> | null }> {
+    // CC's validate_changing_plan: a plan that cannot change says so before the new plan is looked at.
+    const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
+    if (!updateable) throw new CfError('ServicePlanNotUpdateable');
     const plan = await this.context.plans.require(planGuid).catch(() => {
       throw new CfError('InvalidRelation', 'Plan');
     });
     if (plan.serviceGuid !== setting.service.guid) throw new CfError('InvalidRelation', 'Plan');
-    const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
-    if (!updateable) throw new CfError('ServicePlanNotUpdateable');
     return { id: plan.id, guid: plan.guid, uniqueId: plan.uniqueId, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
   }
 
@@ -272,8 +302,9 @@ function toObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
 }
 
-/** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5). */
+/** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5); its own errors stay as they are. */
 function prefixed(err: unknown, prefix: string): unknown {
+  if (err instanceof CfError) return err;
   if (err instanceof Error && !err.message.startsWith(prefix)) err.message = `${prefix}${err.message}`;
   return err;
 }
