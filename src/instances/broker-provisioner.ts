@@ -54,17 +54,27 @@ function asyncOutcome(res: OsbResponse, acceptsIncomplete: boolean): OperationOu
   if (!acceptsIncomplete) throw new BrokerAsyncNotAllowed();
   const operation = text(res.body, 'operation');
   const dashboardUrl = text(res.body, 'dashboard_url');
-  return { kind: 'in progress', ...(operation !== undefined ? { operation } : {}), ...(dashboardUrl !== undefined ? { dashboardUrl } : {}) };
+  return {
+    kind: 'in progress',
+    ...(operation !== undefined ? { operation } : {}),
+    ...(dashboardUrl !== undefined ? { dashboardUrl } : {}),
+  };
 }
 
 /** Rendered as CC's `270017/ServiceBrokerRespondedAsyncWhenNotAllowed/502`. */
 export class BrokerAsyncNotAllowed extends Error {
   readonly status = 502;
   constructor() {
-    super('The service broker responded asynchronously to a request, but the accepts_incomplete query parameter was false or not given.');
+    super(
+      'The service broker responded asynchronously to a request, but the accepts_incomplete query parameter was false or not given.',
+    );
   }
   toBody(): { description: string; error_code: string; code: number } {
-    return { description: this.message, error_code: 'CF-ServiceBrokerRespondedAsyncWhenNotAllowed', code: 270017 };
+    return {
+      description: this.message,
+      error_code: 'CF-ServiceBrokerRespondedAsyncWhenNotAllowed',
+      code: 270017,
+    };
   }
 }
 
@@ -99,7 +109,11 @@ export class BrokerProvisioner implements Provisioner {
     };
   }
 
-  async provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome> {
+  async provision(
+    target: InstanceTarget,
+    parameters: Record<string, unknown> | undefined,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationOutcome> {
     const res = await this.client.provision(
       this.conn,
       {
@@ -116,7 +130,8 @@ export class BrokerProvisioner implements Provisioner {
       },
       this.ctx(target),
     );
-    if (res.status === 200 || res.status === 201) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
+    if (res.status === 200 || res.status === 201)
+      return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
     if (res.status === 409) throw BrokerError.conflict(this.info('PUT', res));
     if (res.status === 422) throw unprocessable(this.info, 'PUT', res);
@@ -125,7 +140,12 @@ export class BrokerProvisioner implements Provisioner {
 
   async update(
     target: InstanceTarget,
-    change: { newPlanGuid?: string; newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    change: {
+      newPlanGuid?: string;
+      newPlanUniqueId?: string;
+      parameters?: Record<string, unknown>;
+      maintenanceInfo?: Record<string, unknown>;
+    },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome> {
     const res = await this.client.update(
@@ -138,17 +158,24 @@ export class BrokerProvisioner implements Provisioner {
           ...(change.newPlanUniqueId !== undefined ? { plan_id: change.newPlanUniqueId } : {}),
           ...(change.parameters !== undefined ? { parameters: change.parameters } : {}),
           context: this.context(target),
-          previous_values: { plan_id: target.planUniqueId, service_id: target.serviceUniqueId, organization_id: target.organizationGuid, space_id: target.spaceGuid },
+          previous_values: {
+            plan_id: target.planUniqueId,
+            service_id: target.serviceUniqueId,
+            organization_id: target.organizationGuid,
+            space_id: target.spaceGuid,
+          },
         },
       },
       this.ctx(target),
     );
-    if (res.status === 200) return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
+    if (res.status === 200)
+      return { kind: 'done', dashboardUrl: text(res.body, 'dashboard_url') ?? null };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
     if (res.status === 422) {
       // An update knows AsyncRequired and MaintenanceInfoConflict; any other 422 is a rejection (cf-v2-api.md §4.4).
       const error = text(res.body, 'error');
-      if (error === 'AsyncRequired' || error === 'MaintenanceInfoConflict') throw unprocessable(this.info, 'PATCH', res);
+      if (error === 'AsyncRequired' || error === 'MaintenanceInfoConflict')
+        throw unprocessable(this.info, 'PATCH', res);
       throw BrokerError.requestRejected(this.info('PATCH', res));
     }
     throw BrokerError.badResponse(this.info('PATCH', res));
@@ -157,14 +184,20 @@ export class BrokerProvisioner implements Provisioner {
   async deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome> {
     const res = await this.client.deprovision(
       this.conn,
-      { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, acceptsIncomplete },
+      {
+        instanceId: target.instanceGuid,
+        serviceId: target.serviceUniqueId,
+        planId: target.planUniqueId,
+        acceptsIncomplete,
+      },
       this.ctx(target),
     );
     if (res.status === 200 || res.status === 410) return { kind: 'done' };
     if (res.status === 202) return asyncOutcome(res, acceptsIncomplete);
     if (res.status === 422) {
       // CC reports a broker busy with another operation as its own 60016 (cf-v2-api.md §4.4).
-      if (text(res.body, 'error') === 'ConcurrencyError') throw new CfError('AsyncServiceInstanceOperationInProgress', target.instanceName);
+      if (text(res.body, 'error') === 'ConcurrencyError')
+        throw new CfError('AsyncServiceInstanceOperationInProgress', target.instanceName);
       throw unprocessable(this.info, 'DELETE', res);
     }
     throw BrokerError.badResponse(this.info('DELETE', res));
@@ -172,32 +205,55 @@ export class BrokerProvisioner implements Provisioner {
 
   /** `GET /v2/service_instances/:id`: the broker's `parameters`, `{}` when it names none. */
   async fetchParameters(target: InstanceTarget): Promise<Record<string, unknown>> {
-    const res = await this.client.fetchInstance(this.conn, { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId }, this.ctx(target));
+    const res = await this.client.fetchInstance(
+      this.conn,
+      {
+        instanceId: target.instanceGuid,
+        serviceId: target.serviceUniqueId,
+        planId: target.planUniqueId,
+      },
+      this.ctx(target),
+    );
     if (res.status !== 200) throw BrokerError.badResponse(this.info('GET', res));
     const parameters = field(res.body, 'parameters') ?? {};
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-      throw BrokerError.responseMalformed(this.info('GET', res), 'expected parameters to be a JSON object');
+      throw BrokerError.responseMalformed(
+        this.info('GET', res),
+        'expected parameters to be a JSON object',
+      );
     }
     return Object.fromEntries(Object.entries(parameters));
   }
 
-  async lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome> {
+  async lastOperation(
+    target: InstanceTarget,
+    operation: string | undefined,
+    type: 'create' | 'update' | 'delete',
+  ): Promise<PollOutcome> {
     let res: OsbResponse;
     try {
       res = await this.client.lastOperation(
         this.conn,
-        { instanceId: target.instanceGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId, ...(operation !== undefined ? { operation } : {}) },
+        {
+          instanceId: target.instanceGuid,
+          serviceId: target.serviceUniqueId,
+          planId: target.planUniqueId,
+          ...(operation !== undefined ? { operation } : {}),
+        },
         this.ctx(target),
       );
     } catch (err) {
       // CC reads a 400 to a poll as the operation failed, with the broker's description (cf-v2-api.md §4.3).
-      if (err instanceof BrokerError && 'status' in err.http && err.http.status === 400) return { state: 'failed', description: brokerOwnText(err.message) };
+      if (err instanceof BrokerError && 'status' in err.http && err.http.status === 400)
+        return { state: 'failed', description: brokerOwnText(err.message) };
       throw err;
     }
     const description = text(res.body, 'description') ?? '';
     if (res.status === 410) {
       // 410 ends a delete; during create/update it is invalid and polling goes on (OSB §6.1).
-      return type === 'delete' ? { state: 'gone', description } : { state: 'in progress', description };
+      return type === 'delete'
+        ? { state: 'gone', description }
+        : { state: 'in progress', description };
     }
     const state = text(res.body, 'state');
     const retryAfter = Number(res.headers['retry-after']);
@@ -207,27 +263,49 @@ export class BrokerProvisioner implements Provisioner {
       case 'failed':
         return { state: 'failed', description };
       case 'in progress':
-        return { state: 'in progress', description, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
+        return {
+          state: 'in progress',
+          description,
+          ...(Number.isFinite(retryAfter) && retryAfter > 0
+            ? { retryAfterSeconds: retryAfter }
+            : {}),
+        };
       case undefined:
       default:
-        throw BrokerError.responseMalformed(this.info('GET', res), `expected state to be one of in progress, succeeded, failed`);
+        throw BrokerError.responseMalformed(
+          this.info('GET', res),
+          `expected state to be one of in progress, succeeded, failed`,
+        );
     }
   }
 
-  async bind(target: InstanceTarget, bindingGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+  async bind(
+    target: InstanceTarget,
+    bindingGuid: string,
+    parameters: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown>> {
     const res = await this.client.bind(
       this.conn,
       {
         instanceId: target.instanceGuid,
         bindingId: bindingGuid,
-        body: { service_id: target.serviceUniqueId, plan_id: target.planUniqueId, bind_resource: {}, context: this.context(target), ...(parameters !== undefined ? { parameters } : {}) },
+        body: {
+          service_id: target.serviceUniqueId,
+          plan_id: target.planUniqueId,
+          bind_resource: {},
+          context: this.context(target),
+          ...(parameters !== undefined ? { parameters } : {}),
+        },
       },
       this.ctx(target),
     );
     if (res.status === 200 || res.status === 201) {
       const credentials = field(res.body, 'credentials') ?? {};
       if (typeof credentials !== 'object' || credentials === null || Array.isArray(credentials)) {
-        throw BrokerError.responseMalformed(this.info('PUT', res), 'expected credentials to be a JSON object');
+        throw BrokerError.responseMalformed(
+          this.info('PUT', res),
+          'expected credentials to be a JSON object',
+        );
       }
       return Object.fromEntries(Object.entries(credentials));
     }
@@ -241,7 +319,12 @@ export class BrokerProvisioner implements Provisioner {
   async unbind(target: InstanceTarget, bindingGuid: string): Promise<void> {
     const res = await this.client.unbind(
       this.conn,
-      { instanceId: target.instanceGuid, bindingId: bindingGuid, serviceId: target.serviceUniqueId, planId: target.planUniqueId },
+      {
+        instanceId: target.instanceGuid,
+        bindingId: bindingGuid,
+        serviceId: target.serviceUniqueId,
+        planId: target.planUniqueId,
+      },
       this.ctx(target),
     );
     if (res.status === 200 || res.status === 410) return;

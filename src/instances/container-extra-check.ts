@@ -17,7 +17,10 @@ export function containerExtraCheck(maxReplicas: number): ExtraCheck {
     if (merged === undefined) return undefined;
     const applied = applyParameters(merged, undefined);
     if (!applied.ok) return applied.message;
-    const checked = toServiceSpec({ Image: 'template', ServicePort: 1, ...applied.body, Name: 'template-check' }, { maxReplicas });
+    const checked = toServiceSpec(
+      { Image: 'template', ServicePort: 1, ...applied.body, Name: 'template-check' },
+      { maxReplicas },
+    );
     return checked.ok ? undefined : `container: ${checked.message}`;
   };
 }

@@ -2,7 +2,14 @@ import type { PlansService, Service } from '../catalog';
 import type { ContainerService, ServiceView } from '../containers';
 import { ContainerServiceError, toTenant } from '../containers';
 import { CfError } from '../http/cf-errors';
-import { applyParameters, mergeTemplates, readContainerTemplate, renderEnv, renderPlaceholders, secretNames } from './container-template';
+import {
+  applyParameters,
+  mergeTemplates,
+  readContainerTemplate,
+  renderEnv,
+  renderPlaceholders,
+  secretNames,
+} from './container-template';
 import type { ContainerTemplate } from './container-template';
 import type { InstanceSecrets } from './instance-secrets';
 import type { InstanceTarget, OperationOutcome, PollOutcome, Provisioner } from './provisioner';
@@ -46,32 +53,58 @@ export class ContainerProvisioner implements Provisioner {
     if (!own.ok) throw new CfError('ServiceInstanceInvalid', own.message);
     if (!planned.ok) throw new CfError('ServiceInstanceInvalid', planned.message);
     const template = mergeTemplates(own.template, planned.template);
-    if (!template) throw new CfError('ServiceInstanceInvalid', `service ${this.service.label} has no container template`);
+    if (!template)
+      throw new CfError(
+        'ServiceInstanceInvalid',
+        `service ${this.service.label} has no container template`,
+      );
     return template;
   }
 
-  private async bodyFor(target: InstanceTarget, planGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
+  private async bodyFor(
+    target: InstanceTarget,
+    planGuid: string,
+    parameters: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown>> {
     const template = await this.templateFor(planGuid);
     const applied = applyParameters(template, parameters);
     if (!applied.ok) throw new CfError('ServiceInstanceInvalid', applied.message);
     const secrets = await this.secrets.ensure(target.instanceGuid, secretNames(template));
     const name = containerNameOf(target.instanceGuid);
-    return { ...renderEnv(applied.body, secrets, name), Name: name, Labels: { 'cf.service-instance': target.instanceGuid } };
+    return {
+      ...renderEnv(applied.body, secrets, name),
+      Name: name,
+      Labels: { 'cf.service-instance': target.instanceGuid },
+    };
   }
 
   private async waitActive(target: InstanceTarget): Promise<void> {
     const name = containerNameOf(target.instanceGuid);
-    const view = await this.containers.waitFor(scopeOf(target), name, (v) => v.record.status === 'active' || v.record.status === 'failed', this.settings.syncTimeoutMs);
-    if (view.record.status === 'failed') throw new CfError('ServiceInstanceInvalid', `container service failed: ${view.record.message}`);
+    const view = await this.containers.waitFor(
+      scopeOf(target),
+      name,
+      (v) => v.record.status === 'active' || v.record.status === 'failed',
+      this.settings.syncTimeoutMs,
+    );
+    if (view.record.status === 'failed')
+      throw new CfError(
+        'ServiceInstanceInvalid',
+        `container service failed: ${view.record.message}`,
+      );
   }
 
-  async provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome> {
+  async provision(
+    target: InstanceTarget,
+    parameters: Record<string, unknown> | undefined,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationOutcome> {
     const body = await this.bodyFor(target, target.planGuid, parameters);
     let view: ServiceView;
     try {
       view = await this.containers.create(scopeOf(target), body);
     } catch (err) {
-      if (err instanceof ContainerServiceError) throw new CfError('ServiceInstanceInvalid', err.message);
+      if (err instanceof ContainerServiceError)
+        throw new CfError('ServiceInstanceInvalid', err.message);
       throw err;
     }
     if (acceptsIncomplete) return { kind: 'in progress', description: progress(view) };
@@ -79,7 +112,9 @@ export class ContainerProvisioner implements Provisioner {
       await this.waitActive(target);
     } catch (err) {
       // A failed container service fails the operation and leaves nothing behind.
-      await this.containers.remove(scopeOf(target), containerNameOf(target.instanceGuid), false).catch(() => undefined);
+      await this.containers
+        .remove(scopeOf(target), containerNameOf(target.instanceGuid), false)
+        .catch(() => undefined);
       throw err;
     }
     return { kind: 'done' };
@@ -90,14 +125,27 @@ export class ContainerProvisioner implements Provisioner {
     change: { newPlanGuid?: string; parameters?: Record<string, unknown> },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome> {
-    const wanted = await this.bodyFor(target, change.newPlanGuid ?? target.planGuid, change.parameters);
-    const current = await this.containers.get(scopeOf(target), containerNameOf(target.instanceGuid));
+    const wanted = await this.bodyFor(
+      target,
+      change.newPlanGuid ?? target.planGuid,
+      change.parameters,
+    );
+    const current = await this.containers.get(
+      scopeOf(target),
+      containerNameOf(target.instanceGuid),
+    );
     // The Hyper API updates Replicas and Image in place; those are what a plan change may move.
     const update: Record<string, unknown> = {};
-    if (typeof wanted.Replicas === 'number' && wanted.Replicas !== current.record.spec.replicas) update.Replicas = wanted.Replicas;
-    if (typeof wanted.Image === 'string' && wanted.Image !== current.record.spec.image) update.Image = wanted.Image;
+    if (typeof wanted.Replicas === 'number' && wanted.Replicas !== current.record.spec.replicas)
+      update.Replicas = wanted.Replicas;
+    if (typeof wanted.Image === 'string' && wanted.Image !== current.record.spec.image)
+      update.Image = wanted.Image;
     if (Object.keys(update).length === 0) return { kind: 'done' };
-    const view = await this.containers.update(scopeOf(target), containerNameOf(target.instanceGuid), update);
+    const view = await this.containers.update(
+      scopeOf(target),
+      containerNameOf(target.instanceGuid),
+      update,
+    );
     if (acceptsIncomplete) return { kind: 'in progress', description: progress(view) };
     await this.waitActive(target);
     return { kind: 'done' };
@@ -112,12 +160,19 @@ export class ContainerProvisioner implements Provisioner {
     return { kind: 'done' };
   }
 
-  async lastOperation(target: InstanceTarget, _operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome> {
+  async lastOperation(
+    target: InstanceTarget,
+    _operation: string | undefined,
+    type: 'create' | 'update' | 'delete',
+  ): Promise<PollOutcome> {
     let view: ServiceView;
     try {
       view = await this.containers.get(scopeOf(target), containerNameOf(target.instanceGuid));
     } catch (err) {
-      if (isNotFound(err)) return type === 'delete' ? { state: 'gone', description: '' } : { state: 'failed', description: 'container service is gone' };
+      if (isNotFound(err))
+        return type === 'delete'
+          ? { state: 'gone', description: '' }
+          : { state: 'failed', description: 'container service is gone' };
       throw err;
     }
     switch (view.record.status) {
@@ -136,7 +191,12 @@ export class ContainerProvisioner implements Provisioner {
     const template = await this.templateFor(target.planGuid);
     const view = await this.containers.get(scopeOf(target), containerNameOf(target.instanceGuid));
     const [host = '', port = ''] = view.observation.endpoint.split(/:(?=[^:]*$)/);
-    const protocol = typeof template.Protocol === 'string' && template.Protocol !== 'tcp' ? (template.Protocol === 'http' ? 'http' : 'https') : 'tcp';
+    const protocol =
+      typeof template.Protocol === 'string' && template.Protocol !== 'tcp'
+        ? template.Protocol === 'http'
+          ? 'http'
+          : 'https'
+        : 'tcp';
     const values = {
       host,
       port,
@@ -145,7 +205,9 @@ export class ContainerProvisioner implements Provisioner {
       secrets: await this.secrets.ensure(target.instanceGuid, secretNames(template)),
     };
     const credentials = template.credentials ?? { host: '${host}', port: '${port}', uri: '${uri}' };
-    return Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, renderPlaceholders(v, values)]));
+    return Object.fromEntries(
+      Object.entries(credentials).map(([k, v]) => [k, renderPlaceholders(v, values)]),
+    );
   }
 
   unbind(): Promise<void> {

@@ -22,7 +22,8 @@ export type ContainerTemplate = z.infer<typeof containerTemplateSchema>;
 
 const extraSchema = z.object({ container: z.unknown().optional() }).passthrough();
 
-export type TemplateResult = { ok: true; template: ContainerTemplate | undefined } | { ok: false; message: string };
+export type TemplateResult =
+  { ok: true; template: ContainerTemplate | undefined } | { ok: false; message: string };
 
 /** Reads `extra` (a JSON string) and returns its `container` template, if any. */
 export function readContainerTemplate(extra: string | null): TemplateResult {
@@ -34,16 +35,25 @@ export function readContainerTemplate(extra: string | null): TemplateResult {
     return { ok: true, template: undefined };
   }
   const outer = extraSchema.safeParse(parsed);
-  if (!outer.success || outer.data.container === undefined) return { ok: true, template: undefined };
+  if (!outer.success || outer.data.container === undefined)
+    return { ok: true, template: undefined };
   const template = containerTemplateSchema.safeParse(outer.data.container);
   if (!template.success) {
-    return { ok: false, message: template.error.issues.map((i) => `container.${i.path.join('.')}: ${i.message}`).join('; ') };
+    return {
+      ok: false,
+      message: template.error.issues
+        .map((i) => `container.${i.path.join('.')}: ${i.message}`)
+        .join('; '),
+    };
   }
   return { ok: true, template: template.data };
 }
 
 /** Plan keys win over the service's; `parameters` and `credentials` merge key by key. */
-export function mergeTemplates(service: ContainerTemplate | undefined, plan: ContainerTemplate | undefined): ContainerTemplate | undefined {
+export function mergeTemplates(
+  service: ContainerTemplate | undefined,
+  plan: ContainerTemplate | undefined,
+): ContainerTemplate | undefined {
   if (service === undefined) return plan;
   if (plan === undefined) return service;
   return {
@@ -54,7 +64,8 @@ export function mergeTemplates(service: ContainerTemplate | undefined, plan: Con
   };
 }
 
-export type ParametersResult = { ok: true; body: Record<string, unknown> } | { ok: false; message: string };
+export type ParametersResult =
+  { ok: true; body: Record<string, unknown> } | { ok: false; message: string };
 
 function envName(entry: string): string {
   const eq = entry.indexOf('=');
@@ -66,7 +77,10 @@ function envName(entry: string): string {
  * `{"Replicas": {"minimum": 1, "maximum": 5}}` bounds an integer, `{"Env": ["GREETING"]}` lets the
  * named variables be set (`parameters.Env = {"GREETING": "hi"}`), `true` allows any value.
  */
-export function applyParameters(template: ContainerTemplate, parameters: Record<string, unknown> | undefined): ParametersResult {
+export function applyParameters(
+  template: ContainerTemplate,
+  parameters: Record<string, unknown> | undefined,
+): ParametersResult {
   const { parameters: rules = {}, credentials: _credentials, ...body } = template;
   const problems: string[] = [];
   const out: Record<string, unknown> = { ...body };
@@ -84,34 +98,52 @@ export function applyParameters(template: ContainerTemplate, parameters: Record<
         continue;
       }
       const entries = Object.entries(value);
-      const bad = entries.filter(([name, v]) => !rule.includes(name) || typeof v !== 'string').map(([name]) => name);
+      const bad = entries
+        .filter(([name, v]) => !rule.includes(name) || typeof v !== 'string')
+        .map(([name]) => name);
       if (bad.length > 0) {
-        problems.push(`parameter ${key} may set only ${rule.join(', ')} (as strings), not ${bad.join(', ')}`);
+        problems.push(
+          `parameter ${key} may set only ${rule.join(', ')} (as strings), not ${bad.join(', ')}`,
+        );
         continue;
       }
       const existing = out[key];
-      const current = Array.isArray(existing) ? existing.filter((e): e is string => typeof e === 'string') : [];
+      const current = Array.isArray(existing)
+        ? existing.filter((e): e is string => typeof e === 'string')
+        : [];
       const overridden = new Set(entries.map(([name]) => name));
-      out[key] = [...current.filter((e) => !overridden.has(envName(e))), ...entries.map(([name, v]) => `${name}=${String(v)}`)];
+      out[key] = [
+        ...current.filter((e) => !overridden.has(envName(e))),
+        ...entries.map(([name, v]) => `${name}=${String(v)}`),
+      ];
     } else {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         problems.push(`parameter ${key} must be an integer`);
         continue;
       }
-      if ((rule.minimum !== undefined && value < rule.minimum) || (rule.maximum !== undefined && value > rule.maximum)) {
-        problems.push(`parameter ${key} must be between ${rule.minimum ?? '-∞'} and ${rule.maximum ?? '∞'}`);
+      if (
+        (rule.minimum !== undefined && value < rule.minimum) ||
+        (rule.maximum !== undefined && value > rule.maximum)
+      ) {
+        problems.push(
+          `parameter ${key} must be between ${rule.minimum ?? '-∞'} and ${rule.maximum ?? '∞'}`,
+        );
         continue;
       }
       out[key] = value;
     }
   }
-  return problems.length > 0 ? { ok: false, message: problems.join('; ') } : { ok: true, body: out };
+  return problems.length > 0
+    ? { ok: false, message: problems.join('; ') }
+    : { ok: true, body: out };
 }
 
 /** Secret names a template refers to (`${secret:NAME}` in Env or credentials). */
 export function secretNames(template: ContainerTemplate): string[] {
   const text = JSON.stringify(template);
-  return [...new Set([...text.matchAll(/\$\{secret:([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1] ?? ''))].filter((n) => n !== '');
+  return [
+    ...new Set([...text.matchAll(/\$\{secret:([A-Za-z0-9_.-]+)\}/g)].map((m) => m[1] ?? '')),
+  ].filter((n) => n !== '');
 }
 
 export interface PlaceholderValues {
@@ -124,26 +156,41 @@ export interface PlaceholderValues {
 
 /** Replaces `${host}`, `${port}`, `${uri}`, `${name}` and `${secret:NAME}`; unknown ones stay. */
 export function renderPlaceholders(text: string, values: PlaceholderValues): string {
-  return text.replace(/\$\{(host|port|uri|name|secret:([A-Za-z0-9_.-]+))\}/g, (whole, key: string, secret: string | undefined) => {
-    if (secret !== undefined) return values.secrets[secret] ?? whole;
-    switch (key) {
-      case 'host':
-        return values.host;
-      case 'port':
-        return values.port;
-      case 'uri':
-        return values.uri;
-      case 'name':
-        return values.name;
-      default:
-        return whole;
-    }
-  });
+  return text.replace(
+    /\$\{(host|port|uri|name|secret:([A-Za-z0-9_.-]+))\}/g,
+    (whole, key: string, secret: string | undefined) => {
+      if (secret !== undefined) return values.secrets[secret] ?? whole;
+      switch (key) {
+        case 'host':
+          return values.host;
+        case 'port':
+          return values.port;
+        case 'uri':
+          return values.uri;
+        case 'name':
+          return values.name;
+        default:
+          return whole;
+      }
+    },
+  );
 }
 
 /** Secrets in Env are rendered before the spec goes to the engine; host and port are not known yet. */
-export function renderEnv(body: Record<string, unknown>, secrets: Readonly<Record<string, string>>, name: string): Record<string, unknown> {
-  const env = body.Env;
+export function renderEnv(
+  body: Record<string, unknown>,
+  secrets: Readonly<Record<string, string>>,
+  name: string,
+): Record<string, unknown> {
+  const env: unknown = body.Env;
   if (!Array.isArray(env)) return body;
-  return { ...body, Env: env.map((e) => (typeof e === 'string' ? renderPlaceholders(e, { host: '', port: '', uri: '', name, secrets }) : e)) };
+  const entries: unknown[] = env;
+  return {
+    ...body,
+    Env: entries.map((e): unknown =>
+      typeof e === 'string'
+        ? renderPlaceholders(e, { host: '', port: '', uri: '', name, secrets })
+        : e,
+    ),
+  };
 }

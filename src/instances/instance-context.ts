@@ -38,7 +38,11 @@ export class InstanceContext {
     return this.setting(instance.servicePlanGuid, await this.orgs.requireSpace(instance.spaceGuid));
   }
 
-  target(instance: { guid: string; name: string }, setting: InstanceSetting, caller: CallerInfo): InstanceTarget {
+  target(
+    instance: { guid: string; name: string },
+    setting: InstanceSetting,
+    caller: CallerInfo,
+  ): InstanceTarget {
     return {
       instanceGuid: instance.guid,
       instanceName: instance.name,

@@ -19,10 +19,14 @@ export class InstanceSecrets {
 
   async ensure(instanceGuid: string, names: readonly string[]): Promise<Record<string, string>> {
     const sealed = await this.store.readSecrets(instanceGuid);
-    const current = sealed === null ? {} : secretsSchema.parse(JSON.parse(this.box.decrypt(sealed)));
+    const current =
+      sealed === null ? {} : secretsSchema.parse(JSON.parse(this.box.decrypt(sealed)));
     const missing = names.filter((n) => current[n] === undefined);
     if (missing.length === 0) return current;
-    const next = { ...current, ...Object.fromEntries(missing.map((n) => [n, crypto.randomBytes(18).toString('base64url')])) };
+    const next = {
+      ...current,
+      ...Object.fromEntries(missing.map((n) => [n, crypto.randomBytes(18).toString('base64url')])),
+    };
     await this.store.writeSecrets(instanceGuid, this.box.encrypt(JSON.stringify(next)));
     return next;
   }

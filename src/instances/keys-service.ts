@@ -35,17 +35,30 @@ export class KeysService {
 
   /** Global auditors read keys but never their credentials (cf-v2-api.md §2.2). */
   credentialsFor(ctx: AuthContext, key: ServiceKey): KeyCredentials {
-    const seesSecrets = isAdmin(ctx) || hasScope(ctx, SCOPES.adminReadOnly) || !hasScope(ctx, SCOPES.globalAuditor);
-    return seesSecrets ? toObject(JSON.parse(this.secrets.decrypt(key.credentialsEncrypted))) : REDACTED_CREDENTIALS;
+    const seesSecrets =
+      isAdmin(ctx) || hasScope(ctx, SCOPES.adminReadOnly) || !hasScope(ctx, SCOPES.globalAuditor);
+    return seesSecrets
+      ? toObject(JSON.parse(this.secrets.decrypt(key.credentialsEncrypted)))
+      : REDACTED_CREDENTIALS;
   }
 
-  async list(ctx: AuthContext, query: ListQuery, instanceGuid?: string): Promise<Paged<ServiceKey>> {
+  async list(
+    ctx: AuthContext,
+    query: ListQuery,
+    instanceGuid?: string,
+  ): Promise<Paged<ServiceKey>> {
     let instanceId: number | undefined;
     if (instanceGuid !== undefined) {
       const instance = await this.store.find(instanceGuid);
       if (!instance) throw new CfError('ManagedServiceInstanceNotFound', instanceGuid);
       // An instance's key list is for its space's developers (and readers of everything): others get 403 (cf-v2-api.md §3.5).
-      if (!readsEverything(ctx) && !(await this.context.orgs.isSpaceDeveloper(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))) {
+      if (
+        !readsEverything(ctx) &&
+        !(await this.context.orgs.isSpaceDeveloper(
+          ctx,
+          await this.context.orgs.requireSpace(instance.spaceGuid),
+        ))
+      ) {
         throw new CfError('NotAuthorized');
       }
       instanceId = instance.id;
@@ -60,25 +73,35 @@ export class KeysService {
     if (ctx === null || readsEverything(ctx)) return key;
     const instance = await this.store.find(key.serviceInstanceGuid);
     const space = instance ? await this.context.orgs.requireSpace(instance.spaceGuid) : undefined;
-    if (!space || !(await this.context.orgs.isSpaceDeveloper(ctx, space))) throw new CfError('ServiceKeyNotFound', guid);
+    if (!space || !(await this.context.orgs.isSpaceDeveloper(ctx, space)))
+      throw new CfError('ServiceKeyNotFound', guid);
     return key;
   }
 
   async parameters(ctx: AuthContext, guid: string): Promise<Record<string, unknown>> {
     const key = await this.get(ctx, guid);
-    return key.parametersEncrypted === null ? {} : toObject(JSON.parse(this.secrets.decrypt(key.parametersEncrypted)));
+    return key.parametersEncrypted === null
+      ? {}
+      : toObject(JSON.parse(this.secrets.decrypt(key.parametersEncrypted)));
   }
 
-  async create(caller: CallerInfo, body: { service_instance_guid: string; name: string; parameters?: Record<string, unknown> }): Promise<ServiceKey> {
+  async create(
+    caller: CallerInfo,
+    body: { service_instance_guid: string; name: string; parameters?: Record<string, unknown> },
+  ): Promise<ServiceKey> {
     const instance = await this.store.find(body.service_instance_guid);
     if (!instance) throw new CfError('ServiceInstanceNotFound', body.service_instance_guid);
     const setting = await this.context.settingOf(instance);
     await this.context.assertCanManage(caller.ctx, setting.space);
-    if (instance.lastOperation?.state === 'in progress') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    if (!(setting.plan.bindable ?? setting.service.bindable)) throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
-    if (await this.store.keyNameTaken(instance.id, body.name)) throw new CfError('ServiceKeyNameTaken', body.name);
+    if (instance.lastOperation?.state === 'in progress')
+      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (!(setting.plan.bindable ?? setting.service.bindable))
+      throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
+    if (await this.store.keyNameTaken(instance.id, body.name))
+      throw new CfError('ServiceKeyNameTaken', body.name);
     const provisioner = await this.provisioners.forService(setting.service);
-    if (!provisioner) throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
+    if (!provisioner)
+      throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
     const guid = randomUUID();
     const target = this.context.target(instance, setting, caller);
     const credentials = await provisioner.bind(target, guid, body.parameters);
@@ -88,7 +111,10 @@ export class KeysService {
         name: body.name,
         serviceInstanceId: instance.id,
         credentialsEncrypted: this.secrets.encrypt(JSON.stringify(credentials)),
-        parametersEncrypted: body.parameters === undefined ? null : this.secrets.encrypt(JSON.stringify(body.parameters)),
+        parametersEncrypted:
+          body.parameters === undefined
+            ? null
+            : this.secrets.encrypt(JSON.stringify(body.parameters)),
       });
     } catch (err) {
       // Compensate: the binding exists at the provisioner but Wharf could not record it.
@@ -108,11 +134,27 @@ export class KeysService {
 
   /** Used by recursive instance deletes too. */
   async deleteAllOf(caller: CallerInfo, instance: ServiceInstance): Promise<void> {
-    const page = await this.store.listKeys({ page: 1, resultsPerPage: 1000, orderDirection: 'asc', orderBy: undefined, inlineRelationsDepth: 0, filters: [], rawQ: [] }, { kind: 'all' }, instance.id);
+    const page = await this.store.listKeys(
+      {
+        page: 1,
+        resultsPerPage: 1000,
+        orderDirection: 'asc',
+        orderBy: undefined,
+        inlineRelationsDepth: 0,
+        filters: [],
+        rawQ: [],
+      },
+      { kind: 'all' },
+      instance.id,
+    );
     for (const key of page.items) await this.unbindAndDelete(caller, instance, key);
   }
 
-  private async unbindAndDelete(caller: CallerInfo, instance: ServiceInstance, key: ServiceKey): Promise<void> {
+  private async unbindAndDelete(
+    caller: CallerInfo,
+    instance: ServiceInstance,
+    key: ServiceKey,
+  ): Promise<void> {
     const setting = await this.context.settingOf(instance);
     await this.context.assertCanManage(caller.ctx, setting.space);
     const provisioner = await this.provisioners.forService(setting.service);
@@ -120,7 +162,8 @@ export class KeysService {
       try {
         await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);
       } catch (err) {
-        if (err instanceof Error) err.message = `Service broker failed to delete service binding for instance ${instance.name}: ${err.message}`;
+        if (err instanceof Error)
+          err.message = `Service broker failed to delete service binding for instance ${instance.name}: ${err.message}`;
         throw err;
       }
     }
@@ -129,5 +172,7 @@ export class KeysService {
 }
 
 function toObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value))
+    : {};
 }

@@ -36,9 +36,11 @@ const MITIGATE = 'instance.orphan-mitigation';
 export function needsOrphanMitigation(err: unknown): boolean {
   if (err instanceof BrokerAsyncNotAllowed) return true;
   if (!(err instanceof BrokerError)) return false;
-  if (err.errorName === 'ServiceBrokerBadResponse' || err.errorName === 'HttpClientTimeout') return true;
+  if (err.errorName === 'ServiceBrokerBadResponse' || err.errorName === 'HttpClientTimeout')
+    return true;
   // A malformed body counts only after a status other than 200 (osb-api.md §9: 201/202 malformed → yes).
-  if (err.errorName === 'ServiceBrokerResponseMalformed') return !('status' in err.http) || err.http.status !== 200;
+  if (err.errorName === 'ServiceBrokerResponseMalformed')
+    return !('status' in err.http) || err.http.status !== 200;
   return false;
 }
 
@@ -61,12 +63,23 @@ export class InstanceOperationJobs implements OperationEvents {
   ) {
     this.jobs = new JobsStore(knex);
     this.instances = new InstancesStore(knex);
-    runner.register(POLL, (job) => this.poll(job), { maxAttempts: 1000, delayMs: () => settings.intervalMs });
-    runner.register(MITIGATE, (job) => this.mitigate(job), { maxAttempts: 11, delayMs: (n) => settings.mitigationBaseMs * 2 ** n });
+    runner.register(POLL, (job) => this.poll(job), {
+      maxAttempts: 1000,
+      delayMs: () => settings.intervalMs,
+    });
+    runner.register(MITIGATE, (job) => this.mitigate(job), {
+      maxAttempts: 11,
+      delayMs: (n) => settings.mitigationBaseMs * 2 ** n,
+    });
   }
 
   async pollLater(instanceGuid: string, type: OperationType): Promise<void> {
-    await this.jobs.enqueue(POLL, instanceGuid, { type, startedAt: Date.now() }, new Date(Date.now() + this.settings.intervalMs));
+    await this.jobs.enqueue(
+      POLL,
+      instanceGuid,
+      { type, startedAt: Date.now() },
+      new Date(Date.now() + this.settings.intervalMs),
+    );
   }
 
   async provisionFailed(target: InstanceTarget, err: unknown): Promise<void> {
@@ -83,12 +96,20 @@ export class InstanceOperationJobs implements OperationEvents {
     const provisioner = await this.provisioners.forService(setting.service);
     if (!provisioner) return { kind: 'failed', reason: 'no provisioner for the service' };
     const startedAt = Number(job.payload.startedAt ?? Date.now());
-    const planCap = setting.plan.maximumPollingDuration === null ? Infinity : setting.plan.maximumPollingDuration * 1000;
-    const overdue = (): boolean => Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs);
+    const planCap =
+      setting.plan.maximumPollingDuration === null
+        ? Infinity
+        : setting.plan.maximumPollingDuration * 1000;
+    const overdue = (): boolean =>
+      Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs);
     const target = this.context.target(instance, setting, { ctx: null, requestId: undefined });
     let outcome: PollOutcome;
     try {
-      outcome = await provisioner.lastOperation(target, instance.brokerOperation ?? undefined, type);
+      outcome = await provisioner.lastOperation(
+        target,
+        instance.brokerOperation ?? undefined,
+        type,
+      );
     } catch (err) {
       // A poll that fails is retried (cf-v2-api.md §4.3), within the same cap as one that answers.
       if (overdue()) return this.timedOut(instance.id, type);
@@ -97,7 +118,9 @@ export class InstanceOperationJobs implements OperationEvents {
     switch (outcome.state) {
       case 'in progress': {
         if (overdue()) return this.timedOut(instance.id, type);
-        await this.instances.update(instance.id, { operation: { type, state: 'in progress', description: outcome.description } });
+        await this.instances.update(instance.id, {
+          operation: { type, state: 'in progress', description: outcome.description },
+        });
         const wait = Math.max(this.settings.intervalMs, (outcome.retryAfterSeconds ?? 0) * 1000);
         return { kind: 'again', at: new Date(Date.now() + wait) };
       }
@@ -109,33 +132,55 @@ export class InstanceOperationJobs implements OperationEvents {
         }
         await this.instances.update(instance.id, {
           operation: { type, state: 'succeeded', description: outcome.description },
-          ...(await this.proposedPlanChange(instance.proposedServicePlanId, instance.proposedServicePlanGuid)),
+          ...(await this.proposedPlanChange(
+            instance.proposedServicePlanId,
+            instance.proposedServicePlanGuid,
+          )),
         });
         return { kind: 'done' };
       case 'failed':
-        await this.instances.update(instance.id, { operation: { type, state: 'failed', description: outcome.description }, proposedServicePlanId: null });
-        if (type === 'create') await this.jobs.enqueue(MITIGATE, instance.guid, { target }, new Date());
+        await this.instances.update(instance.id, {
+          operation: { type, state: 'failed', description: outcome.description },
+          proposedServicePlanId: null,
+        });
+        if (type === 'create')
+          await this.jobs.enqueue(MITIGATE, instance.guid, { target }, new Date());
         return { kind: 'done' };
     }
   }
 
   private async timedOut(instanceId: number, type: OperationType): Promise<JobResult> {
     const verb = type === 'create' ? 'provision' : type === 'update' ? 'update' : 'deprovision';
-    await this.instances.update(instanceId, { operation: { type, state: 'failed', description: `Service Broker failed to ${verb} within the required time.` }, proposedServicePlanId: null });
+    await this.instances.update(instanceId, {
+      operation: {
+        type,
+        state: 'failed',
+        description: `Service Broker failed to ${verb} within the required time.`,
+      },
+      proposedServicePlanId: null,
+    });
     return { kind: 'done' };
   }
 
   /** A succeeded async plan change moves the instance to the plan and its maintenance_info, as a sync one does. */
-  private async proposedPlanChange(planId: number | null, planGuid: string | null): Promise<InstanceChanges> {
+  private async proposedPlanChange(
+    planId: number | null,
+    planGuid: string | null,
+  ): Promise<InstanceChanges> {
     if (planId === null || planGuid === null) return {};
     const plan = await this.context.plans.require(planGuid);
-    return { servicePlanId: planId, proposedServicePlanId: null, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
+    return {
+      servicePlanId: planId,
+      proposedServicePlanId: null,
+      maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo },
+    };
   }
 
   /** Deletes what a failed provision may have left at the provisioner; a 202 counts as done. */
   private async mitigate(job: Job): Promise<JobResult> {
     const raw = job.payload.target;
-    if (typeof raw !== 'object' || raw === null) return { kind: 'failed', reason: 'job has no target' };
+    if (typeof raw !== 'object' || raw === null)
+      return { kind: 'failed', reason: 'job has no target' };
     const payload = Object.fromEntries(Object.entries(raw));
     const target: InstanceTarget = {
       instanceGuid: text(payload, 'instanceGuid'),

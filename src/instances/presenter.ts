@@ -19,7 +19,13 @@ export function presentInstance(instance: ServiceInstance): Resource<Record<stri
     last_operation:
       op === null
         ? null
-        : { type: op.type, state: op.state, description: op.description, updated_at: toCfTimestamp(op.updatedAt), created_at: toCfTimestamp(op.createdAt) },
+        : {
+            type: op.type,
+            state: op.state,
+            description: op.description,
+            updated_at: toCfTimestamp(op.updatedAt),
+            created_at: toCfTimestamp(op.createdAt),
+          },
     tags: instance.tags,
     maintenance_info: instance.maintenanceInfo ?? {},
     space_url: `/v2/spaces/${instance.spaceGuid}`,
@@ -35,7 +41,10 @@ export function presentInstance(instance: ServiceInstance): Resource<Record<stri
 }
 
 /** Credentials are shown to whoever may read the key, except global auditors (cf-v2-api.md §2.2). */
-export function presentKey(key: ServiceKey, credentials: Record<string, unknown> | typeof REDACTED_CREDENTIALS): Resource<Record<string, unknown>> {
+export function presentKey(
+  key: ServiceKey,
+  credentials: Record<string, unknown> | typeof REDACTED_CREDENTIALS,
+): Resource<Record<string, unknown>> {
   return presentResource('service_keys', key, {
     name: key.name,
     service_instance_guid: key.serviceInstanceGuid,

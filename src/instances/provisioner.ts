@@ -31,19 +31,36 @@ export type PollOutcome =
   | { state: 'gone'; description: string };
 
 export interface Provisioner {
-  provision(target: InstanceTarget, parameters: Record<string, unknown> | undefined, acceptsIncomplete: boolean): Promise<OperationOutcome>;
+  provision(
+    target: InstanceTarget,
+    parameters: Record<string, unknown> | undefined,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationOutcome>;
   update(
     target: InstanceTarget,
-    change: { newPlanGuid?: string; newPlanUniqueId?: string; parameters?: Record<string, unknown>; maintenanceInfo?: Record<string, unknown> },
+    change: {
+      newPlanGuid?: string;
+      newPlanUniqueId?: string;
+      parameters?: Record<string, unknown>;
+      maintenanceInfo?: Record<string, unknown>;
+    },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome>;
   deprovision(target: InstanceTarget, acceptsIncomplete: boolean): Promise<OperationOutcome>;
-  lastOperation(target: InstanceTarget, operation: string | undefined, type: 'create' | 'update' | 'delete'): Promise<PollOutcome>;
+  lastOperation(
+    target: InstanceTarget,
+    operation: string | undefined,
+    type: 'create' | 'update' | 'delete',
+  ): Promise<PollOutcome>;
   /**
    * The instance's parameters as the provisioner knows them (CC asks the broker: cf-v2-api.md §4.4
    * "fetch params"). Optional: without it Wharf answers the parameters it stored.
    */
   fetchParameters?(target: InstanceTarget): Promise<Record<string, unknown>>;
-  bind(target: InstanceTarget, bindingGuid: string, parameters: Record<string, unknown> | undefined): Promise<Record<string, unknown>>;
+  bind(
+    target: InstanceTarget,
+    bindingGuid: string,
+    parameters: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown>>;
   unbind(target: InstanceTarget, bindingGuid: string): Promise<void>;
 }

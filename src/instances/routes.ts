@@ -17,7 +17,15 @@ import { presentInstance, presentKey } from './presenter';
 import { createInstanceBody, createKeyBody, updateInstanceBody } from './schemas';
 import type { InstancesService } from './service';
 
-const INSTANCE_QUERYABLE = ['name', 'space_guid', 'service_plan_guid', 'service_binding_guid', 'gateway_name', 'organization_guid', 'service_key_guid'] as const;
+const INSTANCE_QUERYABLE = [
+  'name',
+  'space_guid',
+  'service_plan_guid',
+  'service_binding_guid',
+  'gateway_name',
+  'organization_guid',
+  'service_key_guid',
+] as const;
 const KEY_QUERYABLE = ['name', 'service_instance_guid'] as const;
 
 /** `accepts_incomplete` must be true or false when given (cf-v2-api.md §1.9: else 10004). */
@@ -35,7 +43,8 @@ function writer(req: Request): CallerInfo {
 /** `cloud_controller_service_permissions.read` is an alternative to `.read` here only (cf-v2-api.md §2.2). */
 function requirePermissionsScope(req: Request): AuthContext {
   const ctx = requireAuthContext(req);
-  if (!canRead(ctx) && !hasScope(ctx, 'cloud_controller_service_permissions.read')) throw new CfError('InsufficientScope');
+  if (!canRead(ctx) && !hasScope(ctx, 'cloud_controller_service_permissions.read'))
+    throw new CfError('InsufficientScope');
   return ctx;
 }
 
@@ -46,23 +55,41 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
     const caller = writer(req);
     const body = parseBody(createInstanceBody, getJsonBody(req));
     const result = await instances.create(caller, body, acceptsIncomplete(req));
-    sendJson(res, result.async ? 202 : 201, presentInstance(result.instance), `/v2/service_instances/${result.instance.guid}`);
+    sendJson(
+      res,
+      result.async ? 202 : 201,
+      presentInstance(result.instance),
+      `/v2/service_instances/${result.instance.guid}`,
+    );
   });
   router.get('/v2/service_instances', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.list(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
+    );
   });
   router.get('/v2/service_instances/:guid', async (req, res) => {
-    sendJson(res, 200, presentInstance(await instances.get(requireReadScope(req), param(req, 'guid'))));
+    sendJson(
+      res,
+      200,
+      presentInstance(await instances.get(requireReadScope(req), param(req, 'guid'))),
+    );
   });
   router.put('/v2/service_instances/:guid', async (req, res) => {
     const caller = writer(req);
     const body = parseBody(updateInstanceBody, getJsonBody(req));
     const result = await instances.update(caller, param(req, 'guid'), body, acceptsIncomplete(req));
     // CC's PUT convention: 201 without Location, or 202 with it.
-    sendJson(res, result.async ? 202 : 201, presentInstance(result.instance), result.async ? `/v2/service_instances/${result.instance.guid}` : undefined);
+    sendJson(
+      res,
+      result.async ? 202 : 201,
+      presentInstance(result.instance),
+      result.async ? `/v2/service_instances/${result.instance.guid}` : undefined,
+    );
   });
   router.delete('/v2/service_instances/:guid', async (req, res) => {
     const caller = writer(req);
@@ -73,7 +100,12 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
       deleteKeys: (instance) => keys.deleteAllOf(caller, instance),
     });
     if (result.async) {
-      sendJson(res, 202, presentInstance(result.instance), `/v2/service_instances/${result.instance.guid}`);
+      sendJson(
+        res,
+        202,
+        presentInstance(result.instance),
+        `/v2/service_instances/${result.instance.guid}`,
+      );
       return;
     }
     res.status(204).end();
@@ -82,49 +114,98 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: KEY_QUERYABLE });
     const page = await keys.list(ctx, query, param(req, 'guid'));
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map((k) => presentKey(k, keys.credentialsFor(ctx, k)))));
+    sendJson(
+      res,
+      200,
+      presentPage(
+        basePathOf(req),
+        query,
+        page.total,
+        page.items.map((k) => presentKey(k, keys.credentialsFor(ctx, k))),
+      ),
+    );
   });
   router.get('/v2/service_instances/:guid/service_bindings', async (req, res) => {
     const ctx = requireReadScope(req);
     await instances.get(ctx, param(req, 'guid'), 'ManagedServiceInstanceNotFound');
     // Wharf has no apps, so no app bindings: the list is honestly empty.
-    const query = listQueryFromRequest(req, { queryable: ['app_guid', 'service_instance_guid', 'name'] });
+    const query = listQueryFromRequest(req, {
+      queryable: ['app_guid', 'service_instance_guid', 'name'],
+    });
     sendJson(res, 200, presentPage(basePathOf(req), query, 0, []));
   });
   router.get('/v2/service_instances/:guid/parameters', async (req, res) => {
-    sendJson(res, 200, await instances.parameters({ ctx: requireReadScope(req), requestId: getRequestId(req) }, param(req, 'guid')));
+    sendJson(
+      res,
+      200,
+      await instances.parameters(
+        { ctx: requireReadScope(req), requestId: getRequestId(req) },
+        param(req, 'guid'),
+      ),
+    );
   });
   router.get('/v2/service_instances/:guid/permissions', async (req, res) => {
-    sendJson(res, 200, await instances.permissions(requirePermissionsScope(req), param(req, 'guid')));
+    sendJson(
+      res,
+      200,
+      await instances.permissions(requirePermissionsScope(req), param(req, 'guid')),
+    );
   });
   router.get('/v2/spaces/:guid/service_instances', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.listInSpace(ctx, param(req, 'guid'), query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
+    );
   });
   router.get('/v2/service_plans/:guid/service_instances', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.listForPlan(ctx, param(req, 'guid'), query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)));
+    sendJson(
+      res,
+      200,
+      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
+    );
   });
 
   router.post('/v2/service_keys', async (req, res) => {
     const caller = writer(req);
     const key = await keys.create(caller, parseBody(createKeyBody, getJsonBody(req)));
-    sendJson(res, 201, presentKey(key, keys.credentialsFor(caller.ctx ?? requireWriteScope(req), key)), `/v2/service_keys/${key.guid}`);
+    sendJson(
+      res,
+      201,
+      presentKey(key, keys.credentialsFor(caller.ctx ?? requireWriteScope(req), key)),
+      `/v2/service_keys/${key.guid}`,
+    );
   });
   router.get('/v2/service_keys', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: KEY_QUERYABLE });
     const page = await keys.list(ctx, query);
-    sendJson(res, 200, presentPage(basePathOf(req), query, page.total, page.items.map((k) => presentKey(k, keys.credentialsFor(ctx, k)))));
+    sendJson(
+      res,
+      200,
+      presentPage(
+        basePathOf(req),
+        query,
+        page.total,
+        page.items.map((k) => presentKey(k, keys.credentialsFor(ctx, k))),
+      ),
+    );
   });
   router.get('/v2/service_keys/:guid', async (req, res) => {
     const ctx = requireReadScope(req);
     const key = await keys.get(ctx, param(req, 'guid'));
-    sendJson(res, 200, presentKey(key, keys.credentialsFor(ctx, key)), `/v2/service_keys/${key.guid}`);
+    sendJson(
+      res,
+      200,
+      presentKey(key, keys.credentialsFor(ctx, key)),
+      `/v2/service_keys/${key.guid}`,
+    );
   });
   router.get('/v2/service_keys/:guid/parameters', async (req, res) => {
     sendJson(res, 200, await keys.parameters(requireReadScope(req), param(req, 'guid')));

@@ -18,7 +18,9 @@ export const updateInstanceBody = z.object({
   service_plan_guid: z.string().optional(),
   parameters: parameters.optional(),
   tags: tags.optional(),
-  maintenance_info: z.object({ version: z.string(), description: z.string().optional() }).optional(),
+  maintenance_info: z
+    .object({ version: z.string(), description: z.string().optional() })
+    .optional(),
 });
 export type UpdateInstanceBody = z.infer<typeof updateInstanceBody>;
 

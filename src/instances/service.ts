@@ -40,7 +40,8 @@ function checkName(name: string): void {
 }
 
 function checkTags(tags: readonly string[] | undefined, serviceLabel: string): void {
-  if (tags !== undefined && tags.join('').length > MAX_TAGS_LENGTH) throw new CfError('ServiceInstanceTagsTooLong', serviceLabel);
+  if (tags !== undefined && tags.join('').length > MAX_TAGS_LENGTH)
+    throw new CfError('ServiceInstanceTagsTooLong', serviceLabel);
 }
 
 /** Managed service instances with CC semantics (cf-v2-api.md §3.5), over a Provisioner. */
@@ -62,41 +63,79 @@ export class InstancesService {
     return readsEverything(ctx) ? { kind: 'all' } : { kind: 'member', userGuid: ctx.userGuid };
   }
 
-  list(ctx: AuthContext, query: ListQuery, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServiceInstance>> {
+  list(
+    ctx: AuthContext,
+    query: ListQuery,
+    restrict?: (qb: Knex.QueryBuilder) => void,
+  ): Promise<Paged<ServiceInstance>> {
     return this.store.list(query, this.scopeOf(ctx), restrict);
   }
 
-  async listInSpace(ctx: AuthContext, spaceGuid: string, query: ListQuery): Promise<Paged<ServiceInstance>> {
+  async listInSpace(
+    ctx: AuthContext,
+    spaceGuid: string,
+    query: ListQuery,
+  ): Promise<Paged<ServiceInstance>> {
     const space = await this.context.orgs.getSpace(ctx, spaceGuid);
-    return this.store.list(query, { kind: 'all' }, (qb) => void qb.where('service_instances.space_id', space.id));
+    return this.store.list(
+      query,
+      { kind: 'all' },
+      (qb) => void qb.where('service_instances.space_id', space.id),
+    );
   }
 
-  async listForPlan(ctx: AuthContext, planGuid: string, query: ListQuery): Promise<Paged<ServiceInstance>> {
+  async listForPlan(
+    ctx: AuthContext,
+    planGuid: string,
+    query: ListQuery,
+  ): Promise<Paged<ServiceInstance>> {
     const plan = await this.context.plans.require(planGuid);
-    return this.store.list(query, this.scopeOf(ctx), (qb) => void qb.where('service_instances.service_plan_id', plan.id));
+    return this.store.list(
+      query,
+      this.scopeOf(ctx),
+      (qb) => void qb.where('service_instances.service_plan_id', plan.id),
+    );
   }
 
   /** Nested routes (`…/:guid/service_bindings`) report an unknown instance as 60028 (cf-v2-api.md §3.5). */
-  async require(guid: string, notFound: 'ServiceInstanceNotFound' | 'ManagedServiceInstanceNotFound' = 'ServiceInstanceNotFound'): Promise<ServiceInstance> {
+  async require(
+    guid: string,
+    notFound:
+      'ServiceInstanceNotFound' | 'ManagedServiceInstanceNotFound' = 'ServiceInstanceNotFound',
+  ): Promise<ServiceInstance> {
     const instance = await this.store.find(guid);
     if (!instance) throw new CfError(notFound, guid);
     return instance;
   }
 
-  async get(ctx: AuthContext, guid: string, notFound?: 'ManagedServiceInstanceNotFound'): Promise<ServiceInstance> {
+  async get(
+    ctx: AuthContext,
+    guid: string,
+    notFound?: 'ManagedServiceInstanceNotFound',
+  ): Promise<ServiceInstance> {
     const instance = await this.require(guid, notFound);
-    if (!(await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))) throw new CfError('NotAuthorized');
+    if (
+      !(await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))
+    )
+      throw new CfError('NotAuthorized');
     return instance;
   }
 
   /** CC asks the broker (`GET /v2/service_instances/:id`); a provisioner that cannot be asked gets the stored ones. */
-  async parameters(caller: CallerInfo & { ctx: AuthContext }, guid: string): Promise<Record<string, unknown>> {
+  async parameters(
+    caller: CallerInfo & { ctx: AuthContext },
+    guid: string,
+  ): Promise<Record<string, unknown>> {
     const instance = await this.get(caller.ctx, guid);
     const setting = await this.context.settingOf(instance);
-    if (!setting.service.instancesRetrievable) throw new CfError('ServiceFetchInstanceParametersNotSupported');
+    if (!setting.service.instancesRetrievable)
+      throw new CfError('ServiceFetchInstanceParametersNotSupported');
     const provisioner = await this.provisioners.forService(setting.service);
-    if (provisioner?.fetchParameters) return provisioner.fetchParameters(this.context.target(instance, setting, caller));
-    return instance.parametersEncrypted === null ? {} : toObject(JSON.parse(this.secrets.decrypt(instance.parametersEncrypted)));
+    if (provisioner?.fetchParameters)
+      return provisioner.fetchParameters(this.context.target(instance, setting, caller));
+    return instance.parametersEncrypted === null
+      ? {}
+      : toObject(JSON.parse(this.secrets.decrypt(instance.parametersEncrypted)));
   }
 
   async permissions(ctx: AuthContext, guid: string): Promise<{ manage: boolean; read: boolean }> {
@@ -108,12 +147,20 @@ export class InstancesService {
 
   private async provisionerFor(setting: InstanceSetting): Promise<Provisioner> {
     const provisioner = await this.provisioners.forService(setting.service);
-    if (!provisioner) throw new CfError('ServiceInstanceInvalid', `service ${setting.service.label} has neither a service broker nor a container template`);
+    if (!provisioner)
+      throw new CfError(
+        'ServiceInstanceInvalid',
+        `service ${setting.service.label} has neither a service broker nor a container template`,
+      );
     return provisioner;
   }
 
   /** CC's create checks in CC's order (cf-v2-api.md §3.5), then the provisioner. */
-  async create(caller: CallerInfo, body: CreateInstanceBody, acceptsIncomplete: boolean): Promise<OperationResult> {
+  async create(
+    caller: CallerInfo,
+    body: CreateInstanceBody,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationResult> {
     const plan = await this.context.plans.require(body.service_plan_guid).catch(() => {
       throw new CfError('ServiceInstanceInvalid', 'not a valid service plan');
     });
@@ -124,7 +171,8 @@ export class InstancesService {
     const setting = await this.context.setting(plan.guid, space);
     // CC's validation order: name empty, name taken, name too long, tags (cf-v2-api.md §3.5).
     checkNameNotEmpty(body.name);
-    if (await this.store.nameTaken(space.id, body.name)) throw new CfError('ServiceInstanceNameTaken', body.name);
+    if (await this.store.nameTaken(space.id, body.name))
+      throw new CfError('ServiceInstanceNameTaken', body.name);
     checkName(body.name);
     checkTags(body.tags, setting.service.label);
     await this.assertPlanUsableIn(setting);
@@ -137,7 +185,10 @@ export class InstancesService {
         servicePlanId: plan.id,
         tags: body.tags ?? [],
         maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo },
-        parametersEncrypted: body.parameters === undefined ? null : this.secrets.encrypt(JSON.stringify(body.parameters)),
+        parametersEncrypted:
+          body.parameters === undefined
+            ? null
+            : this.secrets.encrypt(JSON.stringify(body.parameters)),
         operation: { type: 'create', state: 'in progress', description: '' },
       });
     } catch (err) {
@@ -158,23 +209,38 @@ export class InstancesService {
   }
 
   /** CC's ManagedServiceInstanceAccess#create?: admin, else the feature flag first, then developer and plan visibility. */
-  private async assertMayCreate(ctx: AuthContext | null, space: Space, plan: ServicePlan): Promise<void> {
+  private async assertMayCreate(
+    ctx: AuthContext | null,
+    space: Space,
+    plan: ServicePlan,
+  ): Promise<void> {
     if (ctx === null || isAdmin(ctx)) return;
     await this.flags.require('service_instance_creation');
     await this.context.assertCanManage(ctx, space);
-    if (!(await this.context.plans.isVisible(plan, { kind: 'user', userGuid: ctx.userGuid }))) throw new CfError('NotAuthorized');
+    if (!(await this.context.plans.isVisible(plan, { kind: 'user', userGuid: ctx.userGuid })))
+      throw new CfError('NotAuthorized');
   }
 
   /** Space-scoped brokers serve their own space only; private plans need a visibility for this org. */
   private async assertPlanUsableIn(setting: InstanceSetting): Promise<void> {
-    const viewer = { kind: 'space', organizationId: setting.space.organizationId, spaceId: setting.space.id } as const;
+    const viewer = {
+      kind: 'space',
+      organizationId: setting.space.organizationId,
+      spaceId: setting.space.id,
+    } as const;
     if (await this.context.plans.isVisible(setting.plan, viewer)) return;
-    if (!setting.plan.active || !setting.plan.public) throw new CfError('ServiceInstanceOrganizationNotAuthorized');
+    if (!setting.plan.active || !setting.plan.public)
+      throw new CfError('ServiceInstanceOrganizationNotAuthorized');
     throw new CfError('ServiceInstanceSpaceNotAuthorized');
   }
 
   /** Records a provisioner outcome: finished now, or in progress with a poll job. */
-  private async settle(guid: string, type: 'create' | 'update' | 'delete', outcome: OperationOutcome, instanceGuid: string): Promise<OperationResult> {
+  private async settle(
+    guid: string,
+    type: 'create' | 'update' | 'delete',
+    outcome: OperationOutcome,
+    instanceGuid: string,
+  ): Promise<OperationResult> {
     const instance = await this.require(guid);
     if (outcome.kind === 'done') {
       if (type === 'delete') {
@@ -183,60 +249,105 @@ export class InstancesService {
       }
       await this.store.update(instance.id, {
         operation: { type, state: 'succeeded', description: '' },
-        ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null ? { dashboardUrl: outcome.dashboardUrl } : {}),
+        ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null
+          ? { dashboardUrl: outcome.dashboardUrl }
+          : {}),
       });
       return { instance: await this.require(guid), async: false };
     }
     await this.store.update(instance.id, {
       operation: { type, state: 'in progress', description: outcome.description ?? '' },
       brokerOperation: outcome.operation ?? null,
-      ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null ? { dashboardUrl: outcome.dashboardUrl } : {}),
+      ...(outcome.dashboardUrl !== undefined && outcome.dashboardUrl !== null
+        ? { dashboardUrl: outcome.dashboardUrl }
+        : {}),
     });
     await this.events.pollLater(instanceGuid, type);
     return { instance: await this.require(guid), async: true };
   }
 
-  async update(caller: CallerInfo, guid: string, body: UpdateInstanceBody, acceptsIncomplete: boolean): Promise<OperationResult> {
+  async update(
+    caller: CallerInfo,
+    guid: string,
+    body: UpdateInstanceBody,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationResult> {
     const instance = await this.require(guid);
     const space = await this.context.orgs.requireSpace(instance.spaceGuid);
     await this.context.assertCanManage(caller.ctx, space);
     // CC refuses a busy instance before it looks at what the update asks for (cf-v2-api.md §3.5).
-    if (instance.lastOperation?.state === 'in progress') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid) throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
+    if (instance.lastOperation?.state === 'in progress')
+      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid)
+      throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
     const setting = await this.context.settingOf(instance);
-    const newPlan = body.service_plan_guid === undefined || body.service_plan_guid === instance.servicePlanGuid ? undefined : await this.newPlanFor(setting, body.service_plan_guid);
+    const newPlan =
+      body.service_plan_guid === undefined || body.service_plan_guid === instance.servicePlanGuid
+        ? undefined
+        : await this.newPlanFor(setting, body.service_plan_guid);
     const renamed = body.name !== undefined && body.name !== instance.name;
     if (body.name !== undefined) checkNameNotEmpty(body.name);
-    if (renamed && body.name !== undefined && (await this.store.nameTaken(instance.spaceId, body.name))) throw new CfError('ServiceInstanceNameTaken', body.name);
+    if (
+      renamed &&
+      body.name !== undefined &&
+      (await this.store.nameTaken(instance.spaceId, body.name))
+    )
+      throw new CfError('ServiceInstanceNameTaken', body.name);
     if (body.name !== undefined) checkName(body.name);
     checkTags(body.tags, setting.service.label);
-    const needsProvisioner = newPlan !== undefined || body.parameters !== undefined || (renamed && setting.service.allowContextUpdates);
+    const needsProvisioner =
+      newPlan !== undefined ||
+      body.parameters !== undefined ||
+      (renamed && setting.service.allowContextUpdates);
     // Name, tags and parameters are Wharf's own only once the broker accepted the update: a failed
     // PATCH leaves them as they were (and records the failed operation, as CC does).
     const localChanges: InstanceChanges = {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.tags !== undefined ? { tags: body.tags } : {}),
-      ...(body.parameters !== undefined ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(body.parameters)) } : {}),
+      ...(body.parameters !== undefined
+        ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(body.parameters)) }
+        : {}),
     };
     if (!needsProvisioner) {
-      await this.saveUpdate(instance, { ...localChanges, operation: { type: 'update', state: 'succeeded', description: '' } });
+      await this.saveUpdate(instance, {
+        ...localChanges,
+        operation: { type: 'update', state: 'succeeded', description: '' },
+      });
       return { instance: await this.require(guid), async: false };
     }
-    if (!(await this.store.beginOperation(instance.id, 'update', ''))) throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (!(await this.store.beginOperation(instance.id, 'update', '')))
+      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
     const provisioner = await this.provisionerFor(setting);
     const target = this.context.target({ guid, name: body.name ?? instance.name }, setting, caller);
     let outcome: OperationOutcome;
     try {
-      outcome = await provisioner.update(target, { ...(newPlan ? { newPlanGuid: newPlan.guid, newPlanUniqueId: newPlan.uniqueId } : {}), ...(body.parameters ? { parameters: body.parameters } : {}) }, acceptsIncomplete);
+      outcome = await provisioner.update(
+        target,
+        {
+          ...(newPlan ? { newPlanGuid: newPlan.guid, newPlanUniqueId: newPlan.uniqueId } : {}),
+          ...(body.parameters ? { parameters: body.parameters } : {}),
+        },
+        acceptsIncomplete,
+      );
     } catch (err) {
-      await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: err instanceof Error ? err.message : 'update failed' } });
+      await this.store.update(instance.id, {
+        operation: {
+          type: 'update',
+          state: 'failed',
+          description: err instanceof Error ? err.message : 'update failed',
+        },
+      });
       throw err;
     }
     // A finished update moves the plan now; an async one when its last operation succeeds.
     const planChange: InstanceChanges = !newPlan
       ? {}
       : outcome.kind === 'done'
-        ? { servicePlanId: newPlan.id, maintenanceInfo: newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo } }
+        ? {
+            servicePlanId: newPlan.id,
+            maintenanceInfo:
+              newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo },
+          }
         : { proposedServicePlanId: newPlan.id };
     await this.saveUpdate(instance, { ...localChanges, ...planChange }, true);
     return this.settle(guid, 'update', outcome, guid);
@@ -246,18 +357,33 @@ export class InstancesService {
    * The unique index on (space, name) is the race-proof guard behind the cheap name check. Lost after
    * the broker was called, the race still ends the operation that call began.
    */
-  private async saveUpdate(instance: ServiceInstance, changes: InstanceChanges, afterBroker = false): Promise<void> {
+  private async saveUpdate(
+    instance: ServiceInstance,
+    changes: InstanceChanges,
+    afterBroker = false,
+  ): Promise<void> {
     try {
       await this.store.update(instance.id, changes);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const taken = new CfError('ServiceInstanceNameTaken', changes.name ?? instance.name);
-      if (afterBroker) await this.store.update(instance.id, { operation: { type: 'update', state: 'failed', description: taken.message } });
+      if (afterBroker)
+        await this.store.update(instance.id, {
+          operation: { type: 'update', state: 'failed', description: taken.message },
+        });
       throw taken;
     }
   }
 
-  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<{ id: number; guid: string; uniqueId: string; maintenanceInfo: Record<string, unknown> | null }> {
+  private async newPlanFor(
+    setting: InstanceSetting,
+    planGuid: string,
+  ): Promise<{
+    id: number;
+    guid: string;
+    uniqueId: string;
+    maintenanceInfo: Record<string, unknown> | null;
+  }> {
     // CC's validate_changing_plan: a plan that cannot change says so before the new plan is looked at.
     const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
     if (!updateable) throw new CfError('ServicePlanNotUpdateable');
@@ -265,10 +391,24 @@ export class InstancesService {
       throw new CfError('InvalidRelation', 'Plan');
     });
     if (plan.serviceGuid !== setting.service.guid) throw new CfError('InvalidRelation', 'Plan');
-    return { id: plan.id, guid: plan.guid, uniqueId: plan.uniqueId, maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo } };
+    return {
+      id: plan.id,
+      guid: plan.guid,
+      uniqueId: plan.uniqueId,
+      maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo },
+    };
   }
 
-  async delete(caller: CallerInfo, guid: string, options: { acceptsIncomplete: boolean; recursive: boolean; purge: boolean; deleteKeys: (instance: ServiceInstance) => Promise<void> }): Promise<OperationResult> {
+  async delete(
+    caller: CallerInfo,
+    guid: string,
+    options: {
+      acceptsIncomplete: boolean;
+      recursive: boolean;
+      purge: boolean;
+      deleteKeys: (instance: ServiceInstance) => Promise<void>;
+    },
+  ): Promise<OperationResult> {
     const instance = await this.require(guid);
     const space = await this.context.orgs.requireSpace(instance.spaceGuid);
     if (options.purge) {
@@ -279,19 +419,36 @@ export class InstancesService {
     await this.context.assertCanManage(caller.ctx, space);
     const op = instance.lastOperation;
     // A create in progress may be deleted (it deprovisions); an update or delete may not.
-    if (op?.state === 'in progress' && op.type !== 'create') throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (op?.state === 'in progress' && op.type !== 'create')
+      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
     if ((await this.store.countKeys(instance.id)) > 0) {
-      if (!options.recursive) throw new CfError('AssociationNotEmpty', 'service_bindings, service_keys, and routes', 'service_instances');
+      if (!options.recursive)
+        throw new CfError(
+          'AssociationNotEmpty',
+          'service_bindings, service_keys, and routes',
+          'service_instances',
+        );
       await options.deleteKeys(instance);
     }
     const setting = await this.context.settingOf(instance);
     const provisioner = await this.provisionerFor(setting);
-    await this.store.update(instance.id, { operation: { type: 'delete', state: 'in progress', description: '' } });
+    await this.store.update(instance.id, {
+      operation: { type: 'delete', state: 'in progress', description: '' },
+    });
     let outcome: OperationOutcome;
     try {
-      outcome = await provisioner.deprovision(this.context.target(instance, setting, caller), options.acceptsIncomplete);
+      outcome = await provisioner.deprovision(
+        this.context.target(instance, setting, caller),
+        options.acceptsIncomplete,
+      );
     } catch (err) {
-      await this.store.update(instance.id, { operation: { type: 'delete', state: 'failed', description: err instanceof Error ? err.message : 'delete failed' } });
+      await this.store.update(instance.id, {
+        operation: {
+          type: 'delete',
+          state: 'failed',
+          description: err instanceof Error ? err.message : 'delete failed',
+        },
+      });
       throw prefixed(err, `Service instance ${instance.name}: `);
     }
     return this.settle(guid, 'delete', outcome, guid);
@@ -299,12 +456,15 @@ export class InstancesService {
 }
 
 function toObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value))
+    : {};
 }
 
 /** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5); its own errors stay as they are. */
 function prefixed(err: unknown, prefix: string): unknown {
   if (err instanceof CfError) return err;
-  if (err instanceof Error && !err.message.startsWith(prefix)) err.message = `${prefix}${err.message}`;
+  if (err instanceof Error && !err.message.startsWith(prefix))
+    err.message = `${prefix}${err.message}`;
   return err;
 }

@@ -7,16 +7,30 @@ import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { ListQuery } from '../http/list-query';
-import type { LastOperation, OperationState, OperationType, ServiceInstance, ServiceKey } from './types';
+import type {
+  LastOperation,
+  OperationState,
+  OperationType,
+  ServiceInstance,
+  ServiceKey,
+} from './types';
 
 export const INSTANCE_FILTERS: FilterColumns = {
   name: { kind: 'string', column: 'service_instances.name' },
   space_guid: { kind: 'relation', column: 'service_instances.space_id', table: 'spaces' },
-  service_plan_guid: { kind: 'relation', column: 'service_instances.service_plan_id', table: 'service_plans' },
+  service_plan_guid: {
+    kind: 'relation',
+    column: 'service_instances.service_plan_id',
+    table: 'service_plans',
+  },
   organization_guid: {
     kind: 'subquery',
     column: 'service_instances.space_id',
-    from: (sub) => void sub.select('spaces.id').from('spaces').join('organizations', 'organizations.id', 'spaces.organization_id'),
+    from: (sub) =>
+      void sub
+        .select('spaces.id')
+        .from('spaces')
+        .join('organizations', 'organizations.id', 'spaces.organization_id'),
     guidColumn: 'organizations.guid',
   },
   service_key_guid: {
@@ -32,7 +46,11 @@ export const INSTANCE_FILTERS: FilterColumns = {
 
 export const KEY_FILTERS: FilterColumns = {
   name: { kind: 'string', column: 'service_keys.name' },
-  service_instance_guid: { kind: 'relation', column: 'service_keys.service_instance_id', table: 'service_instances' },
+  service_instance_guid: {
+    kind: 'relation',
+    column: 'service_keys.service_instance_id',
+    table: 'service_instances',
+  },
 };
 
 const jsonObject = z.record(z.unknown());
@@ -91,7 +109,8 @@ function toInstance(row: InstanceRow): ServiceInstance {
     serviceGuid: row.service_guid,
     dashboardUrl: row.dashboard_url,
     tags: z.array(z.string()).parse(JSON.parse(row.tags)),
-    maintenanceInfo: row.maintenance_info === null ? null : jsonObject.parse(JSON.parse(row.maintenance_info)),
+    maintenanceInfo:
+      row.maintenance_info === null ? null : jsonObject.parse(JSON.parse(row.maintenance_info)),
     lastOperation: toLastOperation(row),
     brokerOperation: row.broker_operation,
     proposedServicePlanId: row.proposed_service_plan_id,
@@ -151,7 +170,8 @@ export interface InstanceChanges {
 }
 
 /** Rows visible to a user: any role in the space, or manager of its organization. */
-export type InstanceScope = { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
+export type InstanceScope =
+  { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
 
 export class InstancesStore {
   constructor(private readonly db: Db) {}
@@ -162,7 +182,11 @@ export class InstancesStore {
       .join('organizations', 'organizations.id', 'spaces.organization_id')
       .join('service_plans', 'service_plans.id', 'service_instances.service_plan_id')
       .join('services', 'services.id', 'service_plans.service_id')
-      .leftJoin('service_plans as proposed_plans', 'proposed_plans.id', 'service_instances.proposed_service_plan_id')
+      .leftJoin(
+        'service_plans as proposed_plans',
+        'proposed_plans.id',
+        'service_instances.proposed_service_plan_id',
+      )
       .select(
         'service_instances.*',
         'spaces.guid as space_guid',
@@ -179,22 +203,34 @@ export class InstancesStore {
 
   private restrict(qb: Knex.QueryBuilder, column: string, scope: InstanceScope): void {
     if (scope.kind === 'all') return;
-    const roles = this.db('space_roles').select('space_id').whereIn('user_id', this.userIds(scope.userGuid));
+    const roles = this.db('space_roles')
+      .select('space_id')
+      .whereIn('user_id', this.userIds(scope.userGuid));
     if (scope.kind === 'developer') {
       void qb.whereIn(column, roles.where('role', 'developers'));
       return;
     }
     void qb.where((inner) => {
-      void inner
-        .whereIn(column, roles)
-        .orWhereIn(
-          column,
-          this.db('spaces').select('spaces.id').whereIn('spaces.organization_id', this.db('organization_roles').select('organization_id').where('role', 'managers').whereIn('user_id', this.userIds(scope.userGuid))),
-        );
+      void inner.whereIn(column, roles).orWhereIn(
+        column,
+        this.db('spaces')
+          .select('spaces.id')
+          .whereIn(
+            'spaces.organization_id',
+            this.db('organization_roles')
+              .select('organization_id')
+              .where('role', 'managers')
+              .whereIn('user_id', this.userIds(scope.userGuid)),
+          ),
+      );
     });
   }
 
-  async list(query: ListQuery, scope: InstanceScope, restrict?: (qb: Knex.QueryBuilder) => void): Promise<Paged<ServiceInstance>> {
+  async list(
+    query: ListQuery,
+    scope: InstanceScope,
+    restrict?: (qb: Knex.QueryBuilder) => void,
+  ): Promise<Paged<ServiceInstance>> {
     const qb = this.select();
     applyFilters(qb, query.filters, INSTANCE_FILTERS);
     this.restrict(qb, 'service_instances.space_id', scope);
@@ -204,7 +240,9 @@ export class InstancesStore {
   }
 
   async find(guid: string): Promise<ServiceInstance | undefined> {
-    const row: InstanceRow | undefined = await this.select().where('service_instances.guid', guid).first();
+    const row: InstanceRow | undefined = await this.select()
+      .where('service_instances.guid', guid)
+      .first();
     return row ? toInstance(row) : undefined;
   }
 
@@ -217,7 +255,8 @@ export class InstancesStore {
       space_id: fields.spaceId,
       service_plan_id: fields.servicePlanId,
       tags: JSON.stringify(fields.tags),
-      maintenance_info: fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
+      maintenance_info:
+        fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
       parameters_encrypted: fields.parametersEncrypted,
       last_operation_type: fields.operation.type,
       last_operation_state: fields.operation.state,
@@ -236,11 +275,15 @@ export class InstancesStore {
     if (changes.name !== undefined) row.name = changes.name;
     if (changes.servicePlanId !== undefined) row.service_plan_id = changes.servicePlanId;
     if (changes.tags !== undefined) row.tags = JSON.stringify(changes.tags);
-    if (changes.maintenanceInfo !== undefined) row.maintenance_info = changes.maintenanceInfo === null ? null : JSON.stringify(changes.maintenanceInfo);
-    if (changes.parametersEncrypted !== undefined) row.parameters_encrypted = changes.parametersEncrypted;
+    if (changes.maintenanceInfo !== undefined)
+      row.maintenance_info =
+        changes.maintenanceInfo === null ? null : JSON.stringify(changes.maintenanceInfo);
+    if (changes.parametersEncrypted !== undefined)
+      row.parameters_encrypted = changes.parametersEncrypted;
     if (changes.dashboardUrl !== undefined) row.dashboard_url = changes.dashboardUrl;
     if (changes.brokerOperation !== undefined) row.broker_operation = changes.brokerOperation;
-    if (changes.proposedServicePlanId !== undefined) row.proposed_service_plan_id = changes.proposedServicePlanId;
+    if (changes.proposedServicePlanId !== undefined)
+      row.proposed_service_plan_id = changes.proposedServicePlanId;
     if (changes.operation !== undefined) {
       row.last_operation_type = changes.operation.type;
       row.last_operation_state = changes.operation.state;
@@ -255,8 +298,20 @@ export class InstancesStore {
     const now = currentTimestamp();
     const n = await this.db('service_instances')
       .where({ id })
-      .where((q) => void q.whereNull('last_operation_state').orWhereNot('last_operation_state', 'in progress'))
-      .update({ last_operation_type: type, last_operation_state: 'in progress', last_operation_description: description, last_operation_created_at: now, last_operation_updated_at: now, updated_at: now });
+      .where(
+        (q) =>
+          void q
+            .whereNull('last_operation_state')
+            .orWhereNot('last_operation_state', 'in progress'),
+      )
+      .update({
+        last_operation_type: type,
+        last_operation_state: 'in progress',
+        last_operation_description: description,
+        last_operation_created_at: now,
+        last_operation_updated_at: now,
+        updated_at: now,
+      });
     return n > 0;
   }
 
@@ -266,7 +321,10 @@ export class InstancesStore {
   }
 
   async readSecrets(guid: string): Promise<string | null> {
-    const row: { secrets_encrypted: string | null } | undefined = await this.db('service_instances').select('secrets_encrypted').where({ guid }).first();
+    const row: { secrets_encrypted: string | null } | undefined = await this.db('service_instances')
+      .select('secrets_encrypted')
+      .where({ guid })
+      .first();
     return row?.secrets_encrypted ?? null;
   }
 
@@ -276,19 +334,31 @@ export class InstancesStore {
 
   /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
   async nameTaken(spaceId: number, name: string): Promise<boolean> {
-    return (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !== undefined;
+    return (
+      (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !==
+      undefined
+    );
   }
 
   async countKeys(instanceId: number): Promise<number> {
-    const row: unknown = await this.db('service_keys').where('service_instance_id', instanceId).count({ n: '*' }).first();
+    const row: unknown = await this.db('service_keys')
+      .where('service_instance_id', instanceId)
+      .count({ n: '*' })
+      .first();
     return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
   }
 
   private selectKeys(): Knex.QueryBuilder {
-    return this.db('service_keys').join('service_instances', 'service_instances.id', 'service_keys.service_instance_id').select('service_keys.*', 'service_instances.guid as service_instance_guid');
+    return this.db('service_keys')
+      .join('service_instances', 'service_instances.id', 'service_keys.service_instance_id')
+      .select('service_keys.*', 'service_instances.guid as service_instance_guid');
   }
 
-  async listKeys(query: ListQuery, scope: InstanceScope, instanceId?: number): Promise<Paged<ServiceKey>> {
+  async listKeys(
+    query: ListQuery,
+    scope: InstanceScope,
+    instanceId?: number,
+  ): Promise<Paged<ServiceKey>> {
     const qb = this.selectKeys();
     applyFilters(qb, query.filters, KEY_FILTERS);
     if (instanceId !== undefined) void qb.where('service_keys.service_instance_id', instanceId);
@@ -298,11 +368,19 @@ export class InstancesStore {
   }
 
   async findKey(guid: string): Promise<ServiceKey | undefined> {
-    const row: KeyRow | undefined = await this.selectKeys().where('service_keys.guid', guid).first();
+    const row: KeyRow | undefined = await this.selectKeys()
+      .where('service_keys.guid', guid)
+      .first();
     return row ? toKey(row) : undefined;
   }
 
-  async insertKey(fields: { guid: string; name: string; serviceInstanceId: number; credentialsEncrypted: string; parametersEncrypted: string | null }): Promise<void> {
+  async insertKey(fields: {
+    guid: string;
+    name: string;
+    serviceInstanceId: number;
+    credentialsEncrypted: string;
+    parametersEncrypted: string | null;
+  }): Promise<void> {
     const now = currentTimestamp();
     await this.db('service_keys').insert({
       guid: fields.guid,
@@ -316,7 +394,10 @@ export class InstancesStore {
   }
 
   async keyNameTaken(instanceId: number, name: string): Promise<boolean> {
-    return (await this.db('service_keys').where({ service_instance_id: instanceId, name }).first()) !== undefined;
+    return (
+      (await this.db('service_keys').where({ service_instance_id: instanceId, name }).first()) !==
+      undefined
+    );
   }
 
   async deleteKey(id: number): Promise<void> {

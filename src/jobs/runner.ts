@@ -37,7 +37,8 @@ export class JobRunner {
 
   async start(): Promise<void> {
     const released = await this.store.releaseRunning();
-    if (released > 0) this.logger.info({ released }, 'resuming jobs left running by a previous process');
+    if (released > 0)
+      this.logger.info({ released }, 'resuming jobs left running by a previous process');
     this.timer = setInterval(() => {
       this.kick();
     }, this.tickMs);
@@ -98,7 +99,12 @@ export class JobRunner {
         await this.store.finish(job.id, 'failed', reason);
         return;
       }
-      await this.store.reschedule(job.id, new Date(Date.now() + handler.retry.delayMs(attempts)), attempts, reason);
+      await this.store.reschedule(
+        job.id,
+        new Date(Date.now() + handler.retry.delayMs(attempts)),
+        attempts,
+        reason,
+      );
     }
   }
 }

@@ -41,40 +41,84 @@ function toJob(row: JobRow): Job {
 export class JobsStore {
   constructor(private readonly db: Db) {}
 
-  async enqueue(kind: string, resourceGuid: string, payload: Record<string, unknown>, runAt: Date): Promise<string> {
+  async enqueue(
+    kind: string,
+    resourceGuid: string,
+    payload: Record<string, unknown>,
+    runAt: Date,
+  ): Promise<string> {
     const guid = randomUUID();
     const now = currentTimestamp();
-    await this.db('jobs').insert({ guid, kind, resource_guid: resourceGuid, payload: JSON.stringify(payload), state: 'pending', run_at: runAt.toISOString(), attempts: 0, created_at: now, updated_at: now });
+    await this.db('jobs').insert({
+      guid,
+      kind,
+      resource_guid: resourceGuid,
+      payload: JSON.stringify(payload),
+      state: 'pending',
+      run_at: runAt.toISOString(),
+      attempts: 0,
+      created_at: now,
+      updated_at: now,
+    });
     return guid;
   }
 
   async due(now: Date, limit: number): Promise<Job[]> {
-    const rows: JobRow[] = await this.db('jobs').where('state', 'pending').where('run_at', '<=', now.toISOString()).orderBy('run_at').limit(limit);
+    const rows: JobRow[] = await this.db('jobs')
+      .where('state', 'pending')
+      .where('run_at', '<=', now.toISOString())
+      .orderBy('run_at')
+      .limit(limit);
     return rows.map(toJob);
   }
 
   /** Takes a job for this process; false when another runner took it first. */
   async claim(id: number): Promise<boolean> {
-    return (await this.db('jobs').where({ id, state: 'pending' }).update({ state: 'running', updated_at: currentTimestamp() })) > 0;
+    return (
+      (await this.db('jobs')
+        .where({ id, state: 'pending' })
+        .update({ state: 'running', updated_at: currentTimestamp() })) > 0
+    );
   }
 
-  async reschedule(id: number, runAt: Date, attempts: number, lastError: string | null, payload?: Record<string, unknown>): Promise<void> {
+  async reschedule(
+    id: number,
+    runAt: Date,
+    attempts: number,
+    lastError: string | null,
+    payload?: Record<string, unknown>,
+  ): Promise<void> {
     await this.db('jobs')
       .where({ id })
-      .update({ state: 'pending', run_at: runAt.toISOString(), attempts, last_error: lastError, ...(payload ? { payload: JSON.stringify(payload) } : {}), updated_at: currentTimestamp() });
+      .update({
+        state: 'pending',
+        run_at: runAt.toISOString(),
+        attempts,
+        last_error: lastError,
+        ...(payload ? { payload: JSON.stringify(payload) } : {}),
+        updated_at: currentTimestamp(),
+      });
   }
 
   async finish(id: number, state: 'done' | 'failed', lastError: string | null): Promise<void> {
-    await this.db('jobs').where({ id }).update({ state, last_error: lastError, updated_at: currentTimestamp() });
+    await this.db('jobs')
+      .where({ id })
+      .update({ state, last_error: lastError, updated_at: currentTimestamp() });
   }
 
   /** Jobs a stopped process left running go back to the queue at start-up. */
   async releaseRunning(): Promise<number> {
-    return this.db('jobs').where('state', 'running').update({ state: 'pending', updated_at: currentTimestamp() });
+    return this.db('jobs')
+      .where('state', 'running')
+      .update({ state: 'pending', updated_at: currentTimestamp() });
   }
 
   async pendingFor(resourceGuid: string): Promise<number> {
-    const row: unknown = await this.db('jobs').where({ resource_guid: resourceGuid }).whereIn('state', ['pending', 'running']).count({ n: '*' }).first();
+    const row: unknown = await this.db('jobs')
+      .where({ resource_guid: resourceGuid })
+      .whereIn('state', ['pending', 'running'])
+      .count({ n: '*' })
+      .first();
     return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
   }
 }
