@@ -165,7 +165,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     operations,
   );
-  const keys = new KeysService(knex, instanceContext, provisioners, secrets);
+  const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
 
   const app = express();
   noStoreHeaders(app);

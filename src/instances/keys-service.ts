@@ -10,6 +10,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext } from './instance-context';
 import { REDACTED_CREDENTIALS } from './presenter';
 import type { ProvisionerResolver } from './service';
+import type { OperationEvents } from './operation-jobs';
 import { InstancesStore } from './store';
 import type { InstanceScope } from './store';
 import type { ServiceInstance, ServiceKey } from './types';
@@ -25,6 +26,7 @@ export class KeysService {
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly secrets: SecretBox,
+    private readonly events?: Pick<OperationEvents, 'bindFailed'>,
   ) {
     this.store = new InstancesStore(knex);
   }
@@ -104,7 +106,13 @@ export class KeysService {
       throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
     const guid = randomUUID();
     const target = this.context.target(instance, setting, caller);
-    const credentials = await provisioner.bind(target, guid, body.parameters);
+    let credentials: Record<string, unknown>;
+    try {
+      credentials = await provisioner.bind(target, guid, body.parameters);
+    } catch (err) {
+      await this.events?.bindFailed(target, guid, err);
+      throw err;
+    }
     try {
       await this.store.insertKey({
         guid,

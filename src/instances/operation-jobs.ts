@@ -5,7 +5,7 @@ import type { Job } from '../jobs/store';
 import { JobsStore } from '../jobs/store';
 import { BrokerAsyncNotAllowed } from './broker-provisioner';
 import type { InstanceContext } from './instance-context';
-import type { InstanceTarget, PollOutcome } from './provisioner';
+import type { InstanceTarget, PollOutcome, Provisioner } from './provisioner';
 import type { ProvisionerResolver } from './service';
 import { InstancesStore } from './store';
 import type { InstanceChanges } from './store';
@@ -16,6 +16,8 @@ export interface OperationEvents {
   pollLater(instanceGuid: string, type: OperationType): Promise<void>;
   /** Starts orphan mitigation when the failure leaves the broker's state unknown (osb-api.md §9). */
   provisionFailed(target: InstanceTarget, err: unknown): Promise<void>;
+  /** The same for a key's bind: the broker may hold a binding Wharf never recorded. */
+  bindFailed(target: InstanceTarget, bindingGuid: string, err: unknown): Promise<void>;
 }
 
 export interface PollingSettings {
@@ -28,6 +30,7 @@ export interface PollingSettings {
 
 const POLL = 'instance.poll';
 const MITIGATE = 'instance.orphan-mitigation';
+const MITIGATE_BINDING = 'binding.orphan-mitigation';
 
 /**
  * Our own timeouts, 5xx and unexpected statuses, malformed non-200 answers and async answers nobody
@@ -67,10 +70,9 @@ export class InstanceOperationJobs implements OperationEvents {
       maxAttempts: 1000,
       delayMs: () => settings.intervalMs,
     });
-    runner.register(MITIGATE, (job) => this.mitigate(job), {
-      maxAttempts: 11,
-      delayMs: (n) => settings.mitigationBaseMs * 2 ** n,
-    });
+    const backOff = { maxAttempts: 11, delayMs: (n: number) => settings.mitigationBaseMs * 2 ** n };
+    runner.register(MITIGATE, (job) => this.mitigate(job), backOff);
+    runner.register(MITIGATE_BINDING, (job) => this.mitigateBinding(job), backOff);
   }
 
   async pollLater(instanceGuid: string, type: OperationType): Promise<void> {
@@ -85,6 +87,12 @@ export class InstanceOperationJobs implements OperationEvents {
   async provisionFailed(target: InstanceTarget, err: unknown): Promise<void> {
     if (!needsOrphanMitigation(err)) return;
     await this.jobs.enqueue(MITIGATE, target.instanceGuid, { target }, new Date());
+    this.runner.kick();
+  }
+
+  async bindFailed(target: InstanceTarget, bindingGuid: string, err: unknown): Promise<void> {
+    if (!needsOrphanMitigation(err)) return;
+    await this.jobs.enqueue(MITIGATE_BINDING, bindingGuid, { target, bindingGuid }, new Date());
     this.runner.kick();
   }
 
@@ -176,11 +184,39 @@ export class InstanceOperationJobs implements OperationEvents {
     };
   }
 
+  /** Unbinds what a failed key bind may have left at the broker. */
+  private async mitigateBinding(job: Job): Promise<JobResult> {
+    const target = this.targetOf(job);
+    const bindingGuid = job.payload.bindingGuid;
+    if (target === undefined || typeof bindingGuid !== 'string') {
+      return { kind: 'failed', reason: 'job has no target' };
+    }
+    const provisioner = await this.provisionerOf(target);
+    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
+    await provisioner.unbind(target, bindingGuid);
+    return { kind: 'done' };
+  }
+
+  private async provisionerOf(target: InstanceTarget): Promise<Provisioner | undefined> {
+    const service = await this.context.services.require(target.serviceGuid).catch(() => undefined);
+    return service ? this.provisioners.forService(service) : undefined;
+  }
+
   /** Deletes what a failed provision may have left at the provisioner; a 202 counts as done. */
   private async mitigate(job: Job): Promise<JobResult> {
+    const target = this.targetOf(job);
+    if (target === undefined) return { kind: 'failed', reason: 'job has no target' };
+    const provisioner = await this.provisionerOf(target);
+    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
+    // Any failure, a broker still busy with the failed operation included, is retried with back-off:
+    // the orphan is still there (osb-api.md §9 forbids *starting* mitigation after a ConcurrencyError).
+    await provisioner.deprovision(target, true);
+    return { kind: 'done' };
+  }
+
+  private targetOf(job: Job): InstanceTarget | undefined {
     const raw = job.payload.target;
-    if (typeof raw !== 'object' || raw === null)
-      return { kind: 'failed', reason: 'job has no target' };
+    if (typeof raw !== 'object' || raw === null) return undefined;
     const payload = Object.fromEntries(Object.entries(raw));
     const target: InstanceTarget = {
       instanceGuid: text(payload, 'instanceGuid'),
@@ -196,12 +232,6 @@ export class InstanceOperationJobs implements OperationEvents {
       userGuid: undefined,
       requestId: undefined,
     };
-    const service = await this.context.services.require(target.serviceGuid).catch(() => undefined);
-    const provisioner = service ? await this.provisioners.forService(service) : undefined;
-    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
-    // Any failure, a broker still busy with the failed operation included, is retried with back-off:
-    // the orphan is still there (osb-api.md §9 forbids *starting* mitigation after a ConcurrencyError).
-    await provisioner.deprovision(target, true);
-    return { kind: 'done' };
+    return target;
   }
 }
