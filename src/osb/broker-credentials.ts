@@ -1,0 +1,45 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { BrokerCredentials } from './basic-auth';
+
+export const BROKER_CREDENTIALS_FILE = 'broker-credentials.json';
+export const DEFAULT_BROKER_USERNAME = 'wharf-broker';
+
+const fileSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+export interface LoadedBrokerCredentials {
+  credentials: BrokerCredentials;
+  /** True on the start that generated the password: the caller prints it, once. */
+  generated: boolean;
+}
+
+/**
+ * The Basic auth of `/broker/v2` (DESIGN.md settings): WHARF_BROKER_USERNAME / _PASSWORD when
+ * set; otherwise generated on first start and kept (mode 0600) in the data directory, because
+ * platforms that registered the broker must keep working after a restart.
+ */
+export function loadOrCreateBrokerCredentials(
+  dataDir: string,
+  configured: { username: string | undefined; password: string | undefined },
+): LoadedBrokerCredentials {
+  const username = configured.username ?? DEFAULT_BROKER_USERNAME;
+  if (configured.password !== undefined)
+    return { credentials: { username, password: configured.password }, generated: false };
+  const file = path.join(dataDir, BROKER_CREDENTIALS_FILE);
+  if (fs.existsSync(file)) {
+    const stored = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return { credentials: { username, password: stored.password }, generated: false };
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const password = crypto.randomBytes(24).toString('base64url');
+  try {
+    // 'wx' fails if another process created the file meanwhile: then theirs wins.
+    fs.writeFileSync(file, JSON.stringify({ username, password }), { mode: 0o600, flag: 'wx' });
+  } catch {
+    const stored = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return { credentials: { username, password: stored.password }, generated: false };
+  }
+  return { credentials: { username, password }, generated: true };
+}
