@@ -1,9 +1,13 @@
 import { benchBrokerSync } from './broker-sync';
 import { benchCatalog } from './catalog';
+import { benchContainers } from './containers';
+import { benchInstances } from './instances';
 
 const suites: Record<string, () => Promise<void>> = {
   catalog: benchCatalog,
   'broker-sync': benchBrokerSync,
+  containers: benchContainers,
+  instances: benchInstances,
 };
 
 async function main(): Promise<void> {

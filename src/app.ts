@@ -50,6 +50,12 @@ import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import {
+  ContainerServiceEngine,
+  createOsbBrokerRouter,
+  loadOrCreateBrokerCredentials,
+} from './osb';
+import type { LoadedBrokerCredentials } from './osb/broker-credentials';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
@@ -63,6 +69,7 @@ export interface Wharf {
   secrets: SecretBox;
   containers: ContainersModule;
   jobs: JobRunner;
+  brokerCredentials: LoadedBrokerCredentials;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -166,6 +173,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     operations,
   );
   const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
+  const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
+    username: config.brokerUsername,
+    password: config.brokerPassword,
+  });
 
   const app = express();
   noStoreHeaders(app);
@@ -176,6 +187,20 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     await knex.raw('select 1');
     res.json({ status: 'ok' });
   });
+  // Wharf's own OSB broker keeps OSB's auth and error shapes: mounted before the CF middleware.
+  app.use(
+    '/broker',
+    createOsbBrokerRouter({
+      knex,
+      services,
+      plans,
+      engine: new ContainerServiceEngine(containers.service),
+      secrets,
+      syncTimeoutMs: config.operations.osbSyncTimeoutMs,
+      credentials: brokerCredentials.credentials,
+      logger,
+    }),
+  );
   app.use(createBearerMiddleware(tokens, users));
   app.use(
     createInfoRoutes({
@@ -215,6 +240,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     containers,
     jobs,
+    brokerCredentials,
     start: async () => {
       started = true;
       await jobs.start();

@@ -27,6 +27,7 @@ const envSchema = z.object({
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
   WHARF_ORPHAN_MITIGATION_BASE_SECONDS: z.coerce.number().positive().default(60),
   WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+  WHARF_BROKER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(50),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -57,6 +58,8 @@ export interface OperationsConfig {
   orphanMitigationBaseMs: number;
   jobTickMs: number;
   containerSyncTimeoutMs: number;
+  /** How long /broker/v2 waits for the engine without accepts_incomplete (below CC's 60 s). */
+  osbSyncTimeoutMs: number;
 }
 
 export interface WharfConfig {
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,
       jobTickMs: e.WHARF_JOB_TICK_MS,
       containerSyncTimeoutMs: e.WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS * 1000,
+      osbSyncTimeoutMs: e.WHARF_BROKER_SYNC_TIMEOUT_SECONDS * 1000,
     },
     containers: {
       dockerHost: e.DOCKER_HOST,

@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate';
 import { createLogger } from './logger';
 import path from 'node:path';
 import { registerBrokerCommands } from './cli/broker-commands';
+import { registerServiceCommands } from './cli/service-commands';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -37,6 +38,11 @@ async function serve(): Promise<void> {
     // Printed once, on the very first start, on stdout only (never through the logger).
     out(`Created user "admin" with password: ${admin.generatedPassword}`);
     out('It will not be shown again; change it with `wharf user passwd admin`.');
+  }
+  if (wharf.brokerCredentials.generated) {
+    out(
+      `OSB broker at ${config.externalUrl}/broker: user "${wharf.brokerCredentials.credentials.username}", password: ${wharf.brokerCredentials.credentials.password}`,
+    );
   }
   const server: Server = wharf.app.listen(config.port, config.host, () => {
     out(`Wharf listening on ${config.externalUrl} (data in ${config.dataDir})`);
@@ -148,6 +154,7 @@ function buildProgram(): Command {
       });
     });
   registerBrokerCommands(program, withWharf, out);
+  registerServiceCommands(program, withWharf, out);
   return program;
 }
 

@@ -54,6 +54,12 @@ export async function convergeService(
   if (observed === undefined || observed.networkIds.length === 0)
     await ctx.driver.ensureNetwork(plan);
   for (const stray of observed?.strayLbs ?? []) await ctx.driver.removeContainer(stray.id, 0);
+  if (observed?.lb === undefined && (observed?.replicas ?? []).length === 0) {
+    // A fresh service: start the replicas together with the load balancer, so HAProxy's first DNS
+    // lookup already finds them (started after it, they are seen only at the next lookup, ~1 s).
+    await Promise.all([ensureLb(plan, undefined, ctx), createReplicas(plan, plan.replicas, ctx)]);
+    return progress(record, false, `Scaling 0/${plan.replicas}`);
+  }
   const lb = await ensureLb(plan, observed?.lb, ctx);
 
   const all = observed?.replicas ?? [];
@@ -74,13 +80,7 @@ export async function convergeService(
     return progress(record, false, `Rolling update ${done}/${desired}`);
   }
   if (current.length < desired) {
-    await ctx.driver.ensureImage(plan.replica.image);
-    const missing = desired - current.length;
-    await Promise.all(
-      Array.from({ length: missing }, () =>
-        ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix())),
-      ),
-    );
+    await createReplicas(plan, desired - current.length, ctx);
   } else if (current.length > desired) {
     // Replicas that are not serving go first, then the newest.
     const victims = [...current].sort(
@@ -95,6 +95,19 @@ export async function convergeService(
     return { converged: true, status: 'active', message: `Scaling complete${notes}` };
   }
   return progress(record, false, `Scaling ${Math.min(up, desired)}/${desired}`);
+}
+
+async function createReplicas(
+  plan: DeploymentPlan,
+  count: number,
+  ctx: ConvergeContext,
+): Promise<void> {
+  await ctx.driver.ensureImage(plan.replica.image);
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix())),
+    ),
+  );
 }
 
 /** Start one new replica, wait (across calls) until it is UP, then stop one old one (issue 5). */

@@ -8,6 +8,10 @@ export const SEALED_COLUMNS: ReadonlyArray<readonly [table: string, column: stri
   ['service_instances', 'secrets_encrypted'],
   ['service_keys', 'credentials_encrypted'],
   ['service_keys', 'parameters_encrypted'],
+  ['osb_service_instances', 'parameters_encrypted'],
+  ['osb_service_instances', 'secrets_encrypted'],
+  ['osb_service_instances', 'pending_parameters_encrypted'],
+  ['osb_service_bindings', 'credentials_encrypted'],
 ];
 
 /** Re-seals, in one transaction, every value not sealed with the current key. Returns how many. */
