@@ -46,3 +46,33 @@ describe('core smoke', () => {
     expect(refresh.body.code).toBe(1000);
   });
 });
+
+describe('Wharf as an OSB broker, mounted in the app', () => {
+  let w: TestWharf;
+  beforeAll(async () => {
+    w = await startTestWharf({
+      WHARF_BROKER_USERNAME: 'platform',
+      WHARF_BROKER_PASSWORD: 'platform-secret',
+    });
+  });
+  afterAll(async () => {
+    await w.stop();
+  });
+
+  it('when called without Basic auth, answers 401; with it and an API version, serves the catalog', async () => {
+    const anonymous = await request(w.app)
+      .get('/broker/v2/catalog')
+      .set('X-Broker-API-Version', '2.17');
+    expect(anonymous.status).toBe(401);
+    const res = await request(w.app)
+      .get('/broker/v2/catalog')
+      .auth('platform', 'platform-secret')
+      .set('X-Broker-API-Version', '2.17');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ services: [] });
+    const noVersion = await request(w.app)
+      .get('/broker/v2/catalog')
+      .auth('platform', 'platform-secret');
+    expect(noVersion.status).toBe(412);
+  });
+});
