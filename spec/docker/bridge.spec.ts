@@ -118,15 +118,12 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
         plan_updateable: true,
       });
     expect(service.status).toBe(201);
-    const one = await request(w.app)
-      .post('/v2/service_plans')
-      .set(admin())
-      .send({
-        name: 'one',
-        description: 'one replica',
-        service_guid: service.body.metadata.guid,
-        public: false,
-      });
+    const one = await request(w.app).post('/v2/service_plans').set(admin()).send({
+      name: 'one',
+      description: 'one replica',
+      service_guid: service.body.metadata.guid,
+      public: false,
+    });
     const two = await request(w.app)
       .post('/v2/service_plans')
       .set(admin())

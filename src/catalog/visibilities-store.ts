@@ -92,13 +92,11 @@ export class VisibilitiesStore {
   }
 
   async update(id: number, planId: number, organizationId: number): Promise<void> {
-    await this.db('service_plan_visibilities')
-      .where({ id })
-      .update({
-        service_plan_id: planId,
-        organization_id: organizationId,
-        updated_at: currentTimestamp(),
-      });
+    await this.db('service_plan_visibilities').where({ id }).update({
+      service_plan_id: planId,
+      organization_id: organizationId,
+      updated_at: currentTimestamp(),
+    });
   }
 
   async delete(id: number): Promise<void> {
