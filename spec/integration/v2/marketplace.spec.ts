@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
   badQueryParameter,
@@ -8,14 +7,10 @@ import {
   NOT_AUTHENTICATED,
   NOT_AUTHORIZED,
 } from '../../support/cf-expect';
-import {
-  createOrg as createOrgFor,
-  createSpace as createSpaceFor,
-  grantOrgRole,
-  grantSpaceRole,
-} from '../../support/orgs';
+import { grantOrgRole, grantSpaceRole } from '../../support/orgs';
 import { bearer, startTestWharf } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
+import { catalogHelpers, cfError, guidsOf, labelsOf } from '../../support/catalog-world';
 
 let w: TestWharf;
 let userToken: string;
@@ -28,103 +23,15 @@ afterAll(async () => {
   await w.stop();
 });
 
-async function createService(body: Record<string, unknown>): Promise<string> {
-  const res = await request(w.app).post('/v2/services').set(bearer(w.adminToken)).send(body);
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-async function createPlan(
-  serviceGuid: string,
-  body: Record<string, unknown> = {},
-): Promise<string> {
-  const res = await request(w.app)
-    .post('/v2/service_plans')
-    .set(bearer(w.adminToken))
-    .send({
-      name: `plan-${randomUUID()}`,
-      description: 'a plan',
-      service_guid: serviceGuid,
-      ...body,
-    });
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-function createOrg(name: string): Promise<string> {
-  return createOrgFor(w, name);
-}
-
-function createSpace(orgGuid: string, name: string): Promise<string> {
-  return createSpaceFor(w, orgGuid, name);
-}
-
-async function addVisibility(planGuid: string, orgGuid: string): Promise<string> {
-  const res = await request(w.app)
-    .post('/v2/service_plan_visibilities')
-    .set(bearer(w.adminToken))
-    .send({ service_plan_guid: planGuid, organization_guid: orgGuid });
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-/** A broker row as src/brokers would store it; the catalog only reads guid, name and space_id. */
-async function insertBroker(
-  name: string,
-  spaceId: number | null = null,
-): Promise<{ id: number; guid: string }> {
-  const guid = randomUUID();
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const [id] = await w.knex('service_brokers').insert({
-    guid,
-    name,
-    broker_url: 'http://127.0.0.1:1',
-    auth_username: 'u',
-    auth_password_encrypted: 'not-a-real-ciphertext',
-    space_id: spaceId,
-    created_at: now,
-    updated_at: now,
-  });
-  return { id: Number(id), guid };
-}
-
-/** A broker's plan comes from its catalog, never from POST /v2/service_plans: inserted directly. */
-async function insertBrokerPlan(
-  serviceGuid: string,
-  name: string,
-  fields: Record<string, unknown> = {},
-): Promise<{ id: number; guid: string }> {
-  const service = await w.knex('services').where({ guid: serviceGuid }).first('id');
-  const guid = randomUUID();
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const [id] = await w.knex('service_plans').insert({
-    guid,
-    name,
-    description: `${name} from the broker`,
-    unique_id: `broker-plan-${guid}`,
-    service_id: service.id,
-    created_at: now,
-    updated_at: now,
-    ...fields,
-  });
-  return { id: Number(id), guid };
-}
-
-function cfError(
-  code: number,
-  errorCode: string,
-  description: string,
-): { description: string; error_code: string; code: number } {
-  return { description, error_code: errorCode, code };
-}
-
-function guidsOf(body: { resources: { metadata: { guid: string } }[] }): string[] {
-  return body.resources.map((r) => r.metadata.guid);
-}
-
-function labelsOf(body: { resources: { entity: { label: string } }[] }): string[] {
-  return body.resources.map((r) => r.entity.label);
-}
+const {
+  createService,
+  createPlan,
+  createOrg,
+  createSpace,
+  addVisibility,
+  insertBroker,
+  insertBrokerPlan,
+} = catalogHelpers(() => w);
 
 describe('GET /v2/spaces/:guid/services', () => {
   let spaceA1: string;

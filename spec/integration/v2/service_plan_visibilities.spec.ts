@@ -10,9 +10,9 @@ import {
   NOT_AUTHORIZED,
 } from '../../support/cf-expect';
 import type { CfErrorBody } from '../../support/cf-expect';
-import { createOrg as createOrgFor, createSpace as createSpaceFor } from '../../support/orgs';
 import { bearer, CORE_TABLES, snapshot, startTestWharf } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
+import { catalogHelpers, cfError, guidsOf } from '../../support/catalog-world';
 
 const TIMESTAMP = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -39,95 +39,15 @@ afterAll(async () => {
   await w.stop();
 });
 
-async function createService(body: Record<string, unknown>): Promise<string> {
-  const res = await request(w.app).post('/v2/services').set(bearer(w.adminToken)).send(body);
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-async function createPlan(
-  serviceGuid: string,
-  body: Record<string, unknown> = {},
-): Promise<string> {
-  const res = await request(w.app)
-    .post('/v2/service_plans')
-    .set(bearer(w.adminToken))
-    .send({
-      name: `plan-${randomUUID()}`,
-      description: 'a plan',
-      service_guid: serviceGuid,
-      ...body,
-    });
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-function createOrg(name: string): Promise<string> {
-  return createOrgFor(w, name);
-}
-
-function createSpace(orgGuid: string, name: string): Promise<string> {
-  return createSpaceFor(w, orgGuid, name);
-}
-
-async function addVisibility(planGuid: string, orgGuid: string): Promise<string> {
-  const res = await request(w.app)
-    .post('/v2/service_plan_visibilities')
-    .set(bearer(w.adminToken))
-    .send({ service_plan_guid: planGuid, organization_guid: orgGuid });
-  expect(res.status).toBe(201);
-  return String(res.body.metadata.guid);
-}
-
-/** A broker row as src/brokers would store it; the catalog only reads guid, name and space_id. */
-async function insertBroker(
-  name: string,
-  spaceId: number | null = null,
-): Promise<{ id: number; guid: string }> {
-  const guid = randomUUID();
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const [id] = await w.knex('service_brokers').insert({
-    guid,
-    name,
-    broker_url: 'http://127.0.0.1:1',
-    auth_username: 'u',
-    auth_password_encrypted: 'not-a-real-ciphertext',
-    space_id: spaceId,
-    created_at: now,
-    updated_at: now,
-  });
-  return { id: Number(id), guid };
-}
-
-/** A broker's plan comes from its catalog, never from POST /v2/service_plans: inserted directly. */
-async function insertBrokerPlan(
-  serviceGuid: string,
-  name: string,
-  fields: Record<string, unknown> = {},
-): Promise<{ id: number; guid: string }> {
-  const service = await w.knex('services').where({ guid: serviceGuid }).first('id');
-  const guid = randomUUID();
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const [id] = await w.knex('service_plans').insert({
-    guid,
-    name,
-    description: `${name} from the broker`,
-    unique_id: `broker-plan-${guid}`,
-    service_id: service.id,
-    created_at: now,
-    updated_at: now,
-    ...fields,
-  });
-  return { id: Number(id), guid };
-}
-
-function cfError(code: number, errorCode: string, description: string): CfErrorBody {
-  return { description, error_code: errorCode, code };
-}
-
-function guidsOf(body: { resources: { metadata: { guid: string } }[] }): string[] {
-  return body.resources.map((r) => r.metadata.guid);
-}
+const {
+  createService,
+  createPlan,
+  createOrg,
+  createSpace,
+  addVisibility,
+  insertBroker,
+  insertBrokerPlan,
+} = catalogHelpers(() => w);
 
 async function privatePlan(label: string): Promise<string> {
   return createPlan(await createService({ label, description: 'd' }), { public: false });
