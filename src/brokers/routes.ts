@@ -3,10 +3,10 @@ import type { Request, Response, Router } from 'express';
 import { requireReadScope, requireWriteScope } from '../auth/guards';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
-import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
 import { getRequestId } from '../http/request-id';
-import { basePathOf, param } from '../http/request-helpers';
+import { param } from '../http/request-helpers';
+import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import { toWarningsHeader } from './broker-url';
 import type { OsbCallContext } from './osb-types';
@@ -31,11 +31,7 @@ export function createBrokerRoutes(brokers: BrokersService): Router {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: BROKER_QUERYABLE });
     const page = await brokers.list(ctx, query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentBroker)),
-    );
+    sendPage(req, res, query, page, presentBroker);
   });
   router.post('/v2/service_brokers', async (req, res) => {
     const ctx = requireWriteScope(req);

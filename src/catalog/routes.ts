@@ -14,6 +14,7 @@ import { listQueryFromRequest } from '../http/list-query';
 import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
 import { basePathOf, param, queryFlag } from '../http/request-helpers';
+import { sendPage } from '../http/send-page';
 import { sendJson, sendJsonText } from '../http/send';
 import type { ListQuery } from '../http/list-query';
 import { pageUrl } from '../http/pagination';
@@ -220,11 +221,7 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     const page = readsEverything(ctx)
       ? await deps.visibilities.list(query)
       : { total: 0, items: [] };
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentVisibility)),
-    );
+    sendPage(req, res, query, page, presentVisibility);
   });
   router.post('/v2/service_plan_visibilities', async (req, res) => {
     requireAdmin(req);
@@ -266,11 +263,7 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
       spaceId: space.id,
     } as const;
     const page = await deps.services.list(viewer, query, query.inlineRelationsDepth > 0);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentServiceWithPlans)),
-    );
+    sendPage(req, res, query, page, presentServiceWithPlans);
   });
 
   router.get('/v2/config/feature_flags', async (req, res) => {

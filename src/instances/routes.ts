@@ -10,6 +10,7 @@ import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
 import { getRequestId } from '../http/request-id';
 import { basePathOf, param, queryFlag } from '../http/request-helpers';
+import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import type { CallerInfo } from './instance-context';
 import type { KeysService } from './keys-service';
@@ -66,11 +67,7 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.list(ctx, query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
-    );
+    sendPage(req, res, query, page, presentInstance);
   });
   router.get('/v2/service_instances/:guid', async (req, res) => {
     sendJson(
@@ -155,21 +152,13 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.listInSpace(ctx, param(req, 'guid'), query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
-    );
+    sendPage(req, res, query, page, presentInstance);
   });
   router.get('/v2/service_plans/:guid/service_instances', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: INSTANCE_QUERYABLE });
     const page = await instances.listForPlan(ctx, param(req, 'guid'), query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentInstance)),
-    );
+    sendPage(req, res, query, page, presentInstance);
   });
 
   router.post('/v2/service_keys', async (req, res) => {

@@ -3,9 +3,9 @@ import type { Request, Response, Router } from 'express';
 import { requireAdmin, requireReadScope, requireWriteScope } from '../auth/guards';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
-import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
-import { basePathOf, param, queryFlag } from '../http/request-helpers';
+import { param, queryFlag } from '../http/request-helpers';
+import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import { presentOrganization, presentSpace, presentUser } from './presenter';
 import {
@@ -45,11 +45,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: ORG_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listOrganizations(ctx, query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentOrganization)),
-    );
+    sendPage(req, res, query, page, presentOrganization);
   });
   router.post('/v2/organizations', async (req, res) => {
     requireAdmin(req);
@@ -79,22 +75,14 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query, param(req, 'guid'));
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)),
-    );
+    sendPage(req, res, query, page, presentSpace);
   });
   for (const role of ORG_ROLES) {
     router.get(`/v2/organizations/:guid/${role}`, async (req, res) => {
       const ctx = requireReadScope(req);
       const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
       const page = await orgs.listRoleHolders(ctx, 'organization', param(req, 'guid'), role, query);
-      sendJson(
-        res,
-        200,
-        presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
-      );
+      sendPage(req, res, query, page, presentUser);
     });
     router.put(`/v2/organizations/:guid/${role}/:userGuid`, async (req, res) => {
       const org = await orgs.setOrgRole(
@@ -122,11 +110,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentSpace)),
-    );
+    sendPage(req, res, query, page, presentSpace);
   });
   router.post('/v2/spaces', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -154,11 +138,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
       const ctx = requireReadScope(req);
       const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
       const page = await orgs.listRoleHolders(ctx, 'space', param(req, 'guid'), role, query);
-      sendJson(
-        res,
-        200,
-        presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
-      );
+      sendPage(req, res, query, page, presentUser);
     });
     router.put(`/v2/spaces/:guid/${role}/:userGuid`, async (req, res) => {
       const space = await orgs.setSpaceRole(
@@ -186,11 +166,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: USER_QUERYABLE });
     const page = await orgs.listUsers(ctx, query);
-    sendJson(
-      res,
-      200,
-      presentPage(basePathOf(req), query, page.total, page.items.map(presentUser)),
-    );
+    sendPage(req, res, query, page, presentUser);
   });
   router.post('/v2/users', async (req, res) => {
     requireAdmin(req);
