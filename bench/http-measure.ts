@@ -6,6 +6,8 @@ export interface Measurement {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Every request sent, the warm-up's included (to divide counters kept across both). */
+  sentRequests: number;
 }
 
 /** Runs autocannon against one URL on 127.0.0.1 and keeps what the report prints. */
@@ -15,6 +17,8 @@ export async function measure(
   headers: Record<string, string>,
   seconds: number,
 ): Promise<Measurement> {
+  // A short unrecorded run first, so every case is measured warm (JIT, caches), not just the later ones.
+  const warm = await autocannon({ url, headers, connections: 10, duration: 1 });
   const result = await autocannon({ url, headers, connections: 10, duration: seconds });
   return {
     name,
@@ -22,6 +26,7 @@ export async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    sentRequests: warm.requests.total + result.requests.total,
   };
 }
 

@@ -85,7 +85,28 @@ export class TokenService {
   }
 
   /** Verifies signature, algorithm, expiry, audience and issuer; returns the parsed claims. */
+  // Clients reuse one access token for many requests: a verified token's claims are kept until it
+  // expires, so the RS256 check runs once per token rather than once per request. Only successful
+  // access-token verifications are cached; the map is bounded.
+  private readonly verified = new Map<string, VerifiedClaims>();
+  private static readonly MAX_CACHED_TOKENS = 10_000;
+
   verify(token: string, expect: 'access' | 'refresh'): VerifiedClaims {
+    if (expect === 'access') {
+      const cached = this.verified.get(token);
+      if (cached !== undefined) {
+        if (cached.exp * 1000 > Date.now()) return cached;
+        this.verified.delete(token);
+      }
+      const claims = this.verifyUncached(token, expect);
+      if (this.verified.size >= TokenService.MAX_CACHED_TOKENS) this.verified.clear();
+      this.verified.set(token, claims);
+      return claims;
+    }
+    return this.verifyUncached(token, expect);
+  }
+
+  private verifyUncached(token: string, expect: 'access' | 'refresh'): VerifiedClaims {
     let payload: unknown;
     try {
       const key = this.keyFor(token);
