@@ -98,7 +98,11 @@ export async function benchCatalog(): Promise<void> {
     );
   }
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   await wharf.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
