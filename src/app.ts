@@ -45,6 +45,8 @@ import type { ProvisionerResolver } from './instances';
 import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
+import { InstanceDeleteJobs } from './instances/delete-jobs';
+import { createJobRoutes } from './jobs/routes';
 import { createSpaceSummaryRoutes } from './instances/space-summary';
 import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
@@ -224,7 +226,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(createInstanceRoutes(instances, keys));
+  app.use(
+    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
+  );
+  app.use(createJobRoutes(new JobsStore(knex)));
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));

@@ -11,7 +11,7 @@ export interface WireError {
   toBody(): CfErrorBody & Record<string, unknown>;
 }
 
-function isWireError(err: unknown): err is WireError {
+export function isWireError(err: unknown): err is WireError {
   return (
     typeof err === 'object' &&
     err !== null &&

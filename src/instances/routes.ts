@@ -13,6 +13,8 @@ import { basePathOf, param, queryFlag } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import type { CallerInfo } from './instance-context';
+import { presentJob } from '../jobs/routes';
+import type { InstanceDeleteJobs } from './delete-jobs';
 import type { KeysService } from './keys-service';
 import { presentInstance, presentKey } from './presenter';
 import { createInstanceBody, createKeyBody, updateInstanceBody } from './schemas';
@@ -49,7 +51,11 @@ function requirePermissionsScope(req: Request): AuthContext {
   return ctx;
 }
 
-export function createInstanceRoutes(instances: InstancesService, keys: KeysService): Router {
+export function createInstanceRoutes(
+  instances: InstancesService,
+  keys: KeysService,
+  deleteJobs: InstanceDeleteJobs,
+): Router {
   const router = express.Router();
 
   router.post('/v2/service_instances', async (req, res) => {
@@ -90,8 +96,16 @@ export function createInstanceRoutes(instances: InstancesService, keys: KeysServ
   });
   router.delete('/v2/service_instances/:guid', async (req, res) => {
     const caller = writer(req);
+    const incomplete = acceptsIncomplete(req);
+    if (queryFlag(req, 'async') && !incomplete) {
+      const options = { recursive: queryFlag(req, 'recursive'), purge: queryFlag(req, 'purge') };
+      await instances.checkDeletable(caller, param(req, 'guid'), options);
+      const job = await deleteJobs.find(await deleteJobs.enqueue(param(req, 'guid'), options));
+      sendJson(res, 202, presentJob(job), `/v2/jobs/${job.guid}`);
+      return;
+    }
     const result = await instances.delete(caller, param(req, 'guid'), {
-      acceptsIncomplete: acceptsIncomplete(req),
+      acceptsIncomplete: incomplete,
       recursive: queryFlag(req, 'recursive'),
       purge: queryFlag(req, 'purge'),
       deleteKeys: (instance) => keys.deleteAllOf(caller, instance),

@@ -399,6 +399,36 @@ export class InstancesService {
     };
   }
 
+  /**
+   * Every check a delete makes before touching anything (CC's order); also run before an
+   * `async=true` delete is queued, so the caller gets its error now rather than in the job.
+   */
+  async checkDeletable(
+    caller: CallerInfo,
+    guid: string,
+    options: { recursive: boolean; purge: boolean },
+  ): Promise<ServiceInstance> {
+    const instance = await this.require(guid);
+    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
+    if (options.purge) {
+      if (caller.ctx !== null && !isAdmin(caller.ctx)) throw new CfError('NotAuthorized');
+      return instance;
+    }
+    await this.context.assertCanManage(caller.ctx, space);
+    const op = instance.lastOperation;
+    // A create in progress may be deleted (it deprovisions); an update or delete may not.
+    if (op?.state === 'in progress' && op.type !== 'create')
+      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
+    if (!options.recursive && (await this.store.countKeys(instance.id)) > 0) {
+      throw new CfError(
+        'AssociationNotEmpty',
+        'service_bindings, service_keys, and routes',
+        'service_instances',
+      );
+    }
+    return instance;
+  }
+
   async delete(
     caller: CallerInfo,
     guid: string,
@@ -409,27 +439,12 @@ export class InstancesService {
       deleteKeys: (instance: ServiceInstance) => Promise<void>;
     },
   ): Promise<OperationResult> {
-    const instance = await this.require(guid);
-    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
+    const instance = await this.checkDeletable(caller, guid, options);
     if (options.purge) {
-      if (caller.ctx !== null && !isAdmin(caller.ctx)) throw new CfError('NotAuthorized');
       await this.store.delete(instance.id);
       return { instance, async: false };
     }
-    await this.context.assertCanManage(caller.ctx, space);
-    const op = instance.lastOperation;
-    // A create in progress may be deleted (it deprovisions); an update or delete may not.
-    if (op?.state === 'in progress' && op.type !== 'create')
-      throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    if ((await this.store.countKeys(instance.id)) > 0) {
-      if (!options.recursive)
-        throw new CfError(
-          'AssociationNotEmpty',
-          'service_bindings, service_keys, and routes',
-          'service_instances',
-        );
-      await options.deleteKeys(instance);
-    }
+    if ((await this.store.countKeys(instance.id)) > 0) await options.deleteKeys(instance);
     const setting = await this.context.settingOf(instance);
     const provisioner = await this.provisionerFor(setting);
     await this.store.update(instance.id, {

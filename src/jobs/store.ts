@@ -63,6 +63,17 @@ export class JobsStore {
     return guid;
   }
 
+  async find(
+    guid: string,
+  ): Promise<(Job & { state: string; lastError: string | null }) | undefined> {
+    const row: (JobRow & { state: string; last_error: string | null }) | undefined = await this.db(
+      'jobs',
+    )
+      .where({ guid })
+      .first();
+    return row ? { ...toJob(row), state: row.state, lastError: row.last_error } : undefined;
+  }
+
   async due(now: Date, limit: number): Promise<Job[]> {
     const rows: JobRow[] = await this.db('jobs')
       .where('state', 'pending')
