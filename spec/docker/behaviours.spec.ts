@@ -105,7 +105,10 @@ describeWithDocker('container service behaviours on the real engine', () => {
     }
     expect(busy).toBeDefined();
     expect(quick).toHaveLength(4);
-    expect(quick).not.toContain(busy);
+    // Round robin would split four sequential requests 2/2; leastconn sends them to the idle
+    // replica. One stray (a health check or DNS refresh racing the slot counts on a loaded
+    // 2-CPU host was seen in CI) is tolerated; two or more would be round robin.
+    expect(quick.filter((h) => h === busy).length).toBeLessThanOrEqual(1);
     await request(t.app).delete('/services/least').expect(204);
   });
 
