@@ -202,6 +202,28 @@ export const CF_ERRORS = {
     description: 'The service key could not be found: %s',
   },
   ServiceKeyNotSupported: { code: 360004, status: 400, description: '%s' },
+  MaintenanceInfoNotSupported: {
+    code: 390006,
+    status: 422,
+    description:
+      'The service broker does not support upgrades for service instances created from this plan.',
+  },
+  MaintenanceInfoNotSemver: {
+    code: 390007,
+    status: 422,
+    description: 'maintenance_info.version should be a semantic version.',
+  },
+  MaintenanceInfoNotUpdatableWhenChangingPlan: {
+    code: 390008,
+    status: 422,
+    description: 'maintenance_info should not be changed when switching to different plan.',
+  },
+  MaintenanceInfoConflict: {
+    code: 390009,
+    status: 422,
+    description:
+      'maintenance_info.version requested is invalid. Please ensure the catalog is up to date and you are providing a version supported by this service plan.',
+  },
 } as const satisfies Record<string, { code: number; status: number; description: string }>;
 
 export type CfErrorName = keyof typeof CF_ERRORS;

@@ -144,7 +144,7 @@ export class BrokerProvisioner implements Provisioner {
       newPlanGuid?: string;
       newPlanUniqueId?: string;
       parameters?: Record<string, unknown>;
-      maintenanceInfo?: Record<string, unknown>;
+      maintenanceInfo?: { version: string; description?: string };
     },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome> {
@@ -157,6 +157,9 @@ export class BrokerProvisioner implements Provisioner {
           service_id: target.serviceUniqueId,
           ...(change.newPlanUniqueId !== undefined ? { plan_id: change.newPlanUniqueId } : {}),
           ...(change.parameters !== undefined ? { parameters: change.parameters } : {}),
+          ...(change.maintenanceInfo !== undefined
+            ? { maintenance_info: change.maintenanceInfo }
+            : {}),
           context: this.context(target),
           previous_values: {
             plan_id: target.planUniqueId,

@@ -42,7 +42,7 @@ export interface Provisioner {
       newPlanGuid?: string;
       newPlanUniqueId?: string;
       parameters?: Record<string, unknown>;
-      maintenanceInfo?: Record<string, unknown>;
+      maintenanceInfo?: { version: string; description?: string };
     },
     acceptsIncomplete: boolean,
   ): Promise<OperationOutcome>;

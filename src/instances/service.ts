@@ -295,7 +295,14 @@ export class InstancesService {
       throw new CfError('ServiceInstanceNameTaken', body.name);
     if (body.name !== undefined) checkName(body.name);
     checkTags(body.tags, setting.service.label);
+    const upgrade = maintenanceUpgrade(
+      instance,
+      setting,
+      body.maintenance_info,
+      newPlan !== undefined,
+    );
     const needsProvisioner =
+      upgrade !== undefined ||
       newPlan !== undefined ||
       body.parameters !== undefined ||
       (renamed && setting.service.allowContextUpdates);
@@ -326,6 +333,7 @@ export class InstancesService {
         {
           ...(newPlan ? { newPlanGuid: newPlan.guid, newPlanUniqueId: newPlan.uniqueId } : {}),
           ...(body.parameters ? { parameters: body.parameters } : {}),
+          ...(upgrade ? { maintenanceInfo: upgrade } : {}),
         },
         acceptsIncomplete,
       );
@@ -349,7 +357,11 @@ export class InstancesService {
               newPlan.maintenanceInfo === null ? null : { ...newPlan.maintenanceInfo },
           }
         : { proposedServicePlanId: newPlan.id };
-    await this.saveUpdate(instance, { ...localChanges, ...planChange }, true);
+    // A finished upgrade takes the plan's maintenance_info (an async one keeps the old until a
+    // later update: the poll job applies plan changes only).
+    const upgraded: InstanceChanges =
+      upgrade !== undefined && outcome.kind === 'done' ? { maintenanceInfo: { ...upgrade } } : {};
+    await this.saveUpdate(instance, { ...localChanges, ...planChange, ...upgraded }, true);
     return this.settle(guid, 'update', outcome, guid);
   }
 
@@ -482,4 +494,27 @@ function prefixed(err: unknown, prefix: string): unknown {
   if (err instanceof Error && !err.message.startsWith(prefix))
     err.message = `${prefix}${err.message}`;
   return err;
+}
+
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * A maintenance upgrade asked by `maintenance_info` (cf-v2-api.md §3.5, errors 390006-390009):
+ * the plan's current maintenance_info when the request moves to it, undefined when nothing changes.
+ */
+function maintenanceUpgrade(
+  instance: ServiceInstance,
+  setting: InstanceSetting,
+  requested: { version: string; description?: string } | undefined,
+  changingPlan: boolean,
+): { version: string; description?: string } | undefined {
+  if (requested === undefined) return undefined;
+  if (!SEMVER.test(requested.version)) throw new CfError('MaintenanceInfoNotSemver');
+  if (instance.maintenanceInfo?.version === requested.version) return undefined;
+  if (changingPlan) throw new CfError('MaintenanceInfoNotUpdatableWhenChangingPlan');
+  const planInfo = setting.plan.maintenanceInfo;
+  if (planInfo === null) throw new CfError('MaintenanceInfoNotSupported');
+  if (planInfo.version !== requested.version) throw new CfError('MaintenanceInfoConflict');
+  return { ...planInfo };
 }
