@@ -92,7 +92,7 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function noStoreHeaders(app: Express): void {
+function applyCommonHeaders(app: Express): void {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
@@ -181,7 +181,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const app = express();
-  noStoreHeaders(app);
+  applyCommonHeaders(app);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

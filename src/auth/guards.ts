@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import { CfError } from '../http/cf-errors';
 import { getAuthState, hasScope, isAdmin, readsEverything, SCOPES } from './auth-context';
 import type { AuthContext } from './auth-context';
@@ -48,10 +48,4 @@ export function requireAdmin(req: Request): AuthContext {
   const ctx = requireWriteScope(req);
   if (!isAdmin(ctx)) throw new CfError('NotAuthorized');
   return ctx;
-}
-
-/** Express middleware forms, for routers whose every route needs the same check. */
-export function readScopeGuard(req: Request, _res: Response, next: NextFunction): void {
-  requireReadScope(req);
-  next();
 }

@@ -90,13 +90,6 @@ export class UsersStore {
     return n > 0;
   }
 
-  async updateScopes(guid: string, scopes: readonly string[]): Promise<boolean> {
-    const n = await this.db('users')
-      .where({ guid })
-      .update({ scopes: JSON.stringify(scopes), updated_at: currentTimestamp() });
-    return n > 0;
-  }
-
   async delete(guid: string): Promise<boolean> {
     return (await this.db('users').where({ guid }).delete()) > 0;
   }

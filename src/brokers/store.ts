@@ -133,10 +133,6 @@ export class BrokersStore {
       });
   }
 
-  async updateSealedPassword(id: number, sealed: string): Promise<void> {
-    await this.db('service_brokers').where({ id }).update({ auth_password_encrypted: sealed });
-  }
-
   async delete(id: number): Promise<void> {
     await this.db('service_brokers').where({ id }).delete();
   }

@@ -31,10 +31,6 @@ export class FeatureFlagsService {
     return this.get(name);
   }
 
-  async isEnabled(name: FeatureFlagName): Promise<boolean> {
-    return (await this.get(name)).enabled;
-  }
-
   /** CC's FeatureDisabled error, with the operator's own message when one is set. */
   async require(name: FeatureFlagName): Promise<void> {
     const flag = await this.get(name);

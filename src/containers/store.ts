@@ -69,11 +69,6 @@ export class ContainerServiceStore {
     return row === undefined ? undefined : toStored(row);
   }
 
-  async findById(id: string): Promise<StoredService | undefined> {
-    const row: unknown = await this.knex(TABLE).where({ guid: id }).first();
-    return row === undefined ? undefined : toStored(row);
-  }
-
   async findByFip(fip: string): Promise<StoredService | undefined> {
     const row: unknown = await this.knex(TABLE).where({ fip }).first();
     return row === undefined ? undefined : toStored(row);

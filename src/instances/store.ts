@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
-import { pageOf } from '../db/paging';
+import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { ListQuery } from '../http/list-query';
@@ -345,7 +345,7 @@ export class InstancesStore {
       .where('service_instance_id', instanceId)
       .count({ n: '*' })
       .first();
-    return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
+    return countOf(row);
   }
 
   private selectKeys(): Knex.QueryBuilder {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/knex';
+import { countOf } from '../db/paging';
 import { currentTimestamp } from '../db/timestamps';
 
 export interface Job {
@@ -130,6 +131,6 @@ export class JobsStore {
       .whereIn('state', ['pending', 'running'])
       .count({ n: '*' })
       .first();
-    return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
+    return countOf(row);
   }
 }

@@ -32,10 +32,6 @@ export class OrgsService {
     return (await this.store.userIdByGuid(ctx.userGuid)) ?? -1;
   }
 
-  userIdOf(ctx: AuthContext): Promise<number | undefined> {
-    return this.store.userIdByGuid(ctx.userGuid);
-  }
-
   async listOrganizations(ctx: AuthContext, query: ListQuery): Promise<Paged<Organization>> {
     return this.store.listOrganizations(query, await this.visibilityUserId(ctx));
   }

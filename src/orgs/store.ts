@@ -206,7 +206,7 @@ export class OrgsStore {
       .where('organization_id', organizationId)
       .count({ n: '*' })
       .first();
-    return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
+    return countOf(row);
   }
 
   async listSpaces(
