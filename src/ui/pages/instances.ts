@@ -133,12 +133,12 @@ export function newInstancePage(
   }
   const fields = toFormFields(chosen.createSchema);
   return html`${
-      problems.length === 0
-        ? ''
-        : html`<ul class="notice notice-error" role="alert">
+    problems.length === 0
+      ? ''
+      : html`<ul class="notice notice-error" role="alert">
             ${problems.map((p) => html`<li>${p}</li>`)}
           </ul>`
-    }
+  }
     <form class="stack" method="post" action="/ui/instances">
       ${csrfField(csrfToken)}
       <input type="hidden" name="plan" value="${chosen.guid}" />
