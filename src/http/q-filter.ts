@@ -14,6 +14,16 @@ const OPERATORS: Readonly<Record<string, FilterOperator>> = {
   ' IN ': 'in',
 };
 
+/** How the v2 wire spells each operator, for error texts that echo it. */
+export const V2_OPERATOR_TEXT: Readonly<Record<FilterOperator, string>> = {
+  eq: ':',
+  gte: '>=',
+  lte: '<=',
+  lt: '<',
+  gt: '>',
+  in: 'IN',
+};
+
 /** Splits one `q` value on `;`, where `;;` stands for a literal semicolon. */
 export function splitFilters(q: string): string[] {
   const parts: string[] = [];

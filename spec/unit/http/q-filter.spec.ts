@@ -1,6 +1,6 @@
 import { CfError } from '../../../src/http/cf-errors';
 import type { Filter } from '../../../src/db/page-request';
-import { parseQ, splitFilters } from '../../../src/http/q-filter';
+import { parseQ, splitFilters, V2_OPERATOR_TEXT } from '../../../src/http/q-filter';
 
 const ALLOWED = ['name', 'label', 'provider', 'active', 'created_at', 'space_guid'] as const;
 
@@ -119,4 +119,15 @@ describe('parseQ', () => {
     });
     expect(err.status).toBe(400);
   });
+});
+
+describe('V2_OPERATOR_TEXT', () => {
+  it.each(['name:x', 'name>=x', 'name<=x', 'name<x', 'name>x', 'name IN x,y'])(
+    'spells the operator parsed from %j as the wire did',
+    (q) => {
+      const [filter] = parseQ([q], ['name']);
+      if (filter === undefined) throw new Error('nothing parsed');
+      expect(q.replace(/ IN /, 'IN')).toContain(`name${V2_OPERATOR_TEXT[filter.operator]}`);
+    },
+  );
 });
