@@ -26,6 +26,7 @@ import {
 } from './catalog';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -64,6 +65,8 @@ import { SecretBox } from './secrets/secret-box';
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
@@ -113,6 +116,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -142,7 +146,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -238,6 +243,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,

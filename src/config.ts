@@ -17,6 +17,7 @@ const envSchema = z.object({
   WHARF_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2592000),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -67,6 +68,8 @@ export interface WharfConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Fixes the installation id (the wharf.owner label) on first start; see src/installation. */
+  installationId: string | undefined;
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     host: e.WHARF_HOST,
     dataDir: path.resolve(e.WHARF_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    installationId: e.WHARF_INSTALLATION_ID,
     adminPassword: e.WHARF_ADMIN_PASSWORD,
     externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(
       /\/$/,
