@@ -15,6 +15,8 @@ export interface ContainerDriver {
    * older Wharfs (marked `legacy`), which the caller adopts or leaves alone.
    */
   listOwned(): Promise<ObservedService[]>;
+  /** Whether the engine already holds this image (a local lookup: never contacts a registry). */
+  hasImage(image: string): Promise<boolean>;
   /** Pulls the image when it is not present. */
   ensureImage(image: string): Promise<void>;
   ensureNetwork(plan: DeploymentPlan): Promise<void>;
