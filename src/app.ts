@@ -58,6 +58,10 @@ import {
   loadOrCreateBrokerCredentials,
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
+import { createAppsModule } from './apps';
+import { createDomainsModule } from './domains';
+import { createQuotasModule } from './quotas';
+import { createV3Module } from './v3';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
@@ -186,6 +190,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const quotas = createQuotasModule({ knex });
+  const v3 = createV3Module({
+    externalUrl: config.externalUrl,
+    orgs,
+    defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
+    logger,
+  });
+
   const app = express();
   applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
@@ -216,8 +228,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      cloudControllerV3: v3.rootLink,
     }),
   );
+  app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
@@ -237,6 +251,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
   );
   app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(quotas.router);
+  app.use(createDomainsModule({ orgs }).router);
+  app.use(createAppsModule({ orgs }).router);
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
