@@ -26,6 +26,7 @@ import {
 } from './catalog';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -58,12 +59,18 @@ import {
   loadOrCreateBrokerCredentials,
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
+import { createAppsModule } from './apps';
+import { createDomainsModule } from './domains';
+import { createQuotasModule } from './quotas';
+import { createV3Module } from './v3';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
@@ -92,10 +99,12 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function applyCommonHeaders(app: Express): void {
+function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): void {
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // `req.ip` believes X-Forwarded-For only from these direct peers (WHARF_TRUSTED_PROXIES); any
+  // other client could otherwise pick its own address and dodge the login limiter.
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   app.use(requestIdMiddleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -113,6 +122,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -123,7 +133,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
   );
   const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const limiter = new LoginLimiter({
+    maxFailures: config.auth.loginMaxFailures,
+    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+    lockoutSeconds: config.auth.loginLockoutSeconds,
+  });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -142,7 +156,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -180,8 +195,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const quotas = createQuotasModule({ knex });
+  const v3 = createV3Module({
+    externalUrl: config.externalUrl,
+    orgs,
+    defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
+    logger,
+  });
+
   const app = express();
-  applyCommonHeaders(app);
+  applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -210,8 +233,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      cloudControllerV3: v3.rootLink,
     }),
   );
+  app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
@@ -231,6 +256,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
   );
   app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(quotas.router);
+  app.use(createDomainsModule({ orgs }).router);
+  app.use(createAppsModule({ orgs }).router);
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
@@ -239,6 +267,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,
