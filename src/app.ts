@@ -24,6 +24,10 @@ import {
   ServicesService,
   VisibilitiesService,
 } from './catalog';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
+import type { Clock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
@@ -52,6 +56,9 @@ import { createSpaceSummaryRoutes } from './instances/space-summary';
 import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
+import { createMetricsModule } from './metrics';
+import type { MetricsModule } from './metrics';
+import { createUiModule } from './ui';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
 import {
   ContainerServiceEngine,
@@ -79,6 +86,9 @@ export interface Wharf {
   containers: ContainersModule;
   jobs: JobRunner;
   brokerCredentials: LoadedBrokerCredentials;
+  /** Every change, as services, the reconciler and the job runner publish it. */
+  changes: ChangeFeed;
+  metrics: MetricsModule;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +101,8 @@ export interface BuildOptions {
   knex?: Knex;
   /** Tests may swap the container module (e.g. a fake driver). */
   containers?: ContainersModule;
+  /** Specs step time by hand (dashboard session expiry). */
+  clock?: Clock;
 }
 
 function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: string }[] {
@@ -123,6 +135,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     });
   await migrateToLatest(knex);
   const installationId = await resolveInstallationId(knex, config.installationId);
+  const clock = options.clock ?? systemClock;
+  const changes = new InProcessChangeFeed();
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -159,6 +173,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     options.containers ??
     createContainersModule({ knex, config: config.containers, logger, owner: installationId });
 
+  const visibilities = new VisibilitiesService(knex, orgs);
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
     forService: async (service) => {
@@ -203,7 +218,63 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     logger,
   });
 
+  const jobsStore = new JobsStore(knex);
+  const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter);
+  const everyContainer = () =>
+    containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
+  const countBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    return counts;
+  };
+  const metrics = createMetricsModule({
+    changes,
+    scrapeToken: config.ui.metricsToken,
+    sources: {
+      jobCounts: () => jobsStore.countsByKindAndState(),
+      containerStatusCounts: async () =>
+        [...countBy(await everyContainer(), (v) => v.record.status)].map(([status, count]) => ({
+          status,
+          count,
+        })),
+      backendHealthCounts: async () =>
+        [
+          ...countBy(
+            (await everyContainer()).flatMap((v) => v.observation.backends),
+            (b) => b.health,
+          ),
+        ].map(([health, count]) => ({ health, count })),
+      brokerSyncStates: () => Promise.resolve([]),
+    },
+  });
+  const ui = createUiModule({
+    knex,
+    tokenEndpoint,
+    tokens,
+    sealer: secrets,
+    changes,
+    clock,
+    externalUrl: config.externalUrl,
+    logger,
+    policy: {
+      idleSeconds: config.ui.sessionIdleSeconds,
+      maxSeconds: config.ui.sessionMaxSeconds,
+    },
+    features: {
+      services,
+      plans,
+      visibilities,
+      orgs,
+      brokers,
+      instances,
+      keys,
+      containers: containers.service,
+      syncStates: () => Promise.resolve(new Map()),
+    },
+  });
+
   const app = express();
+  app.use(metrics.httpTimer);
   applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -226,16 +297,20 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       logger,
     }),
   );
+  app.use('/ui', ui.sessionMiddleware);
   app.use(createBearerMiddleware(tokens, users));
+  app.use(ui.rootRedirect);
   app.use(
     createInfoRoutes({
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
       signingKey,
-      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      tokenEndpoint,
       cloudControllerV3: v3.rootLink,
     }),
   );
+  app.get('/metrics', metrics.endpoint);
+  app.use('/ui', ui.router);
   app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
@@ -246,7 +321,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       cache: new CatalogReadCache(),
       services,
       plans,
-      visibilities: new VisibilitiesService(knex, orgs),
+      visibilities,
       flags,
       orgs,
     }),
@@ -255,7 +330,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
   );
-  app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(createJobRoutes(jobsStore));
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
@@ -276,6 +351,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     containers,
     jobs,
     brokerCredentials,
+    changes,
+    metrics,
     start: async () => {
       started = true;
       await jobs.start();

@@ -62,6 +62,9 @@ const envSchema = z.object({
       message: 'expected a comma list of IP addresses or CIDRs',
     }),
   WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WHARF_UI_SESSION_IDLE_SECONDS: z.coerce.number().int().positive().default(1800),
+  WHARF_UI_SESSION_MAX_SECONDS: z.coerce.number().int().positive().default(43200),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -120,6 +123,15 @@ export interface OperationsConfig {
   osbSyncTimeoutMs: number;
 }
 
+export interface UiConfig {
+  /** A dashboard session ends after this long without a request… */
+  sessionIdleSeconds: number;
+  /** …and after this long in any case. */
+  sessionMaxSeconds: number;
+  /** A Prometheus scraper's static bearer token for /metrics (besides admin tokens). */
+  metricsToken: string | undefined;
+}
+
 export interface WharfConfig {
   port: number;
   host: string;
@@ -140,6 +152,7 @@ export interface WharfConfig {
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
+  ui: UiConfig;
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -179,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
       loginMaxAddressFailures: e.WHARF_LOGIN_MAX_ADDRESS_FAILURES,
       trustedIssuer: trusted,
+    },
+    ui: {
+      sessionIdleSeconds: e.WHARF_UI_SESSION_IDLE_SECONDS,
+      sessionMaxSeconds: e.WHARF_UI_SESSION_MAX_SECONDS,
+      metricsToken: e.WHARF_METRICS_TOKEN,
     },
     operations: {
       brokerTimeoutMs: e.WHARF_BROKER_TIMEOUT_SECONDS * 1000,

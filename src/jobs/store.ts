@@ -133,4 +133,13 @@ export class JobsStore {
       .first();
     return countOf(row);
   }
+
+  /** Jobs per kind and state, for the wharf_jobs gauge. */
+  async countsByKindAndState(): Promise<{ kind: string; state: string; count: number }[]> {
+    const rows: { kind: string; state: string; count: string | number }[] = await this.db('jobs')
+      .select('kind', 'state')
+      .count({ count: '*' })
+      .groupBy('kind', 'state');
+    return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
+  }
 }

@@ -1,29 +1,32 @@
 import type { Request, RequestHandler, Router } from 'express';
+import type { OAuthTokenEndpoint, TokenService } from '../auth';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
-import type { DashboardData } from './ports';
+import { createDashboardData } from './data';
+import type { DashboardDataDeps } from './data';
+import { RecentEvents } from './recent-events';
 import { createUiRouter, createUiSessionMiddleware } from './routes';
 import { SessionStore } from './session-store';
-import type { Sealer, SessionPolicy, UaaPort } from './sessions';
+import type { Sealer, SessionPolicy } from './sessions';
 import { Sessions } from './sessions';
+import { createUaaAdapter } from './uaa-adapter';
 
 export type { DashboardData } from './ports';
-export { DashboardProblem } from './ports';
-export type { UaaPort, UaaTokens } from './sessions';
-export { UaaLoginError } from './sessions';
+export type { BrokerSyncState } from './data';
 
 export interface UiModuleDeps {
   knex: Knex;
-  uaa: UaaPort;
+  tokenEndpoint: OAuthTokenEndpoint;
+  tokens: TokenService;
   sealer: Sealer;
-  data: DashboardData;
   changes: ChangeFeed;
   clock: Clock;
   externalUrl: string;
   logger: Logger;
   policy: SessionPolicy;
+  features: Omit<DashboardDataDeps, 'events' | 'clock'>;
 }
 
 export interface UiModule {
@@ -31,7 +34,7 @@ export interface UiModule {
   sessionMiddleware: RequestHandler;
   /** Mount on /ui after the bearer middleware. */
   router: Router;
-  /** Mount on GET / before the links document: browsers go to the dashboard, API clients stay. */
+  /** Mount before the links document on GET /: browsers go to the dashboard, API clients stay. */
   rootRedirect: RequestHandler;
   sessions: Sessions;
 }
@@ -44,16 +47,21 @@ export function prefersHtml(req: Request): boolean {
 export function createUiModule(deps: UiModuleDeps): UiModule {
   const sessions = new Sessions(
     new SessionStore(deps.knex),
-    deps.uaa,
+    createUaaAdapter(deps.tokenEndpoint, deps.tokens),
     deps.sealer,
     deps.clock,
     deps.policy,
   );
+  const data = createDashboardData({
+    ...deps.features,
+    events: new RecentEvents(deps.changes, deps.clock),
+    clock: deps.clock,
+  });
   return {
     sessionMiddleware: createUiSessionMiddleware(sessions),
     router: createUiRouter({
       sessions,
-      data: deps.data,
+      data,
       changes: deps.changes,
       externalUrl: deps.externalUrl,
       logger: deps.logger,

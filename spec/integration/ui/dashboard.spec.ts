@@ -273,10 +273,13 @@ describe('sessions end', () => {
 });
 
 describe('GET /ui/events', () => {
-  it('streams each change as its topic and action, never an id', async () => {
+  it('streams each change as its topic and action, never the id', async () => {
     const { port, close } = await listen(w);
+    const controller = new AbortController();
+    const giveUp = setTimeout(() => {
+      controller.abort();
+    }, 10000);
     try {
-      const controller = new AbortController();
       const res = await fetch(`http://127.0.0.1:${port}/ui/events`, {
         headers: { Cookie: `wharf_session=${admin.cookie}` },
         signal: controller.signal,
@@ -284,22 +287,26 @@ describe('GET /ui/events', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/event-stream');
       const reader = res.body?.getReader();
-      const created = await request(w.app)
-        .post('/v2/organizations')
-        .set(bearer(w.adminToken))
-        .send({ name: 'sse-org' });
+      const secretId = 'c0ffee00-0000-4000-8000-000000000001';
+      w.changes.publish({ topic: 'service_instance', action: 'updated', id: secretId });
       let seen = '';
-      while (reader !== undefined && !seen.includes('data: organization created')) {
+      while (reader !== undefined && !seen.includes('data: service_instance updated')) {
         const chunk = await reader.read();
         if (chunk.done) break;
         seen += Buffer.from(chunk.value).toString('utf8');
       }
-      controller.abort();
-      expect(seen).toContain('event: change\ndata: organization created');
-      expect(seen).not.toContain(String(created.body.metadata.guid));
+      expect(seen).toContain('event: change\ndata: service_instance updated\n\n');
+      expect(seen).not.toContain(secretId);
     } finally {
+      clearTimeout(giveUp);
+      controller.abort();
       await close();
     }
+  });
+
+  it('without a session, the stream is not opened', async () => {
+    const res = await request(w.app).get('/ui/events');
+    expect([res.status, res.headers.location]).toEqual([303, '/ui/login']);
   });
 });
 
