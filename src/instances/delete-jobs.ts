@@ -1,6 +1,5 @@
 import type { Knex } from '../db/knex';
 import { CfError } from '../http/cf-errors';
-import { isWireError } from '../http/error-middleware';
 import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Job } from '../jobs/store';
 import { JobsStore } from '../jobs/store';
@@ -10,7 +9,7 @@ import type { InstancesService } from './service';
 const DELETE = 'instance.delete';
 
 function errorBody(err: unknown): string {
-  if (err instanceof CfError || isWireError(err)) return JSON.stringify(err.toBody());
+  if (err instanceof CfError) return JSON.stringify(err.toBody());
   return err instanceof Error ? err.message : String(err);
 }
 
