@@ -146,7 +146,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({ knex, config: config.containers, logger, secrets });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {

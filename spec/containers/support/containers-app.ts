@@ -2,6 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
 import { up } from '../../../db/migrations/20261123100000_containers_services';
+import { up as sealed } from '../../../db/migrations/20261201153331_container_services_sealed';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createKnex } from '../../../src/db/knex';
@@ -10,6 +11,7 @@ import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
+import { testSecretBox } from './test-secrets';
 
 export const USERS = {
   alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -33,10 +35,12 @@ export interface TestApp {
 export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
   await up(knex);
+  await sealed(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
   const module = createContainersModule({
     knex,
+    secrets: testSecretBox(),
     logger: pino({ level: 'silent' }),
     config: {
       dockerHost: undefined,

@@ -4,12 +4,14 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { up } from '../../../db/migrations/20261123100000_containers_services';
+import { up as sealed } from '../../../db/migrations/20261201153331_container_services_sealed';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, WireService } from '../../../src/containers';
 import { createKnex } from '../../../src/db/knex';
 import type { Knex } from '../../../src/db/knex';
+import { testSecretBox } from '../../containers/support/test-secrets';
 import { TEST_IMAGES } from './docker-available';
 import { eventually } from './http';
 
@@ -40,10 +42,13 @@ export async function createDockerTestApp(
 ): Promise<DockerTestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
   await up(knex);
+  await sealed(knex);
   const owner = `spec-${randomUUID()}`;
+  const secrets = testSecretBox();
   const make = (): ContainersModule =>
     createContainersModule({
       knex,
+      secrets,
       owner,
       logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
       config: {
