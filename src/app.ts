@@ -12,9 +12,9 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './brokers/catalog-validation';
-import { OsbClient } from './brokers/osb-client';
-import { BrokersService, createBrokerRoutes } from './brokers';
+import { validateCatalog } from './osb-catalog';
+import { HttpOsbClient } from './osb-client';
+import { BrokersService, createBrokerRoutes } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -58,8 +58,8 @@ import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
   loadOrCreateBrokerCredentials,
-} from './osb';
-import type { LoadedBrokerCredentials } from './osb/broker-credentials';
+} from './osb-server';
+import type { LoadedBrokerCredentials } from './osb-server';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
@@ -133,7 +133,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
   const plans = new PlansService(knex, checkExtra);
-  const osb = new OsbClient({
+  const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });

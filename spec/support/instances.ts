@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
-import type { OsbCatalog } from '../../src/brokers/osb-types';
+import type { OsbCatalog } from '../../src/osb-catalog';
 import { loadConfig } from '../../src/config';
 import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';

@@ -1,5 +1,5 @@
-import { BrokerError } from '../brokers/broker-errors';
 import type { Clock } from '../clock';
+import { BrokerError } from '../osb-client';
 import type { Knex } from '../db/knex';
 import { failureOf } from '../jobs';
 import type { Job, JobQueue, JobResult } from '../jobs';
