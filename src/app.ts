@@ -228,6 +228,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createInfoRoutes({
       externalUrl: config.externalUrl,
+      supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
     }),

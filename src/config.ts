@@ -5,7 +5,10 @@ const envSchema = z.object({
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WHARF_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'only postgres:// URLs are supported (unset means SQLite)')
+    .optional(),
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.string().url().optional(),
   WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
@@ -31,10 +34,30 @@ const envSchema = z.object({
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
   WHARF_JOB_LEASE_SECONDS: z.coerce.number().positive().default(30),
   WHARF_JOB_RETENTION_SECONDS: z.coerce.number().positive().default(604800),
+  WHARF_SUPPORT_URL: z.string().url().optional(),
+  WHARF_TRUSTED_PROXIES: z.string().default(''),
+  WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
 });
+
+/**
+ * Variables only the test and benchmark tooling reads; listed so that `serve` does not warn about
+ * them as misspelt settings.
+ */
+const TOOLING_VARIABLES = [
+  'WHARF_REQUIRE_DOCKER',
+  'WHARF_SPEC_LOG',
+  'WHARF_TEST_DATABASE',
+  'WHARF_WRITE_HAPROXY_FIXTURES',
+] as const;
+
+/** Every `WHARF_*` name Wharf knows: unknown ones get a "did you mean" warning at start. */
+export const KNOWN_SETTINGS: readonly string[] = [
+  ...Object.keys(envSchema.shape).filter((name) => name.startsWith('WHARF_')),
+  ...TOOLING_VARIABLES,
+];
 
 export interface ContainersConfig {
   dockerHost: string | undefined;
@@ -49,6 +72,8 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  /** Direct peers whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
+  trustedProxies: readonly string[];
   /** An external UAA whose RS256 tokens are trusted besides Wharf's own. */
   trustedIssuer: { issuer: string; publicKeyFile: string } | undefined;
 }
@@ -79,9 +104,20 @@ export interface WharfConfig {
   brokerUsername: string | undefined;
   brokerPassword: string | undefined;
   logLevel: string;
+  /** The operator's support address for `/v2/info`; null when not set (nothing is invented). */
+  supportUrl: string | null;
+  /** How long a stopping `serve` lets in-flight requests finish before closing them. */
+  shutdownTimeoutMs: number;
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -110,7 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
     logLevel: e.WHARF_LOG_LEVEL,
+    supportUrl: e.WHARF_SUPPORT_URL ?? null,
+    shutdownTimeoutMs: e.WHARF_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     auth: {
+      trustedProxies: commaList(e.WHARF_TRUSTED_PROXIES),
       tokenTtlSeconds: e.WHARF_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.WHARF_REFRESH_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
@@ -132,9 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       dockerHost: e.DOCKER_HOST,
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,
-      fipPool: e.WHARF_FIP_POOL.split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
+      fipPool: commaList(e.WHARF_FIP_POOL),
       maxReplicas: e.WHARF_MAX_REPLICAS,
     },
   };

@@ -14,6 +14,8 @@ export const UAA_APP_VERSION = '4.30.0';
 
 export interface InfoRoutesDeps {
   externalUrl: string;
+  /** The operator's support address (`WHARF_SUPPORT_URL`); CC reports null when none is set. */
+  supportUrl: string | null;
   signingKey: SigningKey;
   tokenEndpoint: OAuthTokenEndpoint;
 }
@@ -38,12 +40,12 @@ function rootLinks(base: string): object {
   };
 }
 
-function info(base: string, req: Request): object {
+function info(base: string, supportUrl: string | null, req: Request): object {
   const user = getAuthContext(req);
   return {
     name: 'wharf',
     build: 'wharf',
-    support: 'https://github.com/wharf-catalog/wharf',
+    support: supportUrl,
     version: 0,
     description: 'Wharf service catalog and broker registry',
     authorization_endpoint: base,
@@ -70,7 +72,7 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
     sendJson(res, 200, rootLinks(base));
   });
   router.get('/v2/info', (req, res) => {
-    sendJson(res, 200, info(base, req));
+    sendJson(res, 200, info(base, deps.supportUrl, req));
   });
   router.get('/login', (_req, res) => {
     res.json({
