@@ -60,6 +60,10 @@ import {
   loadOrCreateBrokerCredentials,
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
+import { createAppsModule } from './apps';
+import { createDomainsModule } from './domains';
+import { createQuotasModule } from './quotas';
+import { createV3Module } from './v3';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
@@ -201,6 +205,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const quotas = createQuotasModule({ knex });
+  const v3 = createV3Module({
+    externalUrl: config.externalUrl,
+    orgs,
+    defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
+    logger,
+  });
+
   const app = express();
   applyCommonHeaders(app);
   app.get('/healthz', (_req, res) => {
@@ -231,8 +243,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      cloudControllerV3: v3.rootLink,
     }),
   );
+  app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
@@ -250,6 +264,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(createBrokerRoutes(brokers));
   app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
   app.use(jobsModule.router);
+  app.use(quotas.router);
+  app.use(createDomainsModule({ orgs }).router);
+  app.use(createAppsModule({ orgs }).router);
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));

@@ -25,6 +25,9 @@ const envSchema = z.object({
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
   WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
+  WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
+  WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
+  WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -65,6 +68,11 @@ export interface ContainersConfig {
   publishHost: string;
   fipPool: readonly string[];
   maxReplicas: number;
+  /** Registry hosts `Image` may name; images already in the engine are allowed too. */
+  allowedRegistries: readonly string[];
+  /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
+  tenantMaxServices: number;
+  tenantMaxReplicas: number;
 }
 
 export interface AuthConfig {
@@ -173,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       publishHost: e.WHARF_PUBLISH_HOST,
       fipPool: commaList(e.WHARF_FIP_POOL),
       maxReplicas: e.WHARF_MAX_REPLICAS,
+      allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
+      tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
+      tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
     },
   };
 }

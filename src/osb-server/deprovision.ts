@@ -43,9 +43,9 @@ async function removeInstance(
 
 /**
  * `DELETE /v2/service_instances/:instance_id` (osb-api.md §7.4). Removing a container service is
- * quick (the reconciler sweeps what is left), so the work is done before answering either way;
- * with `accepts_incomplete=true` the answer is 202 and the operation polls as `succeeded`, as both
- * osb-checkers expect. Deleting while provisioning halts it; during an update: ConcurrencyError.
+ * quick (the reconciler sweeps what is left), so the work is done before answering either way and
+ * the answer is 200; with `accepts_incomplete=true` the operation also polls as `succeeded`, as
+ * both osb-checkers expect. Deleting while provisioning halts it; during an update: ConcurrencyError.
  */
 export async function deprovisionInstance(
   ctx: BrokerContext,
@@ -86,7 +86,7 @@ export async function deprovisionInstance(
   await ctx.store.pruneOperations(
     new Date(ctx.clock.now().getTime() - ctx.settings.operationRetentionMs),
   );
-  return ok(
-    d.acceptsIncomplete ? { kind: 'accepted', operation: operation.guid } : { kind: 'done' },
-  );
+  // Finished within the request: 200 even with accepts_incomplete, since 202 means "still in
+  // progress" (§7.4). The operation record stays for Platforms (the osb-checkers) that poll anyway.
+  return ok({ kind: 'done' });
 }

@@ -142,7 +142,7 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
     res.status(200).json(presentCatalog(await broker.catalog(), versionOf(req)));
   });
   router.put(instance, async (req, res) => {
-    const details = toProvisionDetails(req.params.instance_id, req.body, req.query);
+    const details = toProvisionDetails(req.params.instance_id, req.body, req.query, versionOf(req));
     send(res, details.ok ? await broker.provision(details.value) : details, presentProvision);
   });
   router.get(instance, async (req, res) => {
@@ -151,7 +151,7 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
     );
   });
   router.patch(instance, async (req, res) => {
-    const details = toUpdateDetails(req.params.instance_id, req.body, req.query);
+    const details = toUpdateDetails(req.params.instance_id, req.body, req.query, versionOf(req));
     send(res, details.ok ? await broker.update(details.value) : details, presentChange);
   });
   router.delete(instance, async (req, res) => {
@@ -172,6 +172,7 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
       req.params.binding_id,
       req.body,
       req.query,
+      versionOf(req),
     );
     send(res, details.ok ? await broker.bind(details.value) : details, (result) =>
       presentBind(result, versionOf(req)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiVersion } from './api-version';
 import type { Result } from './failures';
 import { badRequest, fail, ok } from './failures';
 import type {
@@ -10,6 +11,12 @@ import type {
   UnbindDetails,
   UpdateDetails,
 } from './types';
+import {
+  BIND_FIELDS_SINCE,
+  PROVISION_FIELDS_SINCE,
+  UPDATE_FIELDS_SINCE,
+  withoutNewerFields,
+} from './request-fields';
 
 /** Request bodies and queries of `/broker/v2` (osb-api.md §6–8); unknown fields are ignored (§1). */
 
@@ -135,10 +142,14 @@ export function toProvisionDetails(
   instanceId: string,
   body: unknown,
   query: RawQuery,
+  version: ApiVersion,
 ): Result<ProvisionDetails> {
   const ids = checkIds({ instance_id: instanceId });
   if (!ids.ok) return ids;
-  const parsed = parseBody(provisionBodySchema, body);
+  const parsed = parseBody(
+    provisionBodySchema,
+    withoutNewerFields(body, PROVISION_FIELDS_SINCE, version),
+  );
   if (!parsed.ok) return parsed;
   const b = parsed.value;
   return ok({
@@ -158,8 +169,12 @@ export function toUpdateDetails(
   instanceId: string,
   body: unknown,
   query: RawQuery,
+  version: ApiVersion,
 ): Result<UpdateDetails> {
-  const parsed = parseBody(updateBodySchema, body);
+  const parsed = parseBody(
+    updateBodySchema,
+    withoutNewerFields(body, UPDATE_FIELDS_SINCE, version),
+  );
   if (!parsed.ok) return parsed;
   const b = parsed.value;
   return ok({
@@ -199,10 +214,11 @@ export function toBindDetails(
   bindingId: string,
   body: unknown,
   query: RawQuery,
+  version: ApiVersion,
 ): Result<BindDetails> {
   const ids = checkIds({ instance_id: instanceId, binding_id: bindingId });
   if (!ids.ok) return ids;
-  const parsed = parseBody(bindBodySchema, body);
+  const parsed = parseBody(bindBodySchema, withoutNewerFields(body, BIND_FIELDS_SINCE, version));
   if (!parsed.ok) return parsed;
   const b = parsed.value;
   // Rotation needs `binding_rotatable`, which no plan of this broker advertises (osb-api.md §8.2).

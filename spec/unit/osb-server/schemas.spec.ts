@@ -7,6 +7,15 @@ import {
   toUnbindDetails,
   toUpdateDetails,
 } from '../../../src/osb-server/schemas';
+import {
+  BIND_FIELDS_SINCE,
+  PROVISION_FIELDS_SINCE,
+  withoutNewerFields,
+} from '../../../src/osb-server/request-fields';
+import type { ApiVersion } from '../../../src/osb-server/api-version';
+
+const V17: ApiVersion = { major: 2, minor: 17 };
+const at = (minor: number): ApiVersion => ({ major: 2, minor });
 
 function failureOf<T>(result: Result<T>): OsbFailure | undefined {
   return result.ok ? undefined : result.failure;
@@ -26,6 +35,7 @@ describe('toProvisionDetails', () => {
         x_extra: true,
       },
       { accepts_incomplete: 'true' },
+      V17,
     );
     expect(result).toEqual({
       ok: true,
@@ -64,18 +74,18 @@ describe('toProvisionDetails', () => {
       'maintenance_info.version is required',
     ],
   ])('when the body has %s, fails 400 naming it', (_name, body, description) => {
-    expect(failureOf(toProvisionDetails('i', body, {}))).toEqual({
+    expect(failureOf(toProvisionDetails('i', body, {}, V17))).toEqual({
       kind: 'bad request',
       description,
     });
   });
 
   it('when the instance id is longer than the broker stores, fails 400', () => {
-    expect(failureOf(toProvisionDetails('i'.repeat(1025), PROVISION, {}))).toEqual({
+    expect(failureOf(toProvisionDetails('i'.repeat(1025), PROVISION, {}, V17))).toEqual({
       kind: 'bad request',
       description: 'instance_id must be at most 1024 characters',
     });
-    expect(toProvisionDetails('i'.repeat(1024), PROVISION, {}).ok).toBe(true);
+    expect(toProvisionDetails('i'.repeat(1024), PROVISION, {}, V17).ok).toBe(true);
   });
 
   it.each([
@@ -84,7 +94,7 @@ describe('toProvisionDetails', () => {
     ['false', { accepts_incomplete: 'false' }, false],
     ['anything else', { accepts_incomplete: 'yes' }, false],
   ])('accepts_incomplete %s → %s', (_name, query, expected) => {
-    const result = toProvisionDetails('i', PROVISION, query);
+    const result = toProvisionDetails('i', PROVISION, query, V17);
     expect(result.ok && result.value.acceptsIncomplete).toBe(expected);
   });
 });
@@ -107,12 +117,12 @@ describe('toUpdateDetails', () => {
       { planId: 'p2', parameters: { Replicas: 3 } },
     ],
   ])('%s', (_name, body, expected) => {
-    const result = toUpdateDetails('i', body, {});
+    const result = toUpdateDetails('i', body, {}, V17);
     expect(result.ok ? result.value : result.failure).toMatchObject(expected);
   });
 
   it('when service_id is missing, fails 400', () => {
-    expect(failureOf(toUpdateDetails('i', { plan_id: 'p' }, {}))).toEqual({
+    expect(failureOf(toUpdateDetails('i', { plan_id: 'p' }, {}, V17))).toEqual({
       kind: 'bad request',
       description: 'service_id is required',
     });
@@ -176,7 +186,7 @@ describe('toBindDetails', () => {
       undefined,
     ],
   ])('reads %s', (_name, body, appGuid) => {
-    const result = toBindDetails('i', 'b', body, {});
+    const result = toBindDetails('i', 'b', body, {}, V17);
     expect(result.ok && result.value.appGuid).toBe(appGuid);
   });
 
@@ -199,9 +209,62 @@ describe('toBindDetails', () => {
     ],
   ])('when %s, fails 400', (_name, body, description) => {
     const bindingId = 'long' in body ? 'b'.repeat(1025) : 'b';
-    expect(failureOf(toBindDetails('i', bindingId, body, {}))).toEqual({
+    expect(failureOf(toBindDetails('i', bindingId, body, {}, V17))).toEqual({
       kind: 'bad request',
       description,
+    });
+  });
+});
+
+describe('withoutNewerFields (a field newer than X-Broker-API-Version is ignored, §2)', () => {
+  it.each<[string, unknown, number, unknown]>([
+    [
+      'maintenance_info at 2.14 is dropped',
+      { service_id: 's', maintenance_info: {} },
+      14,
+      { service_id: 's' },
+    ],
+    [
+      'maintenance_info at 2.15 is kept',
+      { service_id: 's', maintenance_info: {} },
+      15,
+      { service_id: 's', maintenance_info: {} },
+    ],
+    ['context at 2.11 is dropped', { context: { a: 1 } }, 11, {}],
+    ['context at 2.12 is kept', { context: { a: 1 } }, 12, { context: { a: 1 } }],
+    [
+      'fields of no version are kept',
+      { x_extra: 1, parameters: {} },
+      2,
+      { x_extra: 1, parameters: {} },
+    ],
+    ['a body that is not an object is left alone', [1, 2], 13, [1, 2]],
+    ['no body stays no body', undefined, 13, undefined],
+  ])('%s', (_name, body, minor, expected) => {
+    expect(withoutNewerFields(body, PROVISION_FIELDS_SINCE, at(minor))).toEqual(expected);
+  });
+
+  it.each([
+    [16, { service_id: 's', plan_id: 'p' }],
+    [17, { service_id: 's', plan_id: 'p', predecessor_binding_id: 'old' }],
+  ])('a bind at 2.%s keeps predecessor_binding_id only from 2.17', (minor, expected) => {
+    expect(
+      withoutNewerFields(
+        { service_id: 's', plan_id: 'p', predecessor_binding_id: 'old' },
+        BIND_FIELDS_SINCE,
+        at(minor),
+      ),
+    ).toEqual(expected);
+  });
+
+  it('toProvisionDetails at 2.13 ignores an empty maintenance_info that 2.15 rejects', () => {
+    const body = { ...PROVISION, maintenance_info: {} };
+    const old = toProvisionDetails('i', body, {}, at(13));
+    expect(old.ok && old.value.maintenanceInfoVersion).toBeUndefined();
+    expect(old.ok).toBe(true);
+    expect(failureOf(toProvisionDetails('i', body, {}, at(15)))).toEqual({
+      kind: 'bad request',
+      description: 'maintenance_info.version is required',
     });
   });
 });
