@@ -29,6 +29,7 @@ import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -70,6 +71,8 @@ import { SecretBox } from './secrets/secret-box';
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
@@ -98,10 +101,12 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function applyCommonHeaders(app: Express): void {
+function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): void {
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // `req.ip` believes X-Forwarded-For only from these direct peers (WHARF_TRUSTED_PROXIES); any
+  // other client could otherwise pick its own address and dodge the login limiter.
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   app.use(requestIdMiddleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -120,6 +125,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     });
   await migrateToLatest(knex);
   const changes: ChangeFeed = new InProcessChangeFeed();
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -130,7 +136,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
   );
   const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const limiter = new LoginLimiter({
+    maxFailures: config.auth.loginMaxFailures,
+    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+    lockoutSeconds: config.auth.loginLockoutSeconds,
+  });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -149,7 +159,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -214,7 +225,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const app = express();
-  applyCommonHeaders(app);
+  applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -275,6 +286,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,

@@ -1,5 +1,22 @@
 import path from 'node:path';
+import net from 'node:net';
 import { z } from 'zod';
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,6 +37,8 @@ const envSchema = z.object({
   WHARF_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2592000),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
+  WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,7 +57,12 @@ const envSchema = z.object({
   WHARF_JOB_LEASE_SECONDS: z.coerce.number().positive().default(30),
   WHARF_JOB_RETENTION_SECONDS: z.coerce.number().positive().default(604800),
   WHARF_SUPPORT_URL: z.string().url().optional(),
-  WHARF_TRUSTED_PROXIES: z.string().default(''),
+  WHARF_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((value) => commaList(value).every(isAddressOrCidr), {
+      message: 'expected a comma list of IP addresses or CIDRs',
+    }),
   WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -80,6 +104,7 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  loginMaxAddressFailures: number;
   /** Direct peers whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
   trustedProxies: readonly string[];
   /** An external UAA whose RS256 tokens are trusted besides Wharf's own. */
@@ -106,6 +131,8 @@ export interface WharfConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Fixes the installation id (the wharf.owner label) on first start; see src/installation. */
+  installationId: string | undefined;
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
@@ -119,13 +146,6 @@ export interface WharfConfig {
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
-}
-
-function commaList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -145,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     host: e.WHARF_HOST,
     dataDir: path.resolve(e.WHARF_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    installationId: e.WHARF_INSTALLATION_ID,
     adminPassword: e.WHARF_ADMIN_PASSWORD,
     externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(
       /\/$/,
@@ -162,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       refreshTokenTtlSeconds: e.WHARF_REFRESH_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
       loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
+      loginMaxAddressFailures: e.WHARF_LOGIN_MAX_ADDRESS_FAILURES,
       trustedIssuer: trusted,
     },
     operations: {
