@@ -24,8 +24,12 @@ import {
   ServicesService,
   VisibilitiesService,
 } from './catalog';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -46,10 +50,9 @@ import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
 import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createJobRoutes } from './jobs/routes';
 import { createSpaceSummaryRoutes } from './instances/space-summary';
-import { JobRunner } from './jobs/runner';
-import { JobsStore } from './jobs/store';
+import { createJobsModule } from './jobs';
+import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
 import {
@@ -58,19 +61,25 @@ import {
   loadOrCreateBrokerCredentials,
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
+import { createAppsModule } from './apps';
+import { createDomainsModule } from './domains';
+import { createQuotasModule } from './quotas';
+import { createV3Module } from './v3';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
-  jobs: JobRunner;
+  jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
@@ -92,10 +101,12 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function applyCommonHeaders(app: Express): void {
+function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): void {
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // `req.ip` believes X-Forwarded-For only from these direct peers (WHARF_TRUSTED_PROXIES); any
+  // other client could otherwise pick its own address and dodge the login limiter.
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   app.use(requestIdMiddleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -113,6 +124,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -123,7 +136,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
   );
   const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const limiter = new LoginLimiter({
+    maxFailures: config.auth.loginMaxFailures,
+    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+    lockoutSeconds: config.auth.loginLockoutSeconds,
+  });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -142,7 +159,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      secrets,
+    });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -159,13 +183,31 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       });
     },
   };
-  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
-    intervalMs: config.operations.pollIntervalMs,
-    maxDurationMs: config.operations.maxPollDurationMs,
-    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+  const jobsModule = createJobsModule({
+    knex,
+    clock: systemClock,
+    changes,
+    logger,
+    settings: {
+      tickMs: config.operations.jobTickMs,
+      leaseMs: config.operations.jobLeaseMs,
+      retentionMs: config.operations.jobRetentionMs,
+    },
   });
+  const jobs = jobsModule.queue;
+  const instanceContext = new InstanceContext(plans, services, orgs);
+  const operations = new InstanceOperationJobs(
+    knex,
+    jobs,
+    systemClock,
+    instanceContext,
+    provisioners,
+    {
+      intervalMs: config.operations.pollIntervalMs,
+      maxDurationMs: config.operations.maxPollDurationMs,
+      mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+    },
+  );
   const instances = new InstancesService(
     knex,
     instanceContext,
@@ -180,8 +222,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const quotas = createQuotasModule({ knex });
+  const v3 = createV3Module({
+    externalUrl: config.externalUrl,
+    orgs,
+    defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
+    logger,
+  });
+
   const app = express();
-  applyCommonHeaders(app);
+  applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -210,8 +260,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      cloudControllerV3: v3.rootLink,
     }),
   );
+  app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
@@ -227,10 +279,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
-  );
-  app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(jobsModule.router);
+  app.use(quotas.router);
+  app.use(createDomainsModule({ orgs }).router);
+  app.use(createAppsModule({ orgs }).router);
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
@@ -239,6 +292,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,

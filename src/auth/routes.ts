@@ -18,15 +18,17 @@ export interface InfoRoutesDeps {
   supportUrl: string | null;
   signingKey: SigningKey;
   tokenEndpoint: OAuthTokenEndpoint;
+  /** The v3 API's root link; the v6 CLI panics in login, org and space when it is null. */
+  cloudControllerV3: { href: string; meta: { version: string } };
 }
 
-function rootLinks(base: string): object {
+function rootLinks(base: string, v3: InfoRoutesDeps['cloudControllerV3']): object {
   const href = (path: string): { href: string } => ({ href: `${base}${path}` });
   return {
     links: {
       self: href(''),
       cloud_controller_v2: { href: `${base}/v2`, meta: { version: API_VERSION } },
-      cloud_controller_v3: null,
+      cloud_controller_v3: v3,
       login: href(''),
       uaa: href(''),
       network_policy_v0: null,
@@ -69,7 +71,7 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
 
   // CC's endpoints answer CC's exact content type (reference §1.1); the UAA ones below keep Express's.
   router.get('/', (_req, res) => {
-    sendJson(res, 200, rootLinks(base));
+    sendJson(res, 200, rootLinks(base, deps.cloudControllerV3));
   });
   router.get('/v2/info', (req, res) => {
     sendJson(res, 200, info(base, deps.supportUrl, req));

@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../db/knex';
 import type { Knex } from '../db/knex';
-import { parseStoredSpec } from './stored-spec';
+import type { WriteGuard } from './quota-store';
+import type { SpecSealer } from './sealed-spec';
 import type { ServiceRecord, ServiceSpec, ServiceStatus } from './types';
 
 const TABLE = 'container_services';
@@ -43,35 +44,55 @@ export interface ServiceFilter {
 
 /** Desired state of container services; the only code that knows their column names. */
 export class ContainerServiceStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly sealer: SpecSealer,
+  ) {}
 
-  async insert(record: ServiceRecord): Promise<void> {
+  /** `guard` (e.g. a tenant quota) runs in the insert's transaction and may refuse it. */
+  async insert(record: ServiceRecord, guard?: WriteGuard): Promise<void> {
     await guarded(() =>
-      this.knex(TABLE).insert({
-        guid: record.id,
-        tenant: record.tenant,
-        name: record.spec.name,
-        spec: JSON.stringify(record.spec),
-        fip: record.fip === '' ? null : record.fip,
-        status: record.status,
-        message: record.message,
-        created: record.created,
-        created_at: record.created,
-        updated_at: record.updated,
-      }),
+      this.inTransaction(guard, (trx) =>
+        trx(TABLE).insert({
+          guid: record.id,
+          tenant: record.tenant,
+          name: record.spec.name,
+          ...this.sealer.toColumns(record.spec),
+          fip: record.fip === '' ? null : record.fip,
+          status: record.status,
+          message: record.message,
+          created: record.created,
+          created_at: record.created,
+          updated_at: record.updated,
+        }),
+      ),
     );
+  }
+
+  private async inTransaction(
+    guard: WriteGuard | undefined,
+    write: (db: Knex | Knex.Transaction) => Promise<unknown>,
+  ): Promise<void> {
+    if (guard === undefined) {
+      await write(this.knex);
+      return;
+    }
+    await this.knex.transaction(async (trx) => {
+      await guard(trx);
+      await write(trx);
+    });
   }
 
   async findByName(tenant: string | undefined, name: string): Promise<StoredService | undefined> {
     const query = this.knex(TABLE).where({ name }).orderBy('id');
     if (tenant !== undefined) void query.andWhere({ tenant });
     const row: unknown = await query.first();
-    return row === undefined ? undefined : toStored(row);
+    return row === undefined ? undefined : toStored(row, this.sealer);
   }
 
   async findByFip(fip: string): Promise<StoredService | undefined> {
     const row: unknown = await this.knex(TABLE).where({ fip }).first();
-    return row === undefined ? undefined : toStored(row);
+    return row === undefined ? undefined : toStored(row, this.sealer);
   }
 
   async list(filter: ServiceFilter): Promise<StoredService[]> {
@@ -81,7 +102,7 @@ export class ContainerServiceStore {
     const rows: unknown[] = await query;
     // Labels live inside the JSON spec; filtering them here keeps the SQL portable.
     return rows
-      .map(toStored)
+      .map((row) => toStored(row, this.sealer))
       .filter((s) =>
         filter.labels.every(({ key, value }) =>
           value === undefined ? key in s.spec.labels : s.spec.labels[key] === value,
@@ -97,18 +118,21 @@ export class ContainerServiceStore {
     status: ServiceStatus,
     message: string,
     now: string,
+    guard?: WriteGuard,
   ): Promise<void> {
     await guarded(() =>
-      this.knex(TABLE)
-        .where({ guid: id })
-        .update({
-          spec: JSON.stringify(spec),
-          fip: fip === '' ? null : fip,
-          status,
-          message,
-          updated_at: now,
-        })
-        .increment('generation', 1),
+      this.inTransaction(guard, (db) =>
+        db(TABLE)
+          .where({ guid: id })
+          .update({
+            ...this.sealer.toColumns(spec),
+            fip: fip === '' ? null : fip,
+            status,
+            message,
+            updated_at: now,
+          })
+          .increment('generation', 1),
+      ),
     );
   }
 
@@ -137,6 +161,20 @@ export class ContainerServiceStore {
       .ignore();
   }
 
+  /** Seals rows written before sealing existed (their spec JSON holds Env and SSLCert). */
+  async sealPlaintextRows(): Promise<number> {
+    const rows: Array<{ guid: string; spec: string }> = await this.knex(TABLE)
+      .select('guid', 'spec')
+      .whereNull('secrets_encrypted');
+    for (const row of rows) {
+      await this.knex(TABLE)
+        .where({ guid: row.guid })
+        .whereNull('secrets_encrypted')
+        .update(this.sealer.toColumns(this.sealer.fromColumns(row.spec, null)));
+    }
+    return rows.length;
+  }
+
   async releasedIds(): Promise<Set<string>> {
     const rows: Array<{ container_id: string }> = await this.knex(RELEASED).select('container_id');
     return new Set(rows.map((r) => r.container_id));
@@ -144,7 +182,7 @@ export class ContainerServiceStore {
 }
 
 /** Row → domain; the row comes from our own table but is checked field by field anyway. */
-function toStored(row: unknown): StoredService {
+function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (typeof row !== 'object' || row === null) throw new Error('container_services: not a row');
   const r = new Map<string, unknown>(Object.entries(row));
   const str = (k: string): string => {
@@ -159,7 +197,7 @@ function toStored(row: unknown): StoredService {
   return {
     id: str('guid'),
     tenant: str('tenant'),
-    spec: parseStoredSpec(str('spec')),
+    spec: sealer.fromColumns(str('spec'), sealedOf(r.get('secrets_encrypted'))),
     fip: typeof fip === 'string' ? fip : '',
     status,
     message: str('message'),
@@ -167,4 +205,11 @@ function toStored(row: unknown): StoredService {
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
     generation: Number(r.get('generation')),
   };
+}
+
+function sealedOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string')
+    throw new Error('container_services.secrets_encrypted: expected text');
+  return value;
 }

@@ -1,15 +1,16 @@
 import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
-import { up } from '../../../db/migrations/20261123100000_containers_services';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createKnex } from '../../../src/db/knex';
+import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
+import { testSecretBox } from './test-secrets';
 
 export const USERS = {
   alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -32,11 +33,13 @@ export interface TestApp {
  */
 export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
-  await up(knex);
+  await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
   const module = createContainersModule({
     knex,
+    secrets: testSecretBox(),
+    owner: 'fake-engine',
     logger: pino({ level: 'silent' }),
     config: {
       dockerHost: undefined,
@@ -44,6 +47,9 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
       publishHost: '127.0.0.1',
       fipPool: ['127.0.0.2', '127.0.0.3'],
       maxReplicas: 5,
+      allowedRegistries: ['docker.io'],
+      tenantMaxServices: 50,
+      tenantMaxReplicas: 100,
       ...config,
     },
     driver,

@@ -155,6 +155,7 @@ export async function startBrokerWorld(env: Record<string, string> = {}): Promis
   const driver = new FakeDriver();
   const containers = createContainersModule({
     knex: wharf.knex,
+    secrets: wharf.secrets,
     logger: pino({ level: 'silent' }),
     owner: 'osb-spec',
     config: {
@@ -163,6 +164,9 @@ export async function startBrokerWorld(env: Record<string, string> = {}): Promis
       publishHost: '127.0.0.1',
       fipPool: [],
       maxReplicas: MAX_REPLICAS,
+      allowedRegistries: ['docker.io'],
+      tenantMaxServices: 50,
+      tenantMaxReplicas: 100,
     },
     driver,
     health: new FakeHealthProbe(driver),

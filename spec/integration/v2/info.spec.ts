@@ -38,7 +38,7 @@ describe('info endpoints', () => {
         links: {
           self: { href: BASE },
           cloud_controller_v2: { href: `${BASE}/v2`, meta: { version: '2.293.0' } },
-          cloud_controller_v3: null,
+          cloud_controller_v3: { href: `${BASE}/v3`, meta: { version: '3.158.0' } },
           login: { href: BASE },
           uaa: { href: BASE },
           network_policy_v0: null,
