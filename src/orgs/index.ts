@@ -2,3 +2,6 @@ export { OrgsService } from './service';
 export { createOrgsRoutes } from './routes';
 export { UsersDirectory } from './users-directory';
 export type { Organization, Space } from './types';
+export { presentOrganization, presentSpace } from './presenter';
+export { ORG_ROLES, SPACE_ROLES } from './types';
+export type { OrgRole, SpaceRole } from './types';
