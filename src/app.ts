@@ -26,6 +26,7 @@ import {
 } from './catalog';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -73,6 +74,8 @@ import { SecretBox } from './secrets/secret-box';
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
@@ -103,10 +106,12 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function applyCommonHeaders(app: Express): void {
+function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): void {
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // `req.ip` believes X-Forwarded-For only from these direct peers (WHARF_TRUSTED_PROXIES); any
+  // other client could otherwise pick its own address and dodge the login limiter.
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   app.use(requestIdMiddleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -124,6 +129,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -134,7 +140,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
   );
   const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const limiter = new LoginLimiter({
+    maxFailures: config.auth.loginMaxFailures,
+    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+    lockoutSeconds: config.auth.loginLockoutSeconds,
+  });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -153,7 +163,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -202,7 +213,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const app = express();
-  applyCommonHeaders(app);
+  applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -268,6 +279,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,

@@ -1,5 +1,22 @@
 import path from 'node:path';
+import net from 'node:net';
 import { z } from 'zod';
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,11 +37,16 @@ const envSchema = z.object({
   WHARF_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2592000),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
+  WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
   WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
+  WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
+  WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
+  WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -33,7 +55,12 @@ const envSchema = z.object({
   WHARF_BROKER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(50),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
   WHARF_SUPPORT_URL: z.string().url().optional(),
-  WHARF_TRUSTED_PROXIES: z.string().default(''),
+  WHARF_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((value) => commaList(value).every(isAddressOrCidr), {
+      message: 'expected a comma list of IP addresses or CIDRs',
+    }),
   WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -63,6 +90,11 @@ export interface ContainersConfig {
   publishHost: string;
   fipPool: readonly string[];
   maxReplicas: number;
+  /** Registry hosts `Image` may name; images already in the engine are allowed too. */
+  allowedRegistries: readonly string[];
+  /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
+  tenantMaxServices: number;
+  tenantMaxReplicas: number;
 }
 
 export interface AuthConfig {
@@ -70,6 +102,7 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  loginMaxAddressFailures: number;
   /** Direct peers whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
   trustedProxies: readonly string[];
   /** An external UAA whose RS256 tokens are trusted besides Wharf's own. */
@@ -92,6 +125,8 @@ export interface WharfConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Fixes the installation id (the wharf.owner label) on first start; see src/installation. */
+  installationId: string | undefined;
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
@@ -105,13 +140,6 @@ export interface WharfConfig {
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
-}
-
-function commaList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -131,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     host: e.WHARF_HOST,
     dataDir: path.resolve(e.WHARF_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    installationId: e.WHARF_INSTALLATION_ID,
     adminPassword: e.WHARF_ADMIN_PASSWORD,
     externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(
       /\/$/,
@@ -148,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       refreshTokenTtlSeconds: e.WHARF_REFRESH_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
       loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
+      loginMaxAddressFailures: e.WHARF_LOGIN_MAX_ADDRESS_FAILURES,
       trustedIssuer: trusted,
     },
     operations: {
@@ -165,6 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       publishHost: e.WHARF_PUBLISH_HOST,
       fipPool: commaList(e.WHARF_FIP_POOL),
       maxReplicas: e.WHARF_MAX_REPLICAS,
+      allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
+      tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
+      tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
     },
   };
 }

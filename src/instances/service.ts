@@ -5,7 +5,7 @@ import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import type { Space } from '../orgs';
 import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
@@ -65,7 +65,7 @@ export class InstancesService {
 
   list(
     ctx: AuthContext,
-    query: ListQuery,
+    query: PageRequest,
     restrict?: (qb: Knex.QueryBuilder) => void,
   ): Promise<Paged<ServiceInstance>> {
     return this.store.list(query, this.scopeOf(ctx), restrict);
@@ -74,7 +74,7 @@ export class InstancesService {
   async listInSpace(
     ctx: AuthContext,
     spaceGuid: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const space = await this.context.orgs.getSpace(ctx, spaceGuid);
     return this.store.list(
@@ -87,7 +87,7 @@ export class InstancesService {
   async listForPlan(
     ctx: AuthContext,
     planGuid: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const plan = await this.context.plans.require(planGuid);
     return this.store.list(

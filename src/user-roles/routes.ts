@@ -45,7 +45,7 @@ const USER_SPACE_LISTS = {
 } as const;
 
 function withUser(query: ListQuery, field: string, userGuid: string): ListQuery {
-  return { ...query, filters: [...query.filters, { field, operator: ':', values: [userGuid] }] };
+  return { ...query, filters: [...query.filters, { field, operator: 'eq', values: [userGuid] }] };
 }
 
 export function createUserRolesRoutes(

@@ -64,6 +64,7 @@ export class FakeDriver implements ContainerDriver {
         strayLbs: [],
         replicas: [],
         volumeNames: [],
+        legacy: false,
       };
       byId.set(id, s);
       return s;
@@ -75,6 +76,13 @@ export class FakeDriver implements ContainerDriver {
       else if ('lbHash' in c) s.lb = c;
     }
     return [...byId.values()];
+  }
+
+  /** Images the engine holds already (the registry allowlist does not apply to them). */
+  presentImages = new Set<string>();
+
+  hasImage(image: string): Promise<boolean> {
+    return Promise.resolve(this.presentImages.has(image));
   }
 
   async ensureImage(image: string): Promise<void> {
