@@ -24,6 +24,9 @@ import {
   ServicesService,
   VisibilitiesService,
 } from './catalog';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
@@ -47,10 +50,9 @@ import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
 import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createJobRoutes } from './jobs/routes';
 import { createSpaceSummaryRoutes } from './instances/space-summary';
-import { JobRunner } from './jobs/runner';
-import { JobsStore } from './jobs/store';
+import { createJobsModule } from './jobs';
+import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
 import {
@@ -60,9 +62,6 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
-import { InProcessChangeFeed } from './changes';
-import type { ChangeFeed } from './changes';
-import { systemClock } from './clock';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -82,7 +81,7 @@ export interface Wharf {
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
-  jobs: JobRunner;
+  jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
   /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
   changes: ChangeFeed;
@@ -129,6 +128,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
   const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
@@ -181,13 +181,31 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       });
     },
   };
-  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
-    intervalMs: config.operations.pollIntervalMs,
-    maxDurationMs: config.operations.maxPollDurationMs,
-    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+  const jobsModule = createJobsModule({
+    knex,
+    clock: systemClock,
+    changes,
+    logger,
+    settings: {
+      tickMs: config.operations.jobTickMs,
+      leaseMs: config.operations.jobLeaseMs,
+      retentionMs: config.operations.jobRetentionMs,
+    },
   });
+  const jobs = jobsModule.queue;
+  const instanceContext = new InstanceContext(plans, services, orgs);
+  const operations = new InstanceOperationJobs(
+    knex,
+    jobs,
+    systemClock,
+    instanceContext,
+    provisioners,
+    {
+      intervalMs: config.operations.pollIntervalMs,
+      maxDurationMs: config.operations.maxPollDurationMs,
+      mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+    },
+  );
   const instances = new InstancesService(
     knex,
     instanceContext,
@@ -202,7 +220,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
-  const changes: ChangeFeed = new InProcessChangeFeed();
   const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
@@ -264,10 +281,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
-  );
-  app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
