@@ -160,7 +160,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const containers =
     options.containers ??
-    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      changes,
+    });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
