@@ -5,8 +5,10 @@ import * as createCatalog from './20261123091000_create_catalog';
 import * as catalogGeneration from './20261123092000_catalog_generation';
 import * as instancesKeysJobs from './20261123094000_instances_keys_jobs';
 import * as osbBroker from './20261123110000_osb_broker';
+import * as installation from './20261201151500_installation';
 import * as cfCliSurface from './20261201153000_cf_cli_surface';
 import * as refreshTokenFamilies from './20261201154000_refresh_token_families';
+import * as jobLeases from './20261201154500_job_leases';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +26,8 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123094000_instances_keys_jobs', instancesKeysJobs],
   ['20261123100000_containers_services', containersServices],
   ['20261123110000_osb_broker', osbBroker],
+  ['20261201151500_installation', installation],
   ['20261201153000_cf_cli_surface', cfCliSurface],
   ['20261201154000_refresh_token_families', refreshTokenFamilies],
+  ['20261201154500_job_leases', jobLeases],
 ];

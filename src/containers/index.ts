@@ -24,10 +24,11 @@ export interface ContainersModuleDeps {
   config: ContainersConfig;
   logger: Logger;
   /**
-   * Value of the wharf.owner label. Only objects with it are ever touched or swept, so two
-   * installations (or test runs) on one engine never remove each other's containers.
+   * This installation's id (src/installation), the value of the wharf.owner label. Only objects
+   * with it are ever swept, so two installations (or test runs) on one engine never remove each
+   * other's containers.
    */
-  owner?: string;
+  owner: string;
   /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
   driver?: ContainerDriver;
   health?: HealthProbe;
@@ -45,7 +46,7 @@ export interface ContainersModule {
 }
 
 export function createContainersModule(deps: ContainersModuleDeps): ContainersModule {
-  const owner = deps.owner ?? 'wharf';
+  const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
   const store = new ContainerServiceStore(deps.knex);
   const driver =

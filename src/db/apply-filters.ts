@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { FilterOperator, QFilter } from '../http/q-filter';
-import { toBooleanFilterValue, toTimestampFilterValue } from '../http/q-filter';
+import { CfError } from '../http/cf-errors';
+import type { Filter, FilterOperator, PageRequest } from './page-request';
 
 /**
  * How one queryable field becomes SQL. Relation filters match the related row's guid through a
@@ -22,17 +22,17 @@ export type FilterColumn =
     }
   | {
       kind: 'custom';
-      apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void;
+      apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: readonly string[]) => void;
     };
 
 export type FilterColumns = Readonly<Record<string, FilterColumn>>;
 
-const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'IN'>, string>> = {
-  ':': '=',
-  '>=': '>=',
-  '<=': '<=',
-  '<': '<',
-  '>': '>',
+const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'in'>, string>> = {
+  eq: '=',
+  gte: '>=',
+  lte: '<=',
+  lt: '<',
+  gt: '>',
 };
 
 type Scalar = string | number | boolean | null;
@@ -41,9 +41,9 @@ function compare(
   qb: Knex.QueryBuilder,
   column: string,
   operator: FilterOperator,
-  values: Scalar[],
+  values: readonly Scalar[],
 ): void {
-  if (operator === 'IN') {
+  if (operator === 'in') {
     const nonNull = values.filter((v): v is string | number | boolean => v !== null);
     if (nonNull.length === values.length) {
       void qb.whereIn(column, nonNull);
@@ -57,19 +57,42 @@ function compare(
   const value = values[0] ?? null;
   if (value === null) {
     // CC's integer rule: an empty value means IS NULL.
-    void (operator === ':' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
+    void (operator === 'eq' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
     return;
   }
   void qb.where(column, SQL_OPERATORS[operator], value);
 }
 
+/** CC's boolean rule: only `t` and `true` are true. */
+export function toBooleanFilterValue(value: string): boolean {
+  return value === 't' || value === 'true';
+}
+
+/** Timestamps compare on whole seconds, in the stored RFC 3339 form. */
+export function toTimestampFilterValue(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new CfError('BadQueryParameter', `invalid timestamp ${value}`);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Compares one column with a filter's values, under the filter's operator. */
+export function whereMatches(
+  qb: Knex.QueryBuilder,
+  column: string,
+  operator: FilterOperator,
+  values: readonly string[],
+): void {
+  void (operator === 'in' ? qb.whereIn(column, values) : qb.where(column, values[0] ?? ''));
+}
+
 function toValues(
   kind: 'string' | 'boolean' | 'integer' | 'timestamp',
-  values: string[],
+  values: readonly string[],
 ): Scalar[] {
   switch (kind) {
     case 'string':
-      return values;
+      return [...values];
     case 'boolean':
       return values.map(toBooleanFilterValue);
     case 'integer':
@@ -79,10 +102,21 @@ function toValues(
   }
 }
 
-/** Turns parsed `q` filters into WHERE clauses; nothing is ever filtered in memory. */
+/**
+ * Turns a page request's filters into WHERE clauses; nothing is ever filtered in memory. Fields
+ * without a column here are ignored (the parser already rejected fields a resource does not allow).
+ */
 export function applyFilters(
   qb: Knex.QueryBuilder,
-  filters: readonly QFilter[],
+  request: Pick<PageRequest, 'filters'>,
+  columns: FilterColumns,
+): void {
+  applyFilterList(qb, request.filters, columns);
+}
+
+function applyFilterList(
+  qb: Knex.QueryBuilder,
+  filters: readonly Filter[],
   columns: FilterColumns,
 ): void {
   for (const filter of filters) {

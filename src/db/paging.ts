@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from './page-request';
+import { offsetOf } from './page-request';
 
 export interface Paged<T> {
   total: number;
@@ -13,14 +14,14 @@ export function countOf(row: unknown): number {
 /** Count and page of one filtered query: two SQL statements whatever the table size. */
 export async function pageOf<R>(
   base: Knex.QueryBuilder,
-  query: ListQuery,
+  request: PageRequest,
   orderColumn: string,
 ): Promise<{ total: number; rows: R[] }> {
   const countRow: unknown = await base.clone().clearSelect().clearOrder().count({ n: '*' }).first();
   const rows: R[] = await base
     .clone()
-    .orderBy(orderColumn, query.orderDirection)
-    .limit(query.resultsPerPage)
-    .offset((query.page - 1) * query.resultsPerPage);
+    .orderBy(orderColumn, request.order.direction)
+    .limit(request.perPage)
+    .offset(offsetOf(request));
   return { total: countOf(countRow), rows };
 }

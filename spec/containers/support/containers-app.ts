@@ -1,10 +1,10 @@
 import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
-import { up } from '../../../db/migrations/20261123100000_containers_services';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createKnex } from '../../../src/db/knex';
+import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
@@ -32,11 +32,12 @@ export interface TestApp {
  */
 export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
-  await up(knex);
+  await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
   const module = createContainersModule({
     knex,
+    owner: 'fake-engine',
     logger: pino({ level: 'silent' }),
     config: {
       dockerHost: undefined,

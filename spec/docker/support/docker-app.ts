@@ -3,12 +3,12 @@ import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { up } from '../../../db/migrations/20261123100000_containers_services';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, WireService } from '../../../src/containers';
 import { createKnex } from '../../../src/db/knex';
+import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
 import { TEST_IMAGES } from './docker-available';
 import { eventually } from './http';
@@ -39,7 +39,7 @@ export async function createDockerTestApp(
   config: Partial<ContainersConfig> = {},
 ): Promise<DockerTestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
-  await up(knex);
+  await migrateToLatest(knex);
   const owner = `spec-${randomUUID()}`;
   const make = (): ContainersModule =>
     createContainersModule({
