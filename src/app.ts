@@ -170,7 +170,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const containers =
     options.containers ??
-    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      secrets,
+    });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
