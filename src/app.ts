@@ -49,6 +49,8 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createScimModule } from './scim';
+import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
@@ -70,6 +72,8 @@ export interface Wharf {
   /** Every change the services, the reconciler and the job queue publish. */
   changes: ChangeFeed;
   brokerCredentials: LoadedBrokerCredentials;
+  /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
+  changes: ChangeFeed;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -149,7 +153,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const containers =
     options.containers ??
-    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      secrets,
+    });
 
   const jobsModule = createJobsModule({
     knex,
@@ -188,6 +198,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -230,9 +241,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use('/v3', v3.router);
+  app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
+  const directory = new UsersDirectory(users, scim);
+  app.use(createOrgsRoutes(orgs, directory));
+  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -267,6 +281,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     jobs,
     changes,
     brokerCredentials,
+    changes,
     start: async () => {
       started = true;
       await jobs.start();
