@@ -69,8 +69,6 @@ export interface Wharf {
   secrets: SecretBox;
   containers: ContainersModule;
   jobs: JobQueue;
-  /** Every change the services, the reconciler and the job queue publish. */
-  changes: ChangeFeed;
   brokerCredentials: LoadedBrokerCredentials;
   /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
   changes: ChangeFeed;
@@ -279,7 +277,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     containers,
     jobs,
-    changes,
     brokerCredentials,
     changes,
     start: async () => {
