@@ -166,6 +166,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       config: config.containers,
       logger,
       owner: installationId,
+      changes,
       secrets,
     });
 
