@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -8,13 +9,14 @@ import {
   LoginLimiter,
   loadOrCreateSigningKey,
   OAuthTokenEndpoint,
+  RefreshTokenStore,
   TokenService,
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, createBrokerRoutes } from './broker-registry';
+import { createBrokersModule } from './broker-registry';
+import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -27,7 +29,6 @@ import {
 import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
-import type { Clock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
@@ -38,23 +39,9 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import {
-  BrokerProvisioner,
-  createInstanceRoutes,
-  InstanceContext,
-  InstanceOperationJobs,
-  InstancesService,
-  KeysService,
-} from './instances';
-import type { ProvisionerResolver } from './instances';
-import { containerExtraCheck } from './instances/container-extra-check';
-import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
-import { InstanceSecrets } from './instances/instance-secrets';
-import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createJobRoutes } from './jobs/routes';
-import { createSpaceSummaryRoutes } from './instances/space-summary';
-import { JobRunner } from './jobs/runner';
-import { JobsStore } from './jobs/store';
+import { containerExtraCheck, createInstancesModule } from './instances';
+import { createJobsModule } from './jobs';
+import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createMetricsModule } from './metrics';
 import type { MetricsModule } from './metrics';
@@ -67,6 +54,8 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createScimModule } from './scim';
+import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
@@ -84,9 +73,9 @@ export interface Wharf {
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
-  jobs: JobRunner;
+  jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
-  /** Every change, as services, the reconciler and the job runner publish it. */
+  /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
   changes: ChangeFeed;
   metrics: MetricsModule;
   /** Starts the background parts: the job runner and the container reconciler. */
@@ -99,10 +88,10 @@ export interface BuildOptions {
   logger: Logger;
   /** Tests hand in their own knex (a fresh SQLite file per spec file). */
   knex?: Knex;
+  /** Time for tokens, users and the login limiter; specs step a ManualClock. */
+  clock?: Clock;
   /** Tests may swap the container module (e.g. a fake driver). */
   containers?: ContainersModule;
-  /** Specs step time by hand (dashboard session expiry). */
-  clock?: Clock;
 }
 
 function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: string }[] {
@@ -124,9 +113,17 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
   });
 }
 
+/** How many times each value occurs, for the gauges. */
+function tally(values: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts];
+}
+
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
   const knex =
     options.knex ??
     createKnex({
@@ -134,9 +131,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
   const installationId = await resolveInstallationId(knex, config.installationId);
-  const clock = options.clock ?? systemClock;
-  const changes = new InProcessChangeFeed();
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -145,13 +141,18 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     config.auth.tokenTtlSeconds,
     config.auth.refreshTokenTtlSeconds,
     trustedIssuers(config),
+    clock,
   );
-  const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter({
-    maxFailures: config.auth.loginMaxFailures,
-    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
-    lockoutSeconds: config.auth.loginLockoutSeconds,
-  });
+  const refreshTokens = new RefreshTokenStore(knex);
+  const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
+  const limiter = new LoginLimiter(
+    {
+      maxFailures: config.auth.loginMaxFailures,
+      maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+      lockoutSeconds: config.auth.loginLockoutSeconds,
+    },
+    clock,
+  );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -162,54 +163,65 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
-  const brokers = new BrokersService(knex, {
+  const brokersModule = createBrokersModule({
+    knex,
+    clock: systemClock,
+    changes,
     fetcher: osb,
-    validate: (raw, existing) => validateCatalog(raw, existing),
     secrets,
     orgs,
     flags,
   });
+  const brokers = brokersModule.service;
   const containers =
     options.containers ??
-    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      changes,
+      secrets,
+    });
 
-  const visibilities = new VisibilitiesService(knex, orgs);
-  const instanceSecrets = new InstanceSecrets(knex, secrets);
-  const provisioners: ProvisionerResolver = {
-    forService: async (service) => {
-      if (service.serviceBrokerGuid !== null) {
-        return new BrokerProvisioner(
-          osb,
-          brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)),
-        );
-      }
-      if (!isContainerBacked(service)) return undefined;
-      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, {
-        syncTimeoutMs: config.operations.containerSyncTimeoutMs,
-      });
-    },
-  };
-  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
-    intervalMs: config.operations.pollIntervalMs,
-    maxDurationMs: config.operations.maxPollDurationMs,
-    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
-  });
-  const instances = new InstancesService(
+  const jobsModule = createJobsModule({
     knex,
-    instanceContext,
-    provisioners,
-    flags,
+    clock: systemClock,
+    changes,
+    logger,
+    settings: {
+      tickMs: config.operations.jobTickMs,
+      leaseMs: config.operations.jobLeaseMs,
+      retentionMs: config.operations.jobRetentionMs,
+    },
+  });
+  const jobs = jobsModule.queue;
+  const instancesModule = createInstancesModule({
+    knex,
+    clock: systemClock,
+    changes,
+    jobs,
     secrets,
-    operations,
-  );
-  const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
+    plans,
+    services,
+    orgs,
+    flags,
+    brokers,
+    osb,
+    containers: containers.service,
+    settings: {
+      intervalMs: config.operations.pollIntervalMs,
+      maxDurationMs: config.operations.maxPollDurationMs,
+      mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+      containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
+    },
+  });
   const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
     username: config.brokerUsername,
     password: config.brokerPassword,
   });
 
+  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -218,32 +230,24 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     logger,
   });
 
-  const jobsStore = new JobsStore(knex);
-  const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter);
+  const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
+  const visibilities = new VisibilitiesService(knex, orgs);
   const everyContainer = () =>
     containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
-  const countBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, number> => {
-    const counts = new Map<string, number>();
-    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-    return counts;
-  };
   const metrics = createMetricsModule({
     changes,
     scrapeToken: config.ui.metricsToken,
     sources: {
-      jobCounts: () => jobsStore.countsByKindAndState(),
+      jobCounts: () => jobsModule.counts(),
       containerStatusCounts: async () =>
-        [...countBy(await everyContainer(), (v) => v.record.status)].map(([status, count]) => ({
+        tally((await everyContainer()).map((v) => v.record.status)).map(([status, count]) => ({
           status,
           count,
         })),
       backendHealthCounts: async () =>
-        [
-          ...countBy(
-            (await everyContainer()).flatMap((v) => v.observation.backends),
-            (b) => b.health,
-          ),
-        ].map(([health, count]) => ({ health, count })),
+        tally(
+          (await everyContainer()).flatMap((v) => v.observation.backends.map((b) => b.health)),
+        ).map(([health, count]) => ({ health, count })),
       brokerSyncStates: () => Promise.resolve([]),
     },
   });
@@ -266,8 +270,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       visibilities,
       orgs,
       brokers,
-      instances,
-      keys,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
       containers: containers.service,
       syncStates: () => Promise.resolve(new Map()),
     },
@@ -312,9 +316,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.get('/metrics', metrics.endpoint);
   app.use('/ui', ui.router);
   app.use('/v3', v3.router);
+  app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
+  const directory = new UsersDirectory(users, scim);
+  app.use(createOrgsRoutes(orgs, directory));
+  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -326,15 +333,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
     }),
   );
-  app.use(createBrokerRoutes(brokers));
-  app.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
-  );
-  app.use(createJobRoutes(jobsStore));
+  app.use(brokersModule.router);
+  app.use(instancesModule.router);
+  app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
-  app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 

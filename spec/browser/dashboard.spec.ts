@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import net from 'node:net';
@@ -12,7 +11,6 @@ import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
 import { ADMIN_SCOPES } from '../../src/auth/types';
 import { loadConfig } from '../../src/config';
-import { createContainersModule } from '../../src/containers';
 import { createKnex } from '../../src/db/knex';
 import { removeLabelled } from '../docker/support/cleanup';
 import {
@@ -68,7 +66,6 @@ describeWithBrowser('the dashboard in a browser', () => {
   describeWithDocker('with the real engine', () => {
     const docker = new Docker();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-browser-'));
-    const owner = `spec-${randomUUID()}`;
     let wharf: Wharf;
     let server: Server;
     let base: string;
@@ -94,15 +91,8 @@ describeWithBrowser('the dashboard in a browser', () => {
         sqliteFile: path.join(dir, 'wharf.sqlite'),
       });
       const logger = pino({ level: 'silent' });
-      const containers = createContainersModule({
-        knex,
-        owner,
-        logger,
-        config: config.containers,
-        resyncMs: 1000,
-        busyMs: 200,
-      });
-      wharf = await buildWharf({ config, logger, knex, containers });
+      // Its own database, so its own installation id: the owner label cleaned up after.
+      wharf = await buildWharf({ config, logger, knex });
       const admin = await wharf.users.addUser('admin', ADMIN_PASSWORD, ADMIN_SCOPES);
       adminToken = wharf.tokens.issue(
         {
@@ -136,7 +126,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await browser?.close();
       await new Promise((resolve) => server?.close(resolve));
       await wharf?.close();
-      await removeLabelled(docker, 'wharf.owner', owner);
+      if (wharf !== undefined) await removeLabelled(docker, 'wharf.owner', wharf.installationId);
       fs.rmSync(dir, { recursive: true, force: true });
     });
 

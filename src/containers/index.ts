@@ -1,7 +1,10 @@
 import type { Router } from 'express';
+import { silentChangeFeed } from '../changes';
+import type { ChangeFeed } from '../changes';
 import type { ContainersConfig } from '../config';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
+import type { SecretBox } from '../secrets/secret-box';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import type { HealthProbe } from './health';
@@ -9,6 +12,7 @@ import { HaproxyHealthProbe } from './health';
 import { Reconciler } from './reconciler';
 import { createServicesRouter } from './routes';
 import { ContainerService } from './service';
+import { SpecSealer } from './sealed-spec';
 import { ContainerServiceStore } from './store';
 
 export { ContainerService } from './service';
@@ -23,6 +27,8 @@ export interface ContainersModuleDeps {
   knex: Knex;
   config: ContainersConfig;
   logger: Logger;
+  /** The key ring's box: Env and SSLCert are stored sealed with it. */
+  secrets: SecretBox;
   /**
    * This installation's id (src/installation), the value of the wharf.owner label. Only objects
    * with it are ever swept, so two installations (or test runs) on one engine never remove each
@@ -31,7 +37,10 @@ export interface ContainersModuleDeps {
   owner: string;
   /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
   driver?: ContainerDriver;
+  /** HAProxy's view of the replicas; the fake driver's specs pass its fake. */
   health?: HealthProbe;
+  /** Where the reconciler announces status changes; silent when nobody listens. */
+  changes?: ChangeFeed;
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
@@ -48,20 +57,21 @@ export interface ContainersModule {
 export function createContainersModule(deps: ContainersModuleDeps): ContainersModule {
   const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
-  const store = new ContainerServiceStore(deps.knex);
+  const store = new ContainerServiceStore(deps.knex, new SpecSealer(deps.secrets));
+  const health = deps.health ?? new HaproxyHealthProbe();
   const driver =
     deps.driver ??
     new DockerDriver({
       dockerHost: deps.config.dockerHost,
       owner,
       publishHost: deps.config.publishHost,
+      health,
     });
-  const health = deps.health ?? new HaproxyHealthProbe();
   const reconciler = new Reconciler({
     store,
     driver,
-    health,
     logger: deps.logger,
+    changes: deps.changes ?? silentChangeFeed,
     owner,
     lbImage: deps.config.lbImage,
     publishHost: deps.config.publishHost,
@@ -91,9 +101,9 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     router: createServicesRouter(service, deps.logger),
     service,
     reconciler,
-    start: () => {
+    start: async () => {
+      await store.sealPlaintextRows();
       reconciler.start();
-      return Promise.resolve();
     },
     stop: () => reconciler.stop(),
   };

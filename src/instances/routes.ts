@@ -13,11 +13,18 @@ import { basePathOf, param, queryFlag } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import type { CallerInfo } from './instance-context';
-import { presentJob } from '../jobs/routes';
+import { presentJob } from '../jobs';
 import type { InstanceDeleteJobs } from './delete-jobs';
 import type { KeysService } from './keys-service';
 import { presentInstance, presentKey } from './presenter';
-import { createInstanceBody, createKeyBody, updateInstanceBody } from './schemas';
+import {
+  createInstanceBody,
+  createKeyBody,
+  toCreateInstanceCommand,
+  toCreateKeyCommand,
+  toUpdateInstanceCommand,
+  updateInstanceBody,
+} from './schemas';
 import type { InstancesService } from './service';
 
 const INSTANCE_QUERYABLE = [
@@ -60,8 +67,8 @@ export function createInstanceRoutes(
 
   router.post('/v2/service_instances', async (req, res) => {
     const caller = writer(req);
-    const body = parseBody(createInstanceBody, getJsonBody(req));
-    const result = await instances.create(caller, body, acceptsIncomplete(req));
+    const command = toCreateInstanceCommand(parseBody(createInstanceBody, getJsonBody(req)));
+    const result = await instances.create(caller, command, acceptsIncomplete(req));
     sendJson(
       res,
       result.async ? 202 : 201,
@@ -84,8 +91,13 @@ export function createInstanceRoutes(
   });
   router.put('/v2/service_instances/:guid', async (req, res) => {
     const caller = writer(req);
-    const body = parseBody(updateInstanceBody, getJsonBody(req));
-    const result = await instances.update(caller, param(req, 'guid'), body, acceptsIncomplete(req));
+    const command = toUpdateInstanceCommand(parseBody(updateInstanceBody, getJsonBody(req)));
+    const result = await instances.update(
+      caller,
+      param(req, 'guid'),
+      command,
+      acceptsIncomplete(req),
+    );
     // CC's PUT convention: 201 without Location, or 202 with it.
     sendJson(
       res,
@@ -100,7 +112,7 @@ export function createInstanceRoutes(
     if (queryFlag(req, 'async') && !incomplete) {
       const options = { recursive: queryFlag(req, 'recursive'), purge: queryFlag(req, 'purge') };
       await instances.checkDeletable(caller, param(req, 'guid'), options);
-      const job = await deleteJobs.find(await deleteJobs.enqueue(param(req, 'guid'), options));
+      const job = await deleteJobs.enqueue(param(req, 'guid'), options);
       sendJson(res, 202, presentJob(job), `/v2/jobs/${job.guid}`);
       return;
     }
@@ -177,7 +189,10 @@ export function createInstanceRoutes(
 
   router.post('/v2/service_keys', async (req, res) => {
     const caller = writer(req);
-    const key = await keys.create(caller, parseBody(createKeyBody, getJsonBody(req)));
+    const key = await keys.create(
+      caller,
+      toCreateKeyCommand(parseBody(createKeyBody, getJsonBody(req))),
+    );
     sendJson(
       res,
       201,

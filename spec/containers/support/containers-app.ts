@@ -2,6 +2,8 @@ import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
 import { setAuthState } from '../../../src/auth/auth-context';
+import { InProcessChangeFeed } from '../../../src/changes';
+import type { Change } from '../../../src/changes';
 import type { ContainersConfig } from '../../../src/config';
 import { createKnex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
@@ -10,6 +12,7 @@ import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
+import { testSecretBox } from './test-secrets';
 
 export const USERS = {
   alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -23,6 +26,8 @@ export interface TestApp {
   driver: FakeDriver;
   health: FakeHealthProbe;
   module: ContainersModule;
+  /** Every change the module published, in order. */
+  changes: Change[];
   close(): Promise<void>;
 }
 
@@ -35,8 +40,13 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
   await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
+  const feed = new InProcessChangeFeed();
+  const changes: Change[] = [];
+  feed.subscribe((c) => changes.push(c));
   const module = createContainersModule({
+    changes: feed,
     knex,
+    secrets: testSecretBox(),
     owner: 'fake-engine',
     logger: pino({ level: 'silent' }),
     config: {
@@ -59,7 +69,12 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     if (header === 'invalid') setAuthState(req, { kind: 'invalid', reason: 'bad signature' });
     else if (header !== undefined) {
       const [userGuid = '', role] = header.split(',');
-      const scopes = role === 'admin' ? ['cloud_controller.admin'] : ['cloud_controller.write'];
+      const scopes =
+        role === 'admin'
+          ? ['cloud_controller.admin']
+          : role === 'noscope'
+            ? []
+            : ['cloud_controller.read', 'cloud_controller.write'];
       setAuthState(req, {
         kind: 'authenticated',
         context: { userGuid, userName: undefined, email: undefined, clientId: 'cf', scopes },
@@ -74,6 +89,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     driver,
     health,
     module,
+    changes,
     close: async () => {
       await module.stop();
       await knex.destroy();

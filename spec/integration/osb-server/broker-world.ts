@@ -7,7 +7,7 @@ import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, ServiceView } from '../../../src/containers';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
-import { containerExtraCheck } from '../../../src/instances/container-extra-check';
+import { containerExtraCheck } from '../../../src/instances';
 import { ContainerServiceEngine, createOsbBrokerRouter } from '../../../src/osb-server';
 import type { BrokerCredentials } from '../../../src/osb-server';
 import { containerRefFor } from '../../../src/osb-server/instance-template';
@@ -155,6 +155,7 @@ export async function startBrokerWorld(env: Record<string, string> = {}): Promis
   const driver = new FakeDriver();
   const containers = createContainersModule({
     knex: wharf.knex,
+    secrets: wharf.secrets,
     logger: pino({ level: 'silent' }),
     owner: 'osb-spec',
     config: {
