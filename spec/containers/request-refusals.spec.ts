@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { readFixture } from './plan-fixtures';
@@ -66,14 +69,25 @@ describe('/services: refused requests answer 4xx, never 5xx', () => {
   );
 
   it('when the gzip body is valid, then it is accepted', async () => {
-    const res = await request(t.app)
-      .post('/services/create')
-      .set(alice)
-      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
-      // superagent would JSON-encode a Buffer under a JSON content type; send the bytes as they are.
-      .serialize((bytes: Buffer) => bytes)
-      .send(gzipSync(JSON.stringify(seed)));
-    expect(res.status).toBe(201);
+    // superagent JSON-encodes a Buffer under a JSON content type; send the bytes with node:http.
+    const server = t.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/services/create',
+        headers: { ...alice, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      });
+      req.end(gzipSync(JSON.stringify(seed)));
+      const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+      res.resume();
+      expect(res.statusCode).toBe(201);
+    } finally {
+      server.close();
+    }
   });
 
   it.each([
