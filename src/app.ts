@@ -258,8 +258,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createAsyncDeletesModule({
       orgs,
-      instances,
-      keys,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
       contents: [],
       jobs,
       clock: systemClock,
