@@ -51,6 +51,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -257,6 +258,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   const directory = new UsersDirectory(users, scim);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
   app.use(createOrgsRoutes(orgs, directory));
   app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
