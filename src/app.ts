@@ -14,9 +14,9 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, createBrokerRoutes } from './broker-registry';
+import { createBrokersModule } from './broker-registry';
+import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -52,6 +52,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -156,13 +157,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
-  const brokers = new BrokersService(knex, {
+  const brokersModule = createBrokersModule({
+    knex,
+    clock: systemClock,
+    changes,
     fetcher: osb,
-    validate: (raw, existing) => validateCatalog(raw, existing),
     secrets,
     orgs,
     flags,
   });
+  const brokers = brokersModule.service;
   const containers =
     options.containers ??
     createContainersModule({
@@ -264,6 +268,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   const directory = new UsersDirectory(users, scim);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
   app.use(createOrgsRoutes(orgs, directory));
   app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
@@ -277,7 +296,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
     }),
   );
-  app.use(createBrokerRoutes(brokers));
+  app.use(brokersModule.router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
