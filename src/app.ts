@@ -34,6 +34,7 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { checkReadiness, databaseWriteProbe } from './health/readiness';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
@@ -54,6 +55,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -119,6 +121,9 @@ function tally(values: readonly string[]): [string, number][] {
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts];
 }
+
+/** How long /readyz waits for each check; a probe that takes longer counts as failed. */
+const READINESS_TIMEOUT_MS = 3000;
 
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
@@ -284,8 +289,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    await knex.raw('select 1');
-    res.json({ status: 'ok' });
+    const readiness = await checkReadiness(
+      { database: databaseWriteProbe(knex), engine: () => containers.ping() },
+      READINESS_TIMEOUT_MS,
+    );
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ok' : 'unavailable',
+      checks: readiness.checks,
+    });
   });
   // Wharf's own OSB broker keeps OSB's auth and error shapes: mounted before the CF middleware.
   app.use(
@@ -320,6 +331,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   const directory = new UsersDirectory(users, scim);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
   app.use(createOrgsRoutes(orgs, directory));
   app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(

@@ -151,7 +151,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await page.fill('input[name=label]', 'web-ui');
       await page.fill('input[name=description]', 'A web site on containers');
       await page.fill('textarea[name=container]', JSON.stringify(template.container));
-      await page.click('form[action="/ui/catalog"] button[type=submit]');
+      await page.click('form[method=post][action="/ui/catalog"] button[type=submit]');
       await page.getByText('A web site on containers').first().waitFor();
       await screenshot(page, '03-catalog');
     });
@@ -159,11 +159,11 @@ describeWithBrowser('the dashboard in a browser', () => {
     it("registers Wharf's own /broker and shows its sync", async () => {
       await page.goto(`${base}/ui/brokers`);
       const { username, password } = wharf.brokerCredentials.credentials;
-      await page.fill('form[action="/ui/brokers"] input[name=name]', 'wharf-itself');
-      await page.fill('form[action="/ui/brokers"] input[name=url]', `${base}/broker`);
-      await page.fill('form[action="/ui/brokers"] input[name=username]', username);
-      await page.fill('form[action="/ui/brokers"] input[name=password]', password);
-      await page.click('form[action="/ui/brokers"] button[type=submit]');
+      await page.fill('form[method=post][action="/ui/brokers"] input[name=name]', 'wharf-itself');
+      await page.fill('form[method=post][action="/ui/brokers"] input[name=url]', `${base}/broker`);
+      await page.fill('form[method=post][action="/ui/brokers"] input[name=username]', username);
+      await page.fill('form[method=post][action="/ui/brokers"] input[name=password]', password);
+      await page.click('form[method=post][action="/ui/brokers"] button[type=submit]');
       const row = page.locator('tr', { hasText: 'wharf-itself' });
       await row.waitFor();
       expect(await row.textContent()).toContain('ok');
