@@ -41,7 +41,7 @@ import { createErrorMiddleware, notFoundHandler } from './http/error-middleware'
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import { containerExtraCheck, createInstancesModule } from './instances';
-import { createJobsModule } from './jobs';
+import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createMetricsModule } from './metrics';
@@ -167,6 +167,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
+    observe: (broker, outcome, seconds) => {
+      metrics.recorder.brokerRequest(broker, outcome, seconds);
+    },
   });
   const brokersModule = createBrokersModule({
     knex,
@@ -176,6 +179,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     orgs,
     flags,
+    logger,
+    resync: { intervalSeconds: config.operations.brokerResyncSeconds, workerId: newWorkerId() },
   });
   const brokers = brokersModule.service;
   const containers =
@@ -187,6 +192,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       owner: installationId,
       changes,
       secrets,
+      onPass: (seconds) => {
+        metrics.recorder.reconcilePass(seconds);
+      },
     });
 
   const jobsModule = createJobsModule({
@@ -253,7 +261,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
         tally(
           (await everyContainer()).flatMap((v) => v.observation.backends.map((b) => b.health)),
         ).map(([health, count]) => ({ health, count })),
-      brokerSyncStates: () => Promise.resolve([]),
+      brokerSyncStates: async () =>
+        (await brokers.all()).map((b) => ({ broker: b.name, ok: b.lastSync?.ok ?? null })),
     },
   });
   const ui = createUiModule({
@@ -278,7 +287,17 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       instances: instancesModule.instances,
       keys: instancesModule.keys,
       containers: containers.service,
-      syncStates: () => Promise.resolve(new Map()),
+      syncStates: async () =>
+        new Map(
+          (await brokers.all()).map((b) => [
+            b.guid,
+            {
+              at: b.lastSync === null ? null : b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              ok: b.lastSync?.ok ?? null,
+              error: b.lastSync?.error ?? null,
+            },
+          ]),
+        ),
     },
   });
 
@@ -387,9 +406,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       started = true;
       await jobs.start();
       await containers.start();
+      brokersModule.schedule.start();
     },
     close: async () => {
       if (started) {
+        await brokersModule.schedule.stop();
         await jobs.stop();
         await containers.stop();
       }

@@ -64,6 +64,7 @@ const envSchema = z.object({
       message: 'expected a comma list of IP addresses or CIDRs',
     }),
   WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_BROKER_RESYNC_SECONDS: z.coerce.number().int().min(0).default(3600),
   WHARF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WHARF_UI_SESSION_IDLE_SECONDS: z.coerce.number().int().positive().default(1800),
   WHARF_UI_SESSION_MAX_SECONDS: z.coerce.number().int().positive().default(43200),
@@ -116,6 +117,8 @@ export interface AuthConfig {
 
 export interface OperationsConfig {
   brokerTimeoutMs: number;
+  /** Every broker's catalog is re-synced this often; 0: never on a schedule. */
+  brokerResyncSeconds: number;
   pollIntervalMs: number;
   maxPollDurationMs: number;
   orphanMitigationBaseMs: number;
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     },
     operations: {
       brokerTimeoutMs: e.WHARF_BROKER_TIMEOUT_SECONDS * 1000,
+      brokerResyncSeconds: e.WHARF_BROKER_RESYNC_SECONDS,
       pollIntervalMs: e.WHARF_POLL_INTERVAL_SECONDS * 1000,
       maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,

@@ -184,6 +184,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await page.goto(`${base}/ui/instances/new`);
       await page
         .locator('tr', { hasText: 'web-ui' })
+        .filter({ hasText: 'wharf-itself' })
         .locator('a', { hasText: 'Choose' })
         .first()
         .click();
@@ -201,7 +202,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await row.getByText('create succeeded').waitFor({ timeout: 90000 });
       expect(navigations).toEqual([]);
       await screenshot(page, '07-instances');
-    });
+    }, 180000);
 
     it('scales the container service from its detail page and sees the third replica come UP', async () => {
       await page.goto(`${base}/ui/containers`);
@@ -212,7 +213,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await page.getByText('3/3 up').waitFor({ timeout: 90000 });
       expect(await page.locator('.badge', { hasText: 'UP' }).count()).toBe(3);
       await screenshot(page, '08-container');
-    });
+    }, 240000);
 
     it('logs out, after which the dashboard asks for a login again', async () => {
       await page.click('button:has-text("Log out")');

@@ -127,6 +127,8 @@ export interface MarketplacePlan {
   guid: string;
   name: string;
   serviceLabel: string;
+  /** The broker offering it; null for a broker-less entry. */
+  brokerName: string | null;
   description: string;
   /** `schemas.service_instance.create.parameters`, when the plan has one. */
   createSchema: unknown;

@@ -126,10 +126,11 @@ export function newInstancePage(
             ${p.name}
             <div class="muted">${p.description}</div>
           </td>
+          <td>${p.brokerName ?? html`<span class="muted">none</span>`}</td>
           <td><a href="/ui/instances/new?plan=${p.guid}">Choose</a></td>
         </tr>`,
     );
-    return table(['Service', 'Plan', ''], rows, 'The marketplace is empty for you.');
+    return table(['Service', 'Plan', 'Broker', ''], rows, 'The marketplace is empty for you.');
   }
   const fields = toFormFields(chosen.createSchema);
   return html`${
