@@ -292,7 +292,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
           (await brokers.all()).map((b) => [
             b.guid,
             {
-              at: b.lastSync === null ? null : b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              at:
+                b.lastSync === null ? null : b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
               ok: b.lastSync?.ok ?? null,
               error: b.lastSync?.error ?? null,
             },

@@ -34,7 +34,10 @@ export class BrokerResyncSchedule {
 
   start(): void {
     if (this.settings.intervalSeconds <= 0 || this.timer !== undefined) return;
-    const every = Math.min(this.settings.checkEveryMs ?? 30_000, this.settings.intervalSeconds * 1000);
+    const every = Math.min(
+      this.settings.checkEveryMs ?? 30_000,
+      this.settings.intervalSeconds * 1000,
+    );
     this.timer = setInterval(() => {
       this.running = this.running.then(async () => {
         await this.tick();

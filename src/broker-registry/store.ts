@@ -167,7 +167,10 @@ export class BrokersStore {
   }
 
   /** Records a sync's outcome; it does not count as a change of the broker (updated_at stays). */
-  async recordSync(id: number, outcome: { at: Date; ok: boolean; error: string | null }): Promise<void> {
+  async recordSync(
+    id: number,
+    outcome: { at: Date; ok: boolean; error: string | null },
+  ): Promise<void> {
     await this.db('service_brokers')
       .where({ id })
       .update({
@@ -195,7 +198,10 @@ export class BrokersStore {
       throw err;
     }
     // Old periods are history nobody reads; keep the table small.
-    await this.db('schedule_slots').where('name', name).andWhere('slot', '<', slot - 10).delete();
+    await this.db('schedule_slots')
+      .where('name', name)
+      .andWhere('slot', '<', slot - 10)
+      .delete();
     return true;
   }
 

@@ -179,7 +179,8 @@ export class HttpOsbClient implements OsbClient {
       hasBody: request.body !== undefined,
     });
     const observe = this.observe;
-    if (observe === undefined) return exchangeWithBroker(this.settings, conn, request, headers, secrets);
+    if (observe === undefined)
+      return exchangeWithBroker(this.settings, conn, request, headers, secrets);
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     const broker = conn.name ?? 'unregistered';
