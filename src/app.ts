@@ -14,7 +14,7 @@ import {
 } from './auth';
 import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, createBrokerRoutes } from './broker-registry';
+import { BrokersService, brokersInSpaces, createBrokerRoutes } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -39,6 +39,7 @@ import {
   createInstanceRoutes,
   InstanceContext,
   InstanceOperationJobs,
+  instancesInSpaces,
   InstancesService,
   KeysService,
 } from './instances';
@@ -52,7 +53,11 @@ import { createSpaceSummaryRoutes } from './instances/space-summary';
 import { JobRunner } from './jobs/runner';
 import { JobsStore } from './jobs/store';
 import type { Logger } from './logger';
-import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createOrgsModule } from './orgs';
+import type { OrgsService } from './orgs';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -74,6 +79,8 @@ export interface Wharf {
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
+  /** Every module publishes what it changes here; the dashboard, metrics and leaders listen. */
+  changes: ChangeFeed;
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
@@ -139,7 +146,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     lockoutSeconds: config.auth.loginLockoutSeconds,
   });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const orgs = new OrgsService(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
+  const clock = systemClock;
+  const orgsModule = createOrgsModule({
+    knex,
+    clock,
+    changes,
+    users,
+    spaceDependents: [instancesInSpaces, brokersInSpaces],
+  });
+  const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
@@ -239,7 +255,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
+  app.use(orgsModule.router);
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -271,6 +287,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     users,
     tokens,
     orgs,
+    changes,
     brokers,
     secrets,
     containers,

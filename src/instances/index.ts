@@ -7,3 +7,4 @@ export { createInstanceRoutes } from './routes';
 export { InstancesService } from './service';
 export type { ProvisionerResolver } from './service';
 export { KeysService } from './keys-service';
+export { instancesInSpaces } from './space-dependents';
