@@ -24,6 +24,9 @@ import {
   ServicesService,
   VisibilitiesService,
 } from './catalog';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
@@ -48,16 +51,12 @@ import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
 import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createJobRoutes } from './jobs/routes';
 import { createSpaceSummaryRoutes } from './instances/space-summary';
-import { JobRunner } from './jobs/runner';
-import { JobsStore } from './jobs/store';
+import { createJobsModule } from './jobs';
+import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createOrgsModule } from './orgs';
 import type { OrgsService } from './orgs';
-import { InProcessChangeFeed } from './changes';
-import type { ChangeFeed } from './changes';
-import { systemClock } from './clock';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -65,6 +64,8 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createScimModule } from './scim';
+import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
@@ -79,13 +80,13 @@ export interface Wharf {
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
-  /** Every module publishes what it changes here; the dashboard, metrics and leaders listen. */
-  changes: ChangeFeed;
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
-  jobs: JobRunner;
+  jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
+  /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
+  changes: ChangeFeed;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -129,6 +130,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
   const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
@@ -146,13 +148,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     lockoutSeconds: config.auth.loginLockoutSeconds,
   });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const changes: ChangeFeed = new InProcessChangeFeed();
   const clock = systemClock;
+  const scim = createScimModule({ knex, users, clock, changes });
   const orgsModule = createOrgsModule({
     knex,
     clock,
     changes,
     users,
+    pendingRegistrations: scim,
     spaceDependents: [instancesInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
@@ -173,7 +176,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const containers =
     options.containers ??
-    createContainersModule({ knex, config: config.containers, logger, owner: installationId });
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      secrets,
+    });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -190,13 +199,31 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       });
     },
   };
-  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
-    intervalMs: config.operations.pollIntervalMs,
-    maxDurationMs: config.operations.maxPollDurationMs,
-    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+  const jobsModule = createJobsModule({
+    knex,
+    clock: systemClock,
+    changes,
+    logger,
+    settings: {
+      tickMs: config.operations.jobTickMs,
+      leaseMs: config.operations.jobLeaseMs,
+      retentionMs: config.operations.jobRetentionMs,
+    },
   });
+  const jobs = jobsModule.queue;
+  const instanceContext = new InstanceContext(plans, services, orgs);
+  const operations = new InstanceOperationJobs(
+    knex,
+    jobs,
+    systemClock,
+    instanceContext,
+    provisioners,
+    {
+      intervalMs: config.operations.pollIntervalMs,
+      maxDurationMs: config.operations.maxPollDurationMs,
+      mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+    },
+  );
   const instances = new InstancesService(
     knex,
     instanceContext,
@@ -253,9 +280,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use('/v3', v3.router);
+  app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(orgsModule.router);
+  app.use(
+    createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
+  );
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -268,10 +299,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
-  );
-  app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
@@ -287,12 +316,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     users,
     tokens,
     orgs,
-    changes,
     brokers,
     secrets,
     containers,
     jobs,
     brokerCredentials,
+    changes,
     start: async () => {
       started = true;
       await jobs.start();

@@ -54,6 +54,8 @@ const envSchema = z.object({
   WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   WHARF_BROKER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(50),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
+  WHARF_JOB_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  WHARF_JOB_RETENTION_SECONDS: z.coerce.number().positive().default(604800),
   WHARF_SUPPORT_URL: z.string().url().optional(),
   WHARF_TRUSTED_PROXIES: z
     .string()
@@ -115,6 +117,10 @@ export interface OperationsConfig {
   maxPollDurationMs: number;
   orphanMitigationBaseMs: number;
   jobTickMs: number;
+  /** How long a job's claim holds without a heartbeat; a dead process's jobs resume after it. */
+  jobLeaseMs: number;
+  /** Finished jobs are pruned after this. */
+  jobRetentionMs: number;
   containerSyncTimeoutMs: number;
   /** How long /broker/v2 waits for the engine without accepts_incomplete (below CC's 60 s). */
   osbSyncTimeoutMs: number;
@@ -186,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,
       jobTickMs: e.WHARF_JOB_TICK_MS,
+      jobLeaseMs: e.WHARF_JOB_LEASE_SECONDS * 1000,
+      jobRetentionMs: e.WHARF_JOB_RETENTION_SECONDS * 1000,
       containerSyncTimeoutMs: e.WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS * 1000,
       osbSyncTimeoutMs: e.WHARF_BROKER_SYNC_TIMEOUT_SECONDS * 1000,
     },

@@ -10,6 +10,8 @@ import { createContainersModule } from '../../src/containers';
 import type { ContainerService, Scope, ServiceView } from '../../src/containers';
 import { createKnex } from '../../src/db/knex';
 import { migrateToLatest } from '../../src/db/migrate';
+import { loadKeyRing } from '../../src/secrets/key-ring';
+import { SecretBox } from '../../src/secrets/secret-box';
 import { removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
 import { eventually, get } from './support/http';
@@ -139,6 +141,8 @@ describeWithDocker('installations sharing one engine', () => {
       knex,
       owner: 'wharf',
       logger,
+      // The key ring file the upgraded Wharf loads from the same data directory.
+      secrets: new SecretBox(loadKeyRing(dir, undefined)),
       config: loadConfig({ WHARF_LB_IMAGE: TEST_IMAGES.haproxy }).containers,
     });
     const created = await old.service.create(scope, body('legacy'));

@@ -14,6 +14,7 @@ import type { CreateInstanceBody, UpdateInstanceBody } from './schemas';
 import { InstancesStore } from './store';
 import type { InstanceChanges, InstanceScope } from './store';
 import type { OperationEvents } from './operation-jobs';
+import { maintenanceUpgrade } from './maintenance-upgrade';
 import type { ServiceInstance } from './types';
 import type { Service, ServicePlan } from '../catalog';
 
@@ -494,27 +495,4 @@ function prefixed(err: unknown, prefix: string): unknown {
   if (err instanceof Error && !err.message.startsWith(prefix))
     err.message = `${prefix}${err.message}`;
   return err;
-}
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/**
- * A maintenance upgrade asked by `maintenance_info` (cf-v2-api.md §3.5, errors 390006-390009):
- * the plan's current maintenance_info when the request moves to it, undefined when nothing changes.
- */
-function maintenanceUpgrade(
-  instance: ServiceInstance,
-  setting: InstanceSetting,
-  requested: { version: string; description?: string } | undefined,
-  changingPlan: boolean,
-): { version: string; description?: string } | undefined {
-  if (requested === undefined) return undefined;
-  if (!SEMVER.test(requested.version)) throw new CfError('MaintenanceInfoNotSemver');
-  if (instance.maintenanceInfo?.version === requested.version) return undefined;
-  if (changingPlan) throw new CfError('MaintenanceInfoNotUpdatableWhenChangingPlan');
-  const planInfo = setting.plan.maintenanceInfo;
-  if (planInfo === null) throw new CfError('MaintenanceInfoNotSupported');
-  if (planInfo.version !== requested.version) throw new CfError('MaintenanceInfoConflict');
-  return { ...planInfo };
 }

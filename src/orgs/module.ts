@@ -8,7 +8,7 @@ import { SqlOrgsStore } from './store';
 import type { SpaceDependent } from './store';
 import type { OrgsStore } from './store-port';
 import { UsersDirectory } from './users-directory';
-import type { UserDirectoryPort } from './users-directory';
+import type { PendingRegistrations, UserDirectoryPort } from './users-directory';
 
 export interface OrgsModuleDeps {
   knex: Db;
@@ -16,6 +16,8 @@ export interface OrgsModuleDeps {
   changes: ChangeFeed;
   /** The auth feature's user directory, for `/v2/users`. */
   users: UserDirectoryPort;
+  /** Users Wharf's UAA created that CC has not registered yet (src/scim). */
+  pendingRegistrations?: PendingRegistrations;
   /** Other features' rows that keep a space from being deleted, checked in this order. */
   spaceDependents: readonly SpaceDependent[];
   /** Specs of service logic pass a FakeOrgsStore. */
@@ -24,12 +26,14 @@ export interface OrgsModuleDeps {
 
 export interface OrgsModule {
   service: OrgsService;
+  /** `/v2/users` reads and registrations, shared with the user-roles routes. */
+  directory: UsersDirectory;
   router: Router;
 }
 
 export function createOrgsModule(deps: OrgsModuleDeps): OrgsModule {
   const store = deps.store ?? new SqlOrgsStore(deps.knex, deps.clock, deps.spaceDependents);
   const service = new OrgsService({ store, changes: deps.changes });
-  const router = createOrgsRoutes(service, new UsersDirectory(deps.users, deps.changes));
-  return { service, router };
+  const directory = new UsersDirectory(deps.users, deps.pendingRegistrations, deps.changes);
+  return { service, directory, router: createOrgsRoutes(service, directory) };
 }

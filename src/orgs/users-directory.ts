@@ -12,15 +12,25 @@ export interface UserDirectoryPort {
   delete(guid: string): Promise<boolean>;
 }
 
+/** Users Wharf's UAA created that CC has not registered yet (`cf create-user`, src/scim). */
+export interface PendingRegistrations {
+  claimCcRegistration(guid: string): Promise<boolean>;
+}
+
 export class UsersDirectory {
   constructor(
     private readonly users: UserDirectoryPort,
+    private readonly pending?: PendingRegistrations,
     private readonly changes: ChangeFeed = silentChangeFeed,
   ) {}
 
   async createCcUser(guid: string): Promise<User> {
-    if (await this.users.findByGuid(guid))
+    const existing = await this.users.findByGuid(guid);
+    if (existing) {
+      // One row serves Wharf's UAA and CC: the first registration of a UAA-created user is a 201.
+      if (this.pending && (await this.pending.claimCcRegistration(guid))) return existing;
       throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
+    }
     const user = await this.users.createExternal(guid);
     this.changes.publish({ topic: 'user', action: 'created', id: guid });
     return user;

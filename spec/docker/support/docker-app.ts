@@ -10,6 +10,7 @@ import type { ContainersModule, WireService } from '../../../src/containers';
 import { createKnex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
+import { testSecretBox } from '../../containers/support/test-secrets';
 import { TEST_IMAGES } from './docker-available';
 import { eventually } from './http';
 
@@ -41,9 +42,11 @@ export async function createDockerTestApp(
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
   await migrateToLatest(knex);
   const owner = `spec-${randomUUID()}`;
+  const secrets = testSecretBox();
   const make = (): ContainersModule =>
     createContainersModule({
       knex,
+      secrets,
       owner,
       logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
       config: {
