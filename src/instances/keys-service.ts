@@ -163,8 +163,9 @@ export class KeysService {
       try {
         await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);
       } catch (err) {
-        if (err instanceof Error)
-          err.message = `Service broker failed to delete service binding for instance ${instance.name}: ${err.message}`;
+        const prefix = `Service broker failed to delete service binding for instance ${instance.name}: `;
+        if (err instanceof CfError) err.prefixWith(prefix);
+        else if (err instanceof Error) err.message = `${prefix}${err.message}`;
         throw err;
       }
     }

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
+import { CfError } from '../http/cf-errors';
 import { BrokerError } from '../osb-client';
 import type { Knex } from '../db/knex';
 import { failureOf } from '../jobs';
 import type { Job, JobQueue, JobResult } from '../jobs';
-import { BrokerAsyncNotAllowed } from './broker-provisioner';
 import type { InstanceContext } from './instance-context';
 import type { InstanceTarget, PollOutcome, Provisioner } from './provisioner';
 import type { ProvisionerResolver } from './service';
@@ -37,7 +37,8 @@ const MITIGATE_BINDING = 'binding.orphan-mitigation';
  * could wait for (cf-v2-api.md §4.4). Not a broker's 408: the request never reached it (osb-api.md §9).
  */
 export function needsOrphanMitigation(err: unknown): boolean {
-  if (err instanceof BrokerAsyncNotAllowed) return true;
+  if (err instanceof CfError && err.errorName === 'ServiceBrokerRespondedAsyncWhenNotAllowed')
+    return true;
   if (!(err instanceof BrokerError)) return false;
   if (err.errorName === 'ServiceBrokerBadResponse' || err.errorName === 'HttpClientTimeout')
     return true;

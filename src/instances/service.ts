@@ -7,6 +7,7 @@ import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import type { Space } from '../orgs';
+import { isBrokerFailure } from '../osb-client';
 import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import type { OperationOutcome, Provisioner } from './provisioner';
@@ -491,7 +492,10 @@ function toObject(value: unknown): Record<string, unknown> {
 
 /** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5); its own errors stay as they are. */
 function prefixed(err: unknown, prefix: string): unknown {
-  if (err instanceof CfError) return err;
+  if (err instanceof CfError) {
+    if (isBrokerFailure(err)) err.prefixWith(prefix);
+    return err;
+  }
   if (err instanceof Error && !err.message.startsWith(prefix))
     err.message = `${prefix}${err.message}`;
   return err;

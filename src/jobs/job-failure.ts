@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { CfError } from '../http/cf-errors';
-import { isWireError } from '../http/error-middleware';
 import type { JobFailure } from './types';
 
 const UNKNOWN = { code: 10001, errorCode: 'UnknownError' } as const;
 
 /** A thrown value as a stored failure: CF errors keep their code and name, anything else is 10001. */
 export function toJobFailure(err: unknown): JobFailure {
-  if (err instanceof CfError || isWireError(err)) {
+  if (err instanceof CfError) {
     const body = err.toBody();
     return { code: body.code, errorCode: body.error_code, description: body.description };
   }
