@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -8,6 +9,7 @@ import {
   LoginLimiter,
   loadOrCreateSigningKey,
   OAuthTokenEndpoint,
+  RefreshTokenStore,
   TokenService,
   UsersService,
   UsersStore,
@@ -97,6 +99,8 @@ export interface BuildOptions {
   logger: Logger;
   /** Tests hand in their own knex (a fresh SQLite file per spec file). */
   knex?: Knex;
+  /** Time for tokens, users and the login limiter; specs step a ManualClock. */
+  clock?: Clock;
   /** Tests may swap the container module (e.g. a fake driver). */
   containers?: ContainersModule;
 }
@@ -123,6 +127,7 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
   const knex =
     options.knex ??
     createKnex({
@@ -140,13 +145,18 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     config.auth.tokenTtlSeconds,
     config.auth.refreshTokenTtlSeconds,
     trustedIssuers(config),
+    clock,
   );
-  const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter({
-    maxFailures: config.auth.loginMaxFailures,
-    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
-    lockoutSeconds: config.auth.loginLockoutSeconds,
-  });
+  const refreshTokens = new RefreshTokenStore(knex);
+  const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
+  const limiter = new LoginLimiter(
+    {
+      maxFailures: config.auth.loginMaxFailures,
+      maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+      lockoutSeconds: config.auth.loginLockoutSeconds,
+    },
+    clock,
+  );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const clock = systemClock;
   const scim = createScimModule({ knex, users, clock, changes });
@@ -275,7 +285,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
       signingKey,
-      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock),
       cloudControllerV3: v3.rootLink,
     }),
   );

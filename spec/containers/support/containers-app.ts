@@ -61,7 +61,12 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     if (header === 'invalid') setAuthState(req, { kind: 'invalid', reason: 'bad signature' });
     else if (header !== undefined) {
       const [userGuid = '', role] = header.split(',');
-      const scopes = role === 'admin' ? ['cloud_controller.admin'] : ['cloud_controller.write'];
+      const scopes =
+        role === 'admin'
+          ? ['cloud_controller.admin']
+          : role === 'noscope'
+            ? []
+            : ['cloud_controller.read', 'cloud_controller.write'];
       setAuthState(req, {
         kind: 'authenticated',
         context: { userGuid, userName: undefined, email: undefined, clientId: 'cf', scopes },
