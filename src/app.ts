@@ -158,7 +158,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const clock = systemClock;
   const scim = createScimModule({ knex, users, clock, changes });
   const orgsModule = createOrgsModule({
     knex,
