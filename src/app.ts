@@ -39,21 +39,7 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import {
-  BrokerProvisioner,
-  createInstanceRoutes,
-  InstanceContext,
-  InstanceOperationJobs,
-  instancesInSpaces,
-  InstancesService,
-  KeysService,
-} from './instances';
-import type { ProvisionerResolver } from './instances';
-import { containerExtraCheck } from './instances/container-extra-check';
-import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
-import { InstanceSecrets } from './instances/instance-secrets';
-import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createSpaceSummaryRoutes } from './instances/space-summary';
+import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
 import { createJobsModule } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
@@ -190,24 +176,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       config: config.containers,
       logger,
       owner: installationId,
+      changes,
       secrets,
     });
 
-  const instanceSecrets = new InstanceSecrets(knex, secrets);
-  const provisioners: ProvisionerResolver = {
-    forService: async (service) => {
-      if (service.serviceBrokerGuid !== null) {
-        return new BrokerProvisioner(
-          osb,
-          brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)),
-        );
-      }
-      if (!isContainerBacked(service)) return undefined;
-      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, {
-        syncTimeoutMs: config.operations.containerSyncTimeoutMs,
-      });
-    },
-  };
   const jobsModule = createJobsModule({
     knex,
     clock: systemClock,
@@ -220,28 +192,26 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(
+  const instancesModule = createInstancesModule({
     knex,
+    clock: systemClock,
+    changes,
     jobs,
-    systemClock,
-    instanceContext,
-    provisioners,
-    {
+    secrets,
+    plans,
+    services,
+    orgs,
+    flags,
+    brokers,
+    osb,
+    containers: containers.service,
+    settings: {
       intervalMs: config.operations.pollIntervalMs,
       maxDurationMs: config.operations.maxPollDurationMs,
       mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+      containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
     },
-  );
-  const instances = new InstancesService(
-    knex,
-    instanceContext,
-    provisioners,
-    flags,
-    secrets,
-    operations,
-  );
-  const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
+  });
   const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
     username: config.brokerUsername,
     password: config.brokerPassword,
@@ -308,12 +278,11 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
-  app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 
