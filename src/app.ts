@@ -14,9 +14,9 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, brokersInSpaces, createBrokerRoutes } from './broker-registry';
+import { brokersInSpaces, createBrokersModule } from './broker-registry';
+import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -162,13 +162,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
-  const brokers = new BrokersService(knex, {
+  const brokersModule = createBrokersModule({
+    knex,
+    clock: systemClock,
+    changes,
     fetcher: osb,
-    validate: (raw, existing) => validateCatalog(raw, existing),
     secrets,
     orgs,
     flags,
   });
+  const brokers = brokersModule.service;
   const containers =
     options.containers ??
     createContainersModule({
@@ -277,7 +280,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
     }),
   );
-  app.use(createBrokerRoutes(brokers));
+  app.use(brokersModule.router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
