@@ -52,6 +52,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -265,6 +266,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
   app.use(orgsModule.router);
   app.use(
     createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
