@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainText } from '../http/text-rules';
 import type { CreateOrganization, CreateSpace, UpdateOrganization, UpdateSpace } from './service';
 
 const name = z
@@ -47,4 +48,11 @@ export const updateSpaceBody = z
   })
   .transform((body): UpdateSpace => ({ name: body.name, allowSsh: body.allow_ssh }));
 
-export const createUserBody = z.object({ guid: z.string().min(1).max(255) });
+// The guid becomes a path segment and the Location header: no control characters, valid Unicode.
+export const createUserBody = z.object({
+  guid: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine(isPlainText, 'must be valid text without control characters'),
+});
