@@ -19,7 +19,8 @@ import { loadConfig } from '../../src/config';
 import type { WharfConfig } from '../../src/config';
 import { createContainersModule, presentService, toTenant } from '../../src/containers';
 import type { WireService } from '../../src/containers';
-import { createKnex } from '../../src/db/knex';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { countLabelled, removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
 import { eventually, hostnamesSeen } from './support/http';
@@ -43,9 +44,10 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
     WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: '90',
   });
   let adminTenant: string;
+  let database: TestDatabase;
 
   async function withWharf<T>(work: (w: Wharf, c: WharfConfig) => Promise<T>): Promise<T> {
-    const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'wharf.sqlite') });
+    const knex = database.connect();
     const containers = createContainersModule({
       knex,
       owner,
@@ -102,6 +104,7 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
 
   beforeAll(async () => {
     buildTestImages();
+    database = await createTestDatabase(dir);
     await withWharf(async (w) => {
       const admin = await w.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
       adminTenant = toTenant(admin.guid);
@@ -109,6 +112,7 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
   }, 120000);
 
   afterAll(async () => {
+    await database.drop();
     await removeLabelled(docker, 'wharf.owner', owner);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,15 +1,15 @@
 import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
-import { up } from '../../../db/migrations/20261123100000_containers_services';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
-import { createKnex } from '../../../src/db/knex';
 import type { Knex } from '../../../src/db/knex';
+import { migrateToLatest } from '../../../src/db/migrate';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
+import { createTestDatabase } from '../../support/test-database';
 
 export const USERS = {
   alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -31,8 +31,9 @@ export interface TestApp {
  * `x-test-user: <guid>[,admin]` becomes the auth state (no header: anonymous).
  */
 export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
-  const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
-  await up(knex);
+  const database = await createTestDatabase();
+  const knex = database.connect();
+  await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
   const module = createContainersModule({
@@ -73,6 +74,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     close: async () => {
       await module.stop();
       await knex.destroy();
+      await database.drop();
     },
   };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKnex } from '../../../src/db/knex';
 import type { Knex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
 import { JobRunner } from '../../../src/jobs/runner';
@@ -9,24 +8,29 @@ import type { JobHandler, JobResult } from '../../../src/jobs/runner';
 import { JobsStore } from '../../../src/jobs/store';
 import type { Job } from '../../../src/jobs/store';
 import { createLogger } from '../../../src/logger';
+import { createTestDatabase } from '../../support/test-database';
+import type { TestDatabase } from '../../support/test-database';
 
 const TICK_MS = 10;
 const logger = createLogger('silent');
 
 let dir: string;
+let database: TestDatabase;
 let knex: Knex;
 let store: JobsStore;
 const runners: JobRunner[] = [];
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-jobs-'));
-  knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'jobs.sqlite') });
+  database = await createTestDatabase(dir);
+  knex = database.connect();
   await migrateToLatest(knex);
   store = new JobsStore(knex);
 });
 afterEach(async () => {
   for (const runner of runners.splice(0)) await runner.stop();
   await knex.destroy();
+  await database.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
