@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildWharf } from '../src/app';
 import { ADMIN_SCOPES } from '../src/auth/types';
-import type { OsbCatalog } from '../src/brokers/osb-types';
+import type { OsbCatalog } from '../src/osb-catalog';
 import { loadConfig } from '../src/config';
 import type { Knex } from '../src/db/knex';
 import { createLogger } from '../src/logger';

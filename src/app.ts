@@ -12,9 +12,9 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './brokers/catalog-validation';
-import { OsbClient } from './brokers/osb-client';
-import { BrokersService, createBrokerRoutes } from './brokers';
+import { validateCatalog } from './osb-catalog';
+import { HttpOsbClient } from './osb-client';
+import { BrokersService, createBrokerRoutes } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -56,8 +56,12 @@ import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
   loadOrCreateBrokerCredentials,
-} from './osb';
-import type { LoadedBrokerCredentials } from './osb/broker-credentials';
+} from './osb-server';
+import type { LoadedBrokerCredentials } from './osb-server';
+import { createAppsModule } from './apps';
+import { createDomainsModule } from './domains';
+import { createQuotasModule } from './quotas';
+import { createV3Module } from './v3';
 import { loadKeyRing } from './secrets/key-ring';
 import { SecretBox } from './secrets/secret-box';
 
@@ -92,10 +96,12 @@ function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: st
   return [{ issuer: trusted.issuer, publicKeyPem: fs.readFileSync(trusted.publicKeyFile, 'utf8') }];
 }
 
-function applyCommonHeaders(app: Express): void {
+function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): void {
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // `req.ip` believes X-Forwarded-For only from these direct peers (WHARF_TRUSTED_PROXIES); any
+  // other client could otherwise pick its own address and dodge the login limiter.
+  app.set('trust proxy', trustedProxies.length > 0 ? [...trustedProxies] : false);
   app.use(requestIdMiddleware);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -123,14 +129,18 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
   );
   const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter(config.auth.loginMaxFailures, config.auth.loginLockoutSeconds);
+  const limiter = new LoginLimiter({
+    maxFailures: config.auth.loginMaxFailures,
+    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+    lockoutSeconds: config.auth.loginLockoutSeconds,
+  });
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
   const plans = new PlansService(knex, checkExtra);
-  const osb = new OsbClient({
+  const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
@@ -180,8 +190,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const quotas = createQuotasModule({ knex });
+  const v3 = createV3Module({
+    externalUrl: config.externalUrl,
+    orgs,
+    defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
+    logger,
+  });
+
   const app = express();
-  applyCommonHeaders(app);
+  applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -207,10 +225,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createInfoRoutes({
       externalUrl: config.externalUrl,
+      supportUrl: config.supportUrl,
       signingKey,
       tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      cloudControllerV3: v3.rootLink,
     }),
   );
+  app.use('/v3', v3.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
@@ -230,6 +251,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
   );
   app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(quotas.router);
+  app.use(createDomainsModule({ orgs }).router);
+  app.use(createAppsModule({ orgs }).router);
   app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));

@@ -1,11 +1,31 @@
 import path from 'node:path';
+import net from 'node:net';
 import { z } from 'zod';
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   WHARF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WHARF_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'only postgres:// URLs are supported (unset means SQLite)')
+    .optional(),
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.string().url().optional(),
   WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
@@ -17,11 +37,15 @@ const envSchema = z.object({
   WHARF_REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(2592000),
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
   DOCKER_HOST: z.string().optional(),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
   WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
+  WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
+  WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
+  WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -29,10 +53,35 @@ const envSchema = z.object({
   WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   WHARF_BROKER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(50),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
+  WHARF_SUPPORT_URL: z.string().url().optional(),
+  WHARF_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((value) => commaList(value).every(isAddressOrCidr), {
+      message: 'expected a comma list of IP addresses or CIDRs',
+    }),
+  WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
 });
+
+/**
+ * Variables only the test and benchmark tooling reads; listed so that `serve` does not warn about
+ * them as misspelt settings.
+ */
+const TOOLING_VARIABLES = [
+  'WHARF_REQUIRE_DOCKER',
+  'WHARF_SPEC_LOG',
+  'WHARF_TEST_DATABASE',
+  'WHARF_WRITE_HAPROXY_FIXTURES',
+] as const;
+
+/** Every `WHARF_*` name Wharf knows: unknown ones get a "did you mean" warning at start. */
+export const KNOWN_SETTINGS: readonly string[] = [
+  ...Object.keys(envSchema.shape).filter((name) => name.startsWith('WHARF_')),
+  ...TOOLING_VARIABLES,
+];
 
 export interface ContainersConfig {
   dockerHost: string | undefined;
@@ -40,6 +89,11 @@ export interface ContainersConfig {
   publishHost: string;
   fipPool: readonly string[];
   maxReplicas: number;
+  /** Registry hosts `Image` may name; images already in the engine are allowed too. */
+  allowedRegistries: readonly string[];
+  /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
+  tenantMaxServices: number;
+  tenantMaxReplicas: number;
 }
 
 export interface AuthConfig {
@@ -47,6 +101,9 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
+  loginMaxAddressFailures: number;
+  /** Direct peers whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
+  trustedProxies: readonly string[];
   /** An external UAA whose RS256 tokens are trusted besides Wharf's own. */
   trustedIssuer: { issuer: string; publicKeyFile: string } | undefined;
 }
@@ -73,6 +130,10 @@ export interface WharfConfig {
   brokerUsername: string | undefined;
   brokerPassword: string | undefined;
   logLevel: string;
+  /** The operator's support address for `/v2/info`; null when not set (nothing is invented). */
+  supportUrl: string | null;
+  /** How long a stopping `serve` lets in-flight requests finish before closing them. */
+  shutdownTimeoutMs: number;
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
@@ -104,11 +165,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
     logLevel: e.WHARF_LOG_LEVEL,
+    supportUrl: e.WHARF_SUPPORT_URL ?? null,
+    shutdownTimeoutMs: e.WHARF_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     auth: {
+      trustedProxies: commaList(e.WHARF_TRUSTED_PROXIES),
       tokenTtlSeconds: e.WHARF_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.WHARF_REFRESH_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.WHARF_LOGIN_MAX_FAILURES,
       loginLockoutSeconds: e.WHARF_LOGIN_LOCKOUT_SECONDS,
+      loginMaxAddressFailures: e.WHARF_LOGIN_MAX_ADDRESS_FAILURES,
       trustedIssuer: trusted,
     },
     operations: {
@@ -124,10 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       dockerHost: e.DOCKER_HOST,
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,
-      fipPool: e.WHARF_FIP_POOL.split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
+      fipPool: commaList(e.WHARF_FIP_POOL),
       maxReplicas: e.WHARF_MAX_REPLICAS,
+      allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
+      tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
+      tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
     },
   };
 }

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Command } from 'commander';
 import { buildWharf } from './app';
 import type { Wharf } from './app';
-import { UserExistsError } from './auth';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from './auth/types';
-import { loadConfig } from './config';
+import { KNOWN_SETTINGS, loadConfig } from './config';
 import type { WharfConfig } from './config';
-import { createKnex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createLogger } from './logger';
-import path from 'node:path';
+import type { Logger } from './logger';
+import { closeServer } from './startup/close-server';
+import { unknownSettingWarnings } from './startup/closest-setting';
+import { openDatabase } from './startup/database';
+import { listenOn } from './startup/listen';
 import { registerBrokerCommands } from './cli/broker-commands';
 import { registerServiceCommands } from './cli/service-commands';
 
@@ -20,7 +23,9 @@ function out(line: string): void {
 
 async function withWharf<T>(work: (wharf: Wharf, config: WharfConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const wharf = await buildWharf({ config, logger: createLogger('warn') });
+  const logger = createLogger('warn');
+  const knex = await openDatabase(config, logger);
+  const wharf = await buildWharf({ config, logger, knex });
   try {
     return await work(wharf, config);
   } finally {
@@ -28,11 +33,42 @@ async function withWharf<T>(work: (wharf: Wharf, config: WharfConfig) => Promise
   }
 }
 
+function warnAboutUnknownSettings(): void {
+  for (const line of unknownSettingWarnings(Object.keys(process.env), KNOWN_SETTINGS))
+    process.stderr.write(`${line}\n`);
+}
+
+/** Answers while the database opens: the port is bound first, so a busy port fails at once. */
+function startingHandler(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+  res.end(JSON.stringify({ status: 'starting' }));
+}
+
+/**
+ * Binds the port, then opens and migrates the database, then serves, and only then starts the
+ * background work (job runner, reconciler): a process that cannot serve never touches a shared
+ * database's jobs or the engine's containers. Stops in the reverse order on SIGINT/SIGTERM.
+ */
 async function serve(): Promise<void> {
   const config = loadConfig();
+  warnAboutUnknownSettings();
   const logger = createLogger(config.logLevel);
-  const wharf = await buildWharf({ config, logger });
-  await wharf.start();
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = startingHandler;
+  const server = createServer((req, res) => {
+    handler(req, res);
+  });
+  await listenOn(server, config.port, config.host);
+  let wharf: Wharf;
+  try {
+    const knex = await openDatabase(config, logger);
+    wharf = await buildWharf({ config, logger, knex }).catch(async (err: unknown) => {
+      await knex.destroy();
+      throw err;
+    });
+  } catch (err) {
+    await closeServer(server, 0);
+    throw err;
+  }
   const admin = await wharf.users.ensureAdmin(config.adminPassword);
   if (admin.generatedPassword !== undefined) {
     // Printed once, on the very first start, on stdout only (never through the logger).
@@ -44,16 +80,43 @@ async function serve(): Promise<void> {
       `OSB broker at ${config.externalUrl}/broker: user "${wharf.brokerCredentials.credentials.username}", password: ${wharf.brokerCredentials.credentials.password}`,
     );
   }
-  const server: Server = wharf.app.listen(config.port, config.host, () => {
-    out(`Wharf listening on ${config.externalUrl} (data in ${config.dataDir})`);
-  });
-  const shutdown = (): void => {
-    server.close(() => {
-      void wharf.close().then(() => process.exit(0));
+  handler = wharf.app;
+  await wharf.start();
+  out(`Wharf listening on ${listeningUrl(server, config.host)} (data in ${config.dataDir})`);
+  handleStopSignals(server, wharf, logger, config.shutdownTimeoutMs);
+}
+
+function listeningUrl(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function handleStopSignals(server: Server, wharf: Wharf, logger: Logger, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // A second signal means "now": the operator does not want to wait for the grace period.
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+    void (async () => {
+      await closeServer(server, graceMs);
+      await wharf.close();
+      process.exit(0);
+    })().catch((err: unknown) => {
+      process.stderr.write(`wharf: ${oneLine(err)}\n`);
+      process.exit(1);
     });
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
 }
 
 function scopesOption(value: string | undefined, admin: boolean | undefined): readonly string[] {
@@ -73,10 +136,7 @@ function buildProgram(): Command {
     .description('apply database migrations')
     .action(async () => {
       const config = loadConfig();
-      const knex = createKnex({
-        databaseUrl: config.databaseUrl,
-        sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
-      });
+      const knex = await openDatabase(config, createLogger('warn'));
       const applied = await migrateToLatest(knex);
       await knex.destroy();
       out(applied.length === 0 ? 'Already up to date' : `Applied: ${applied.join(', ')}`);
@@ -161,8 +221,7 @@ function buildProgram(): Command {
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    const message =
-      err instanceof UserExistsError || err instanceof Error ? err.message : String(err);
-    process.stderr.write(`wharf: ${message}\n`);
+    // One line, never a stack: startup failures (port, database, settings) are the user's to fix.
+    process.stderr.write(`wharf: ${oneLine(err)}\n`);
     process.exit(1);
   });

@@ -5,6 +5,7 @@ import * as createCatalog from './20261123091000_create_catalog';
 import * as catalogGeneration from './20261123092000_catalog_generation';
 import * as instancesKeysJobs from './20261123094000_instances_keys_jobs';
 import * as osbBroker from './20261123110000_osb_broker';
+import * as cfCliSurface from './20261201153000_cf_cli_surface';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123094000_instances_keys_jobs', instancesKeysJobs],
   ['20261123100000_containers_services', containersServices],
   ['20261123110000_osb_broker', osbBroker],
+  ['20261201153000_cf_cli_surface', cfCliSurface],
 ];

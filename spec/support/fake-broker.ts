@@ -1,11 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  BrokerConnection,
-  OsbCatalog,
-  OsbPlan,
-  OsbService,
-} from '../../src/brokers/osb-types';
+import type { OsbCatalog, OsbPlan, OsbService } from '../../src/osb-catalog';
+import type { BrokerConnection } from '../../src/osb-client';
 
 /**
  * A real OSB broker for specs: an HTTP server on 127.0.0.1 and an ephemeral port that serves a

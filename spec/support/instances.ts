@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import request from 'supertest';
 import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
-import type { OsbCatalog } from '../../src/brokers/osb-types';
+import type { OsbCatalog } from '../../src/osb-catalog';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import type { FakeBroker, RecordedRequest } from './fake-broker';

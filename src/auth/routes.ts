@@ -14,17 +14,21 @@ export const UAA_APP_VERSION = '4.30.0';
 
 export interface InfoRoutesDeps {
   externalUrl: string;
+  /** The operator's support address (`WHARF_SUPPORT_URL`); CC reports null when none is set. */
+  supportUrl: string | null;
   signingKey: SigningKey;
   tokenEndpoint: OAuthTokenEndpoint;
+  /** The v3 API's root link; the v6 CLI panics in login, org and space when it is null. */
+  cloudControllerV3: { href: string; meta: { version: string } };
 }
 
-function rootLinks(base: string): object {
+function rootLinks(base: string, v3: InfoRoutesDeps['cloudControllerV3']): object {
   const href = (path: string): { href: string } => ({ href: `${base}${path}` });
   return {
     links: {
       self: href(''),
       cloud_controller_v2: { href: `${base}/v2`, meta: { version: API_VERSION } },
-      cloud_controller_v3: null,
+      cloud_controller_v3: v3,
       login: href(''),
       uaa: href(''),
       network_policy_v0: null,
@@ -38,12 +42,12 @@ function rootLinks(base: string): object {
   };
 }
 
-function info(base: string, req: Request): object {
+function info(base: string, supportUrl: string | null, req: Request): object {
   const user = getAuthContext(req);
   return {
     name: 'wharf',
     build: 'wharf',
-    support: 'https://github.com/wharf-catalog/wharf',
+    support: supportUrl,
     version: 0,
     description: 'Wharf service catalog and broker registry',
     authorization_endpoint: base,
@@ -67,10 +71,10 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
 
   // CC's endpoints answer CC's exact content type (reference §1.1); the UAA ones below keep Express's.
   router.get('/', (_req, res) => {
-    sendJson(res, 200, rootLinks(base));
+    sendJson(res, 200, rootLinks(base, deps.cloudControllerV3));
   });
   router.get('/v2/info', (req, res) => {
-    sendJson(res, 200, info(base, req));
+    sendJson(res, 200, info(base, deps.supportUrl, req));
   });
   router.get('/login', (_req, res) => {
     res.json({

@@ -1,5 +1,7 @@
 import crypto, { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { AuthContext } from './auth-context';
 import type { SigningKey } from './signing-key';
 import {
@@ -36,6 +38,7 @@ export class TokenService {
     private readonly ttlSeconds: number,
     private readonly refreshTtlSeconds: number,
     private readonly trusted: readonly TrustedIssuer[] = [],
+    private readonly clock: Clock = systemClock,
   ) {
     this.issuer = `${externalUrl}/oauth/token`;
   }
@@ -46,11 +49,15 @@ export class TokenService {
       grantType,
       issuer: this.issuer,
       jti,
-      issuedAt: Math.floor(Date.now() / 1000),
+      issuedAt: this.nowSeconds(),
       ttlSeconds: refresh ? this.refreshTtlSeconds : this.ttlSeconds,
       refresh,
     });
     return jwt.sign(claims, this.key.privateKeyPem, { algorithm: 'RS256', keyid: this.key.kid });
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 
   issue(subject: TokenSubject, grantType: GrantType, withRefresh: boolean): IssuedTokens {
@@ -95,7 +102,7 @@ export class TokenService {
     if (expect === 'access') {
       const cached = this.verified.get(token);
       if (cached !== undefined) {
-        if (cached.exp * 1000 > Date.now()) return cached;
+        if (cached.exp > this.nowSeconds()) return cached;
         this.verified.delete(token);
       }
       const claims = this.verifyUncached(token, expect);
@@ -113,6 +120,7 @@ export class TokenService {
       payload = jwt.verify(token, key, {
         algorithms: ['RS256'],
         audience: CLOUD_CONTROLLER_AUDIENCE,
+        clockTimestamp: this.nowSeconds(),
       });
     } catch (err) {
       throw new TokenVerificationError(err instanceof Error ? err.message : 'invalid token');

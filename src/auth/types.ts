@@ -21,4 +21,10 @@ export const DEFAULT_USER_SCOPES = [
   'cloud_controller_service_permissions.read',
 ] as const;
 
-export const ADMIN_SCOPES = [...DEFAULT_USER_SCOPES, 'cloud_controller.admin'] as const;
+/** Admins also manage Wharf's UAA users (`POST/GET/DELETE /Users`), as UAA's admin client may. */
+export const ADMIN_SCOPES = [
+  ...DEFAULT_USER_SCOPES,
+  'cloud_controller.admin',
+  'scim.read',
+  'scim.write',
+] as const;

@@ -1,7 +1,7 @@
 /** An expected failure of the container-service API; routes render it as `{"message": ...}`. */
 export class ContainerServiceError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409,
     message: string,
   ) {
     super(message);

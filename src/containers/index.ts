@@ -75,6 +75,11 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     health,
     maxReplicas: deps.config.maxReplicas,
     fipPool: deps.config.fipPool,
+    allowedRegistries: deps.config.allowedRegistries,
+    quota: {
+      maxServices: deps.config.tenantMaxServices,
+      maxReplicas: deps.config.tenantMaxReplicas,
+    },
     now,
     changed: (serviceId) => {
       reconciler.resetBackoff(serviceId);

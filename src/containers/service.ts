@@ -4,6 +4,9 @@ import { ContainerServiceError, fipTaken, nameTaken, notFound } from './errors';
 import { planFipChange } from './fip';
 import type { HealthProbe } from './health';
 import { observeService } from './observation';
+import { QuotaExceeded, tenantQuotaGuard } from './quota-store';
+import type { TenantGrowth, TenantQuota, WriteGuard } from './quota-store';
+import { imageProblem } from './spec/image-policy';
 import { updateServiceBodySchema, describeIssues } from './spec/service-schema';
 import { toServiceSpec } from './spec/to-service-spec';
 import { DuplicateError } from './store';
@@ -27,6 +30,9 @@ export interface ContainerServiceDeps {
   health: HealthProbe;
   maxReplicas: number;
   fipPool: readonly string[];
+  allowedRegistries: readonly string[];
+  /** Per-tenant limits; admins are exempt. */
+  quota: TenantQuota;
   now: () => Date;
   /** Called after every accepted change, so the reconciler converges at once. */
   changed: (serviceId: string) => void;
@@ -40,6 +46,7 @@ export class ContainerService {
   async create(scope: Scope, body: unknown): Promise<ServiceView> {
     const parsed = toServiceSpec(body, { maxReplicas: this.d.maxReplicas });
     if (!parsed.ok) throw new ContainerServiceError(400, parsed.message);
+    await this.checkImage(parsed.spec.image);
     const now = this.d.now().toISOString();
     const record: ServiceRecord = {
       id: randomUUID(),
@@ -51,11 +58,17 @@ export class ContainerService {
       created: now,
       updated: now,
     };
+    const quota = this.quotaGuard(scope, {
+      tenant: scope.tenant,
+      newServices: 1,
+      replicas: record.spec.replicas,
+    });
     try {
-      await this.d.store.insert(record);
+      await this.d.store.insert(record, quota);
     } catch (err) {
       // The unique (tenant, name) index is the race-proof guard; no pre-check needed.
       if (err instanceof DuplicateError) throw nameTaken(parsed.spec.name);
+      if (err instanceof QuotaExceeded) throw new ContainerServiceError(403, err.message);
       throw err;
     }
     this.d.changed(record.id);
@@ -84,6 +97,9 @@ export class ContainerService {
     if (change.Replicas !== undefined && change.Replicas > this.d.maxReplicas) {
       throw new ContainerServiceError(400, `Replicas must be between 1 and ${this.d.maxReplicas}`);
     }
+    if (change.Image !== undefined && change.Image !== record.spec.image) {
+      await this.checkImage(change.Image);
+    }
     const fip = await planFipChange(record, change.FIP, this.d.fipPool, this.d.store);
     const spec = {
       ...record.spec,
@@ -96,10 +112,21 @@ export class ContainerService {
     }
     const message = rolling ? `Rolling update 0/${spec.replicas}` : `Scaling 0/${spec.replicas}`;
     const now = this.d.now().toISOString();
+    // Scaling down is always allowed, even above a quota lowered since.
+    const quota =
+      spec.replicas > record.spec.replicas
+        ? this.quotaGuard(scope, {
+            tenant: record.tenant,
+            newServices: 0,
+            replicas: spec.replicas,
+            serviceId: record.id,
+          })
+        : undefined;
     try {
-      await this.d.store.saveDesired(record.id, spec, fip, 'updating', message, now);
+      await this.d.store.saveDesired(record.id, spec, fip, 'updating', message, now, quota);
     } catch (err) {
       if (err instanceof DuplicateError && fip !== '') throw fipTaken(fip);
+      if (err instanceof QuotaExceeded) throw new ContainerServiceError(403, err.message);
       throw err;
     }
     this.d.changed(record.id);
@@ -138,6 +165,19 @@ export class ContainerService {
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  /** 400 naming Image unless the reference is valid and its registry allowed (or image present). */
+  private async checkImage(image: string): Promise<void> {
+    const problem = await imageProblem(image, {
+      allowedRegistries: this.d.allowedRegistries,
+      isPresent: (ref) => this.d.driver.hasImage(ref).catch(() => false),
+    });
+    if (problem !== undefined) throw new ContainerServiceError(400, problem);
+  }
+
+  private quotaGuard(scope: Scope, growth: TenantGrowth): WriteGuard | undefined {
+    return scope.admin ? undefined : tenantQuotaGuard(this.d.quota, growth);
   }
 
   private async find(scope: Scope, name: string): Promise<StoredService> {

@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '../db/knex';
 import type { Knex } from '../db/knex';
+import type { WriteGuard } from './quota-store';
 import { parseStoredSpec } from './stored-spec';
 import type { ServiceRecord, ServiceSpec, ServiceStatus } from './types';
 
@@ -45,21 +46,38 @@ export interface ServiceFilter {
 export class ContainerServiceStore {
   constructor(private readonly knex: Knex) {}
 
-  async insert(record: ServiceRecord): Promise<void> {
+  /** `guard` (e.g. a tenant quota) runs in the insert's transaction and may refuse it. */
+  async insert(record: ServiceRecord, guard?: WriteGuard): Promise<void> {
     await guarded(() =>
-      this.knex(TABLE).insert({
-        guid: record.id,
-        tenant: record.tenant,
-        name: record.spec.name,
-        spec: JSON.stringify(record.spec),
-        fip: record.fip === '' ? null : record.fip,
-        status: record.status,
-        message: record.message,
-        created: record.created,
-        created_at: record.created,
-        updated_at: record.updated,
-      }),
+      this.inTransaction(guard, (trx) =>
+        trx(TABLE).insert({
+          guid: record.id,
+          tenant: record.tenant,
+          name: record.spec.name,
+          spec: JSON.stringify(record.spec),
+          fip: record.fip === '' ? null : record.fip,
+          status: record.status,
+          message: record.message,
+          created: record.created,
+          created_at: record.created,
+          updated_at: record.updated,
+        }),
+      ),
     );
+  }
+
+  private async inTransaction(
+    guard: WriteGuard | undefined,
+    write: (db: Knex | Knex.Transaction) => Promise<unknown>,
+  ): Promise<void> {
+    if (guard === undefined) {
+      await write(this.knex);
+      return;
+    }
+    await this.knex.transaction(async (trx) => {
+      await guard(trx);
+      await write(trx);
+    });
   }
 
   async findByName(tenant: string | undefined, name: string): Promise<StoredService | undefined> {
@@ -97,18 +115,21 @@ export class ContainerServiceStore {
     status: ServiceStatus,
     message: string,
     now: string,
+    guard?: WriteGuard,
   ): Promise<void> {
     await guarded(() =>
-      this.knex(TABLE)
-        .where({ guid: id })
-        .update({
-          spec: JSON.stringify(spec),
-          fip: fip === '' ? null : fip,
-          status,
-          message,
-          updated_at: now,
-        })
-        .increment('generation', 1),
+      this.inTransaction(guard, (db) =>
+        db(TABLE)
+          .where({ guid: id })
+          .update({
+            spec: JSON.stringify(spec),
+            fip: fip === '' ? null : fip,
+            status,
+            message,
+            updated_at: now,
+          })
+          .increment('generation', 1),
+      ),
     );
   }
 

@@ -10,6 +10,8 @@ export interface DbOptions {
   /** `postgres://…` switches to PostgreSQL; otherwise SQLite at `sqliteFile`. */
   databaseUrl: string | undefined;
   sqliteFile: string;
+  /** Where knex's own warnings go (by default it prints them, stack and all, to stdout). */
+  log?: Knex.Logger;
 }
 
 export function createKnex(options: DbOptions): Knex {
@@ -18,6 +20,7 @@ export function createKnex(options: DbOptions): Knex {
       client: 'pg',
       connection: options.databaseUrl,
       pool: { min: 0, max: 10 },
+      ...(options.log ? { log: options.log } : {}),
     });
   }
   if (options.sqliteFile !== ':memory:') {
@@ -27,6 +30,7 @@ export function createKnex(options: DbOptions): Knex {
     client: 'sqlite3',
     connection: { filename: options.sqliteFile },
     useNullAsDefault: true,
+    ...(options.log ? { log: options.log } : {}),
     // SQLite serialises writers anyway; one connection avoids SQLITE_BUSY between our own queries
     // and makes transactions behave the same in tests and in production.
     pool: {

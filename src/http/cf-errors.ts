@@ -56,6 +56,43 @@ export const CF_ERRORS = {
   SpaceNameTaken: { code: 40002, status: 400, description: 'The app space name is taken: %s' },
   SpaceNotFound: { code: 40004, status: 404, description: 'The app space could not be found: %s' },
   UserNotFound: { code: 20003, status: 404, description: 'The user could not be found: %s' },
+  QuotaDefinitionNotFound: {
+    code: 240001,
+    status: 404,
+    description: 'Quota Definition could not be found: %s',
+  },
+  AppNotFound: { code: 100004, status: 404, description: 'The app could not be found: %s' },
+  UserProvidedServiceInstanceNotFound: {
+    code: 340001,
+    status: 404,
+    description: 'The service instance could not be found: %s',
+  },
+  UserProvidedServiceInstanceHandlerNeeded: {
+    code: 340002,
+    status: 400,
+    description: 'Please use the User Provided Services API to manage this resource.',
+  },
+  ServiceInstanceDeletionSharesExists: {
+    code: 390002,
+    status: 422,
+    description:
+      'Service instances must be unshared before they can be deleted. Unsharing %s will automatically delete any bindings that have been made to applications in other spaces.',
+  },
+  SharedServiceInstanceCannotBeRenamed: {
+    code: 390003,
+    status: 422,
+    description: 'Service instances that have been shared cannot be renamed',
+  },
+  SharedServiceInstanceNotUpdatableInTargetSpace: {
+    code: 390004,
+    status: 403,
+    description: 'You cannot update service instances that have been shared with you',
+  },
+  SharedServiceInstanceNotDeletableInTargetSpace: {
+    code: 390005,
+    status: 403,
+    description: 'You cannot delete service instances that have been shared with you',
+  },
   UserIsInMultipleOrigins: {
     code: 20006,
     status: 400,

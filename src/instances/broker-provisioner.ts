@@ -1,10 +1,11 @@
-import { BrokerError } from '../brokers/broker-errors';
-import type { BrokerResponseInfo } from '../brokers/broker-errors';
-import type { OsbClient } from '../brokers/osb-client';
-import type { OsbResponse } from '../brokers/osb-response';
-import { reasonPhrase } from '../brokers/osb-status-text';
-import { secretFormsOf } from '../brokers/osb-text';
-import type { BrokerConnection, OsbCallContext } from '../brokers/osb-types';
+import { BrokerError, reasonPhrase, secretFormsOf } from '../osb-client';
+import type {
+  BrokerConnection,
+  BrokerResponseInfo,
+  OsbCallContext,
+  OsbClient,
+  OsbResponse,
+} from '../osb-client';
 import { CfError } from '../http/cf-errors';
 import type { InstanceTarget, OperationOutcome, PollOutcome, Provisioner } from './provisioner';
 

@@ -1,4 +1,4 @@
-import { BrokerError } from '../brokers/broker-errors';
+import { BrokerError } from '../osb-client';
 import type { Knex } from '../db/knex';
 import type { JobResult, JobRunner } from '../jobs/runner';
 import type { Job } from '../jobs/store';

@@ -8,7 +8,10 @@ export function presentOrganization(org: Organization): Resource<Record<string, 
   return presentResource('organizations', org, {
     name: org.name,
     billing_enabled: org.billingEnabled,
-    quota_definition_guid: null,
+    quota_definition_guid: org.quotaDefinitionGuid,
+    ...(org.quotaDefinitionGuid !== null
+      ? { quota_definition_url: `/v2/quota_definitions/${org.quotaDefinitionGuid}` }
+      : {}),
     status: org.status,
     default_isolation_segment_guid: null,
     spaces_url: `${url}/spaces`,

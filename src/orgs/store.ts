@@ -14,6 +14,7 @@ interface OrgRow {
   name: string;
   status: string;
   billing_enabled: number | boolean;
+  quota_definition_guid: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -36,6 +37,7 @@ function toOrganization(row: OrgRow): Organization {
     name: row.name,
     status: row.status === 'suspended' ? 'suspended' : 'active',
     billingEnabled: Boolean(row.billing_enabled),
+    quotaDefinitionGuid: row.quota_definition_guid,
     createdAt: fromDbTimestamp(row.created_at),
     updatedAt: fromDbTimestamp(row.updated_at),
   };
@@ -110,7 +112,15 @@ export class OrgsStore {
   constructor(private readonly db: Db) {}
 
   private orgs(): Knex.QueryBuilder {
-    return this.db('organizations').select('organizations.*');
+    // Every organization uses the one default quota definition (src/quotas; none is enforced).
+    return this.db('organizations').select(
+      'organizations.*',
+      this.db('quota_definitions')
+        .select('guid')
+        .where('name', 'default')
+        .limit(1)
+        .as('quota_definition_guid'),
+    );
   }
 
   private spaces(): Knex.QueryBuilder {

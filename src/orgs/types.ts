@@ -5,6 +5,7 @@ export interface Organization extends Timestamped {
   name: string;
   status: 'active' | 'suspended';
   billingEnabled: boolean;
+  quotaDefinitionGuid: string | null;
 }
 
 export interface Space extends Timestamped {

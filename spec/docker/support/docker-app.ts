@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { setAuthState } from '../../../src/auth/auth-context';
+import type { ContainersConfig } from '../../../src/config';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, WireService } from '../../../src/containers';
 import { migrateToLatest } from '../../../src/db/migrate';
@@ -38,6 +39,7 @@ export interface DockerTestApp {
 export async function createDockerTestApp(
   dir: string,
   fipPool: string[] = [],
+  config: Partial<ContainersConfig> = {},
 ): Promise<DockerTestApp> {
   const database = await createTestDatabase(dir);
   const knex = database.connect();
@@ -54,6 +56,10 @@ export async function createDockerTestApp(
         publishHost: '127.0.0.1',
         fipPool,
         maxReplicas: 5,
+        allowedRegistries: ['docker.io'],
+        tenantMaxServices: 50,
+        tenantMaxReplicas: 100,
+        ...config,
       },
       resyncMs: 1000,
       busyMs: 200,

@@ -13,26 +13,35 @@ import type { TestWharf } from '../../support/test-wharf';
 
 const TABLES = [...CORE_TABLES, 'feature_flags', 'services', 'service_plans'] as const;
 
-const DEFAULT_FLAGS = [
-  {
-    name: 'hide_marketplace_from_unauthenticated_users',
-    enabled: false,
-    error_message: null,
-    url: '/v2/config/feature_flags/hide_marketplace_from_unauthenticated_users',
-  },
-  {
-    name: 'service_instance_creation',
-    enabled: true,
-    error_message: null,
-    url: '/v2/config/feature_flags/service_instance_creation',
-  },
-  {
-    name: 'space_scoped_private_broker_creation',
-    enabled: true,
-    error_message: null,
-    url: '/v2/config/feature_flags/space_scoped_private_broker_creation',
-  },
+/** CC's whole v2 set with CC's defaults, in CC's order (cf-cli-v6-requests.md §5 names ten of them). */
+const CC_DEFAULTS: [string, boolean][] = [
+  ['user_org_creation', false],
+  ['private_domain_creation', true],
+  ['app_bits_upload', true],
+  ['app_scaling', true],
+  ['route_creation', true],
+  ['service_instance_creation', true],
+  ['diego_docker', false],
+  ['diego_cnb', false],
+  ['set_roles_by_username', true],
+  ['unset_roles_by_username', true],
+  ['task_creation', true],
+  ['env_var_visibility', true],
+  ['space_scoped_private_broker_creation', true],
+  ['space_developer_env_var_visibility', true],
+  ['service_instance_sharing', false],
+  ['hide_marketplace_from_unauthenticated_users', false],
+  ['resource_matching', true],
+  ['route_sharing', false],
 ];
+
+const DEFAULT_FLAGS = CC_DEFAULTS.map(([name, enabled]) => ({
+  name,
+  enabled,
+  error_message: null,
+  url: `/v2/config/feature_flags/${name}`,
+}));
+const CREATION_INDEX = CC_DEFAULTS.findIndex(([name]) => name === 'service_instance_creation');
 
 const FLAG_NOT_FOUND = (
   name: string,
@@ -95,10 +104,10 @@ describe('GET /v2/config/feature_flags/:name', () => {
 
   it('when the flag is unknown, answers 404 CF-FeatureFlagNotFound 330000', async () => {
     const res = await request(w.app)
-      .get('/v2/config/feature_flags/user_org_creation')
+      .get('/v2/config/feature_flags/no_such_flag')
       .set(bearer(userToken));
 
-    expectCfError(res, 404, FLAG_NOT_FOUND('user_org_creation'));
+    expectCfError(res, 404, FLAG_NOT_FOUND('no_such_flag'));
   });
 
   it('when there is no token, answers 401 CF-NotAuthenticated', async () => {
@@ -132,7 +141,9 @@ describe('PUT /v2/config/feature_flags/:name', () => {
       .set(bearer(userToken));
     expect(one.body).toEqual(expected);
     const all = await request(w.app).get('/v2/config/feature_flags').set(bearer(userToken));
-    expect(all.body).toEqual([DEFAULT_FLAGS[0], expected, DEFAULT_FLAGS[2]]);
+    expect(all.body).toEqual(
+      DEFAULT_FLAGS.map((flag, i) => (i === CREATION_INDEX ? expected : flag)),
+    );
   });
 
   it('when the flag is set again without error_message, answers it cleared as CC does', async () => {
@@ -143,7 +154,11 @@ describe('PUT /v2/config/feature_flags/:name', () => {
       .set(bearer(w.adminToken))
       .send({ enabled: true });
 
-    expect(res.body).toEqual({ ...DEFAULT_FLAGS[1], enabled: true, error_message: null });
+    expect(res.body).toEqual({
+      ...DEFAULT_FLAGS[CREATION_INDEX],
+      enabled: true,
+      error_message: null,
+    });
   });
 
   it.each<[string, unknown, string]>([

@@ -38,7 +38,7 @@ describe('info endpoints', () => {
         links: {
           self: { href: BASE },
           cloud_controller_v2: { href: `${BASE}/v2`, meta: { version: '2.293.0' } },
-          cloud_controller_v3: null,
+          cloud_controller_v3: { href: `${BASE}/v3`, meta: { version: '3.158.0' } },
           login: { href: BASE },
           uaa: { href: BASE },
           network_policy_v0: null,
@@ -62,7 +62,7 @@ describe('info endpoints', () => {
     const ANONYMOUS_INFO = {
       name: 'wharf',
       build: 'wharf',
-      support: 'https://github.com/wharf-catalog/wharf',
+      support: null,
       version: 0,
       description: 'Wharf service catalog and broker registry',
       authorization_endpoint: BASE,
@@ -81,6 +81,16 @@ describe('info endpoints', () => {
       const res = await request(w.app).get('/v2/info');
       expectCfJson(res, 200);
       expect(res.body).toEqual(ANONYMOUS_INFO);
+    });
+
+    it('when WHARF_SUPPORT_URL is set, reports it as support', async () => {
+      const configured = await startTestWharf({ WHARF_SUPPORT_URL: 'https://help.example.org/' });
+      try {
+        const res = await request(configured.app).get('/v2/info');
+        expect(res.body).toEqual({ ...ANONYMOUS_INFO, support: 'https://help.example.org/' });
+      } finally {
+        await configured.stop();
+      }
     });
 
     it('answers a semver api_version of at least 2.128.0 (the v6 CLI warns below)', async () => {

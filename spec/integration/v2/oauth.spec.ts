@@ -535,6 +535,70 @@ describe('POST /oauth/token brute-force protection', () => {
   });
 });
 
+describe('POST /oauth/token: client addresses and proxies', () => {
+  const loginAs = (
+    w: TestWharf,
+    username: string,
+    password: string,
+    forwardedFor?: string,
+  ): request.Test => {
+    const req = request(w.app).post('/oauth/token').type('form').set('Authorization', CF_BASIC);
+    return (forwardedFor === undefined ? req : req.set('X-Forwarded-For', forwardedFor)).send({
+      grant_type: 'password',
+      username,
+      password,
+    });
+  };
+
+  it('when the peer is not a trusted proxy, X-Forwarded-For is ignored and cannot dodge a lock', async () => {
+    const w = await startTestWharf({ WHARF_LOGIN_MAX_FAILURES: '2' });
+    try {
+      await w.users.addUser('target', 'target-password', DEFAULT_SCOPES);
+      expect((await loginAs(w, 'target', 'wrong', '10.0.0.1')).status).toBe(401);
+      expect((await loginAs(w, 'target', 'wrong', '10.0.0.2')).status).toBe(401);
+      expect((await loginAs(w, 'target', 'target-password', '10.0.0.3')).status).toBe(429);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('when the peer is in WHARF_TRUSTED_PROXIES, the forwarded address is the one counted', async () => {
+    const w = await startTestWharf({
+      WHARF_LOGIN_MAX_FAILURES: '2',
+      WHARF_TRUSTED_PROXIES: '127.0.0.0/8, ::1',
+    });
+    try {
+      await w.users.addUser('target', 'target-password', DEFAULT_SCOPES);
+      expect((await loginAs(w, 'target', 'wrong', '10.0.0.1')).status).toBe(401);
+      expect((await loginAs(w, 'target', 'wrong', '10.0.0.1')).status).toBe(401);
+      expect((await loginAs(w, 'target', 'target-password', '10.0.0.1')).status).toBe(429);
+      expect((await loginAs(w, 'target', 'target-password', '10.0.0.2')).status).toBe(200);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('when one address tries many usernames, it is throttled after WHARF_LOGIN_MAX_ADDRESS_FAILURES', async () => {
+    const w = await startTestWharf({ WHARF_LOGIN_MAX_ADDRESS_FAILURES: '4' });
+    try {
+      await w.users.addUser('real', 'real-password', DEFAULT_SCOPES);
+      for (let i = 0; i < 4; i++)
+        expect((await loginAs(w, `random-${i}`, 'guess')).status).toBe(401);
+      const res = await loginAs(w, 'real', 'real-password');
+      expect(res.status).toBe(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('when WHARF_TRUSTED_PROXIES holds something that is not an address, the configuration is refused', async () => {
+    await expect(
+      startTestWharf({ WHARF_TRUSTED_PROXIES: '127.0.0.1,proxy.example' }),
+    ).rejects.toThrow(/WHARF_TRUSTED_PROXIES/);
+  });
+});
+
 describe('tokens and the clock', () => {
   it('when WHARF_TOKEN_TTL_SECONDS has passed, the access token is rejected with 401 1000', async () => {
     const w = await startTestWharf({ WHARF_TOKEN_TTL_SECONDS: '2' });

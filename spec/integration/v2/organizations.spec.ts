@@ -21,12 +21,16 @@ import type { User } from '../../../src/auth/types';
 
 const RW = ['cloud_controller.read', 'cloud_controller.write'];
 
+/** Every organization uses the one default quota definition (read in beforeAll). */
+let defaultQuotaGuid = '';
+
 function orgEntity(guid: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
   const url = `/v2/organizations/${guid}`;
   return {
     name: expect.any(String),
     billing_enabled: false,
-    quota_definition_guid: null,
+    quota_definition_guid: defaultQuotaGuid,
+    quota_definition_url: `/v2/quota_definitions/${defaultQuotaGuid}`,
     status: 'active',
     default_isolation_segment_guid: null,
     spaces_url: `${url}/spaces`,
@@ -71,6 +75,9 @@ describe('/v2/organizations', () => {
   let other: string;
   beforeAll(async () => {
     w = await startTestWharf();
+    defaultQuotaGuid = String(
+      (await w.knex('quota_definitions').where({ name: 'default' }).first()).guid,
+    );
     manager = await w.userWithToken('manager', RW);
     member = await w.userWithToken('member', RW);
     outsider = await w.userWithToken('outsider', RW);

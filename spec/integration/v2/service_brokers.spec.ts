@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { validateCatalog } from '../../../src/brokers/catalog-validation';
-import { DEFAULT_OSB_MAX_BODY_BYTES } from '../../../src/brokers/osb-client';
-import type { OsbCatalog, OsbPlan, OsbService } from '../../../src/brokers/osb-types';
-import { catalogFixtureNames, readCatalogFixture } from '../../brokers/support/catalog-fixtures';
+import { validateCatalog } from '../../../src/osb-catalog';
+import { DEFAULT_OSB_MAX_BODY_BYTES } from '../../../src/osb-client';
+import type { OsbCatalog, OsbPlan, OsbService } from '../../../src/osb-catalog';
+import { catalogFixtureNames, readCatalogFixture } from '../../osb-client/support/catalog-fixtures';
 import {
   badQueryParameter,
   expectCfError,

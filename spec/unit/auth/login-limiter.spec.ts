@@ -1,15 +1,21 @@
 import { LoginLimiter } from '../../../src/auth/login-limiter';
+import { ManualClock } from '../../../src/clock';
 
 type Step =
   | { at: number; fail: [string, string] }
   | { at: number; succeed: [string, string] }
   | { at: number; expect: [string, string, number] };
 
-function run(maxFailures: number, lockoutSeconds: number, steps: readonly Step[]): void {
-  let now = 0;
-  const limiter = new LoginLimiter(maxFailures, lockoutSeconds, () => now);
+function run(
+  maxFailures: number,
+  lockoutSeconds: number,
+  steps: readonly Step[],
+  maxFailuresPerAddress = 100,
+): void {
+  const clock = new ManualClock(new Date(0));
+  const limiter = new LoginLimiter({ maxFailures, maxFailuresPerAddress, lockoutSeconds }, clock);
   for (const step of steps) {
-    now = step.at;
+    clock.set(new Date(step.at));
     if ('fail' in step) limiter.recordFailure(...step.fail);
     else if ('succeed' in step) limiter.recordSuccess(...step.succeed);
     else {
@@ -88,6 +94,7 @@ describe('LoginLimiter', () => {
       [
         { at: 0, fail: A },
         { at: 0, fail: A },
+        { at: 0, expect: [...A, 30] },
         { at: 0, expect: ['alice', '10.0.0.2', 0] },
       ],
     ],
@@ -98,6 +105,7 @@ describe('LoginLimiter', () => {
       [
         { at: 0, fail: A },
         { at: 0, fail: A },
+        { at: 0, expect: [...A, 30] },
         { at: 0, expect: ['bob', '10.0.0.1', 0] },
       ],
     ],
@@ -125,5 +133,53 @@ describe('LoginLimiter', () => {
     ],
   ])('%s', (_name, maxFailures, lockoutSeconds, steps) => {
     run(maxFailures, lockoutSeconds, steps);
+  });
+});
+
+describe('LoginLimiter per client address', () => {
+  const users = (n: number, address: string, at: number): Step[] =>
+    Array.from({ length: n }, (_, i) => ({ at, fail: [`user-${i}`, address] }));
+
+  it.each<[string, number, Step[]]>([
+    [
+      'failures of many usernames from one address lock the address for every username',
+      3,
+      [
+        ...users(3, '10.0.0.1', 0),
+        { at: 0, expect: ['someone-else', '10.0.0.1', 60] },
+        { at: 0, expect: ['user-0', '10.0.0.2', 0] },
+      ],
+    ],
+    [
+      'below the address limit: other usernames may try',
+      3,
+      [...users(2, '10.0.0.1', 0), { at: 0, expect: ['someone-else', '10.0.0.1', 0] }],
+    ],
+    [
+      'a success does not clear the address count',
+      3,
+      [
+        ...users(2, '10.0.0.1', 0),
+        { at: 0, succeed: ['user-0', '10.0.0.1'] },
+        { at: 0, fail: ['user-9', '10.0.0.1'] },
+        { at: 0, expect: ['someone-else', '10.0.0.1', 60] },
+      ],
+    ],
+    [
+      'failures spread wider than the lockout period do not add up',
+      3,
+      [
+        ...users(2, '10.0.0.1', 0),
+        { at: 60_000, fail: ['user-5', '10.0.0.1'] },
+        { at: 60_000, expect: ['someone-else', '10.0.0.1', 0] },
+      ],
+    ],
+    [
+      'the address lock ends after the lockout period',
+      3,
+      [...users(3, '10.0.0.1', 0), { at: 60_000, expect: ['someone-else', '10.0.0.1', 0] }],
+    ],
+  ])('%s', (_name, perAddress, steps) => {
+    run(100, 60, steps, perAddress);
   });
 });

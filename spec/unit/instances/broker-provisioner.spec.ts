@@ -1,5 +1,5 @@
-import { BrokerError } from '../../../src/brokers/broker-errors';
-import { OsbClient } from '../../../src/brokers/osb-client';
+import { BrokerError } from '../../../src/osb-client/broker-error';
+import { HttpOsbClient } from '../../../src/osb-client';
 import { CfError } from '../../../src/http/cf-errors';
 import {
   BrokerAsyncNotAllowed,
@@ -32,7 +32,7 @@ let provisioner: BrokerProvisioner;
 
 beforeAll(async () => {
   broker = await FakeBroker.start();
-  provisioner = new BrokerProvisioner(new OsbClient({ timeoutMs: 2000 }), broker.connection());
+  provisioner = new BrokerProvisioner(new HttpOsbClient({ timeoutMs: 2000 }), broker.connection());
 });
 afterAll(async () => {
   await broker.close();

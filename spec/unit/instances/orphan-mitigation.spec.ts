@@ -1,5 +1,5 @@
-import { BrokerError } from '../../../src/brokers/broker-errors';
-import type { BrokerResponseInfo } from '../../../src/brokers/broker-errors';
+import { BrokerError } from '../../../src/osb-client/broker-error';
+import type { BrokerResponseInfo } from '../../../src/osb-client/broker-error';
 import { CfError } from '../../../src/http/cf-errors';
 import { BrokerAsyncNotAllowed } from '../../../src/instances/broker-provisioner';
 import { needsOrphanMitigation } from '../../../src/instances/operation-jobs';

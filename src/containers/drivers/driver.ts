@@ -12,6 +12,8 @@ export interface ContainerDriver {
   hostCpus(): Promise<number>;
   /** Every object this installation owns, grouped by service id (including orphans). */
   listOwned(): Promise<ObservedService[]>;
+  /** Whether the engine already holds this image (a local lookup: never contacts a registry). */
+  hasImage(image: string): Promise<boolean>;
   /** Pulls the image when it is not present. */
   ensureImage(image: string): Promise<void>;
   ensureNetwork(plan: DeploymentPlan): Promise<void>;

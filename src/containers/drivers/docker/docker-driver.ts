@@ -8,7 +8,7 @@ import {
   toNetworkCreateOptions,
   toReplicaCreateOptions,
 } from './create-options';
-import { isNotFound, toDriverError } from './errors';
+import { isNotFound, toDriverError, toPullError } from './errors';
 import { watchEvents } from './events';
 import { toObservedServices } from './observe';
 import { toTar } from './tar';
@@ -67,6 +67,15 @@ export class DockerDriver implements ContainerDriver {
     }
   }
 
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async ensureImage(image: string): Promise<void> {
     try {
       await this.docker.getImage(image).inspect();
@@ -83,12 +92,7 @@ export class DockerDriver implements ContainerDriver {
         });
       });
     } catch (err) {
-      const cause = toDriverError(err, 'pull');
-      if (cause.kind === 'unreachable') throw cause;
-      throw new DriverError(
-        'image',
-        `Image ${image} is missing and could not be pulled: ${cause.message}`,
-      );
+      throw toPullError(err, image);
     }
   }
 

@@ -25,6 +25,18 @@ export function toDriverError(err: unknown, doing: string): DriverError {
   return new DriverError('other', `${doing}: ${lastLine(message)}`);
 }
 
+/**
+ * A failed pull, without the engine's text: that text quotes whatever the registry (any address a
+ * reference named) answered, and it would reach the service's Message.
+ */
+export function toPullError(err: unknown, image: string): DriverError {
+  const cause = toDriverError(err, 'pull');
+  if (cause.kind === 'unreachable') return cause;
+  const status = statusOf(err);
+  const detail = status === 0 ? '' : ` (engine answered HTTP ${status})`;
+  return new DriverError('image', `Image ${image} is missing and could not be pulled${detail}`);
+}
+
 export function statusOf(err: unknown): number {
   if (typeof err !== 'object' || err === null || !('statusCode' in err)) return 0;
   return typeof err.statusCode === 'number' ? err.statusCode : 0;

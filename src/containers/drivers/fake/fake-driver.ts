@@ -77,6 +77,13 @@ export class FakeDriver implements ContainerDriver {
     return [...byId.values()];
   }
 
+  /** Images the engine holds already (the registry allowlist does not apply to them). */
+  presentImages = new Set<string>();
+
+  hasImage(image: string): Promise<boolean> {
+    return Promise.resolve(this.presentImages.has(image));
+  }
+
   async ensureImage(image: string): Promise<void> {
     await this.maybeFail('ensureImage', image);
     if (this.missingImages.has(image)) {

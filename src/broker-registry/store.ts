@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Knex } from '../db/knex';
+import { applyFilters } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import { countOf, pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
+import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import type { ListQuery } from '../http/list-query';
+import type { ExistingBrokerCatalog, ExistingCatalogService } from '../osb-catalog';
+import type { RegisteredBroker } from './types';
+
+export const BROKER_FILTERS: FilterColumns = {
+  name: { kind: 'string', column: 'service_brokers.name' },
+  space_guid: { kind: 'relation', column: 'service_brokers.space_id', table: 'spaces' },
+};
+
+interface BrokerRow {
+  id: number;
+  guid: string;
+  name: string;
+  broker_url: string;
+  auth_username: string;
+  auth_password_encrypted: string;
+  space_id: number | null;
+  space_guid: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+function toBroker(row: BrokerRow): RegisteredBroker {
+  return {
+    id: row.id,
+    guid: row.guid,
+    name: row.name,
+    brokerUrl: row.broker_url,
+    authUsername: row.auth_username,
+    authPasswordEncrypted: row.auth_password_encrypted,
+    spaceId: row.space_id,
+    spaceGuid: row.space_guid,
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+export interface BrokerFields {
+  name: string;
+  brokerUrl: string;
+  authUsername: string;
+  authPasswordEncrypted: string;
+  spaceId: number | null;
+}
+
+export class BrokersStore {
+  constructor(private readonly db: Db) {}
+
+  private select(): Knex.QueryBuilder {
+    return this.db('service_brokers')
+      .leftJoin('spaces', 'spaces.id', 'service_brokers.space_id')
+      .select('service_brokers.*', 'spaces.guid as space_guid');
+  }
+
+  /** `developerUserGuid` limits the list to brokers of spaces where that user is a developer. */
+  async list(
+    query: ListQuery,
+    developerUserGuid: string | undefined,
+  ): Promise<Paged<RegisteredBroker>> {
+    const qb = this.select();
+    applyFilters(qb, query.filters, BROKER_FILTERS);
+    if (developerUserGuid !== undefined) {
+      void qb.whereIn(
+        'service_brokers.space_id',
+        this.db('space_roles')
+          .select('space_id')
+          .where('role', 'developers')
+          .whereIn('user_id', this.db('users').select('id').where('guid', developerUserGuid)),
+      );
+    }
+    const { total, rows } = await pageOf<BrokerRow>(qb, query, 'service_brokers.id');
+    return { total, items: rows.map(toBroker) };
+  }
+
+  async all(): Promise<RegisteredBroker[]> {
+    const rows: BrokerRow[] = await this.select().orderBy('service_brokers.id');
+    return rows.map(toBroker);
+  }
+
+  async find(guid: string): Promise<RegisteredBroker | undefined> {
+    const row: BrokerRow | undefined = await this.select()
+      .where('service_brokers.guid', guid)
+      .first();
+    return row ? toBroker(row) : undefined;
+  }
+
+  async findByName(name: string): Promise<RegisteredBroker | undefined> {
+    const row: BrokerRow | undefined = await this.select()
+      .where('service_brokers.name', name)
+      .first();
+    return row ? toBroker(row) : undefined;
+  }
+
+  async insert(fields: BrokerFields): Promise<{ id: number; guid: string }> {
+    const now = currentTimestamp();
+    const guid = randomUUID();
+    await this.db('service_brokers').insert({
+      guid,
+      name: fields.name,
+      broker_url: fields.brokerUrl,
+      auth_username: fields.authUsername,
+      auth_password_encrypted: fields.authPasswordEncrypted,
+      space_id: fields.spaceId,
+      created_at: now,
+      updated_at: now,
+    });
+    const row: { id: number } | undefined = await this.db('service_brokers')
+      .select('id')
+      .where({ guid })
+      .first();
+    if (!row) throw new Error('broker vanished after insert');
+    return { id: row.id, guid };
+  }
+
+  async update(id: number, fields: Partial<BrokerFields>): Promise<void> {
+    await this.db('service_brokers')
+      .where({ id })
+      .update({
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.brokerUrl !== undefined ? { broker_url: fields.brokerUrl } : {}),
+        ...(fields.authUsername !== undefined ? { auth_username: fields.authUsername } : {}),
+        ...(fields.authPasswordEncrypted !== undefined
+          ? { auth_password_encrypted: fields.authPasswordEncrypted }
+          : {}),
+        updated_at: currentTimestamp(),
+      });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db('service_brokers').where({ id }).delete();
+  }
+
+  /**
+   * The broker's offerings and plans as they stand, for the catalog rules that look beyond the new
+   * catalog (a plan id moving between services, a name reused while instances exist; §4.2 step 3).
+   * Two statements, whatever the catalog's size.
+   */
+  async existingCatalog(
+    broker: Pick<RegisteredBroker, 'id' | 'name'>,
+  ): Promise<ExistingBrokerCatalog> {
+    const services: { id: number; unique_id: string; label: string }[] = await this.db('services')
+      .select('id', 'unique_id', 'label')
+      .where('service_broker_id', broker.id)
+      .orderBy('id');
+    const plans: {
+      service_id: number;
+      unique_id: string;
+      name: string;
+      in_use: number | boolean;
+    }[] = await this.db('service_plans')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .where('services.service_broker_id', broker.id)
+      .select('service_plans.service_id', 'service_plans.unique_id', 'service_plans.name')
+      .select(
+        this.db.raw(
+          'exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use',
+        ),
+      )
+      .orderBy('service_plans.id');
+    const byService = new Map<
+      number,
+      ExistingCatalogService & { plans: { id: string; name: string }[] }
+    >(
+      services.map((s) => [
+        s.id,
+        { id: s.unique_id, name: s.label, hasInstances: false, plans: [] },
+      ]),
+    );
+    for (const plan of plans) {
+      const owner = byService.get(plan.service_id);
+      if (owner === undefined) continue;
+      owner.plans.push({ id: plan.unique_id, name: plan.name });
+      if (plan.in_use) owner.hasInstances = true;
+    }
+    return { brokerName: broker.name, services: [...byService.values()] };
+  }
+
+  async countInstances(brokerId: number): Promise<number> {
+    const row: unknown = await this.db('service_instances')
+      .join('service_plans', 'service_plans.id', 'service_instances.service_plan_id')
+      .join('services', 'services.id', 'service_plans.service_id')
+      .where('services.service_broker_id', brokerId)
+      .count({ n: '*' })
+      .first();
+    return countOf(row);
+  }
+}

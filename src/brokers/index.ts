@@ -1,4 +1,0 @@
-export { BrokersService } from './service';
-export type { CatalogFetcher, CatalogValidator, BrokerResult } from './service';
-export { createBrokerRoutes } from './routes';
-export type { ServiceBroker } from './types';

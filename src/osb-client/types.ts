@@ -1,0 +1,13 @@
+/** Where and how to reach one broker. `password` is plain only in memory, never logged. */
+export interface BrokerConnection {
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** Per-call context propagated to the broker as headers (cf-v2-api.md §4.1). */
+export interface OsbCallContext {
+  vcapRequestId?: string;
+  /** CC's originating identity: the user guid of the caller, when one is known. */
+  userGuid?: string;
+}

@@ -1,0 +1,6 @@
+import type { Timestamped } from '../http/envelope';
+
+export interface QuotaDefinition extends Timestamped {
+  id: number;
+  name: string;
+}
