@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ListQuery } from '../http/list-query';
+import { bytewiseColumnSql } from './apply-filters';
 
 export interface Paged<T> {
   total: number;
@@ -10,16 +11,26 @@ export function countOf(row: unknown): number {
   return Number(typeof row === 'object' && row !== null && 'n' in row ? row.n : 0);
 }
 
-/** Count and page of one filtered query: two SQL statements whatever the table size. */
+/**
+ * Count and page of one filtered query: two SQL statements whatever the table size. A text
+ * `orderColumn` (e.g. a name) orders by bytes on both databases, like its `q` comparisons.
+ */
 export async function pageOf<R>(
   base: Knex.QueryBuilder,
   query: ListQuery,
   orderColumn: string,
+  orderKind: 'key' | 'text' = 'key',
 ): Promise<{ total: number; rows: R[] }> {
   const countRow: unknown = await base.clone().clearSelect().clearOrder().count({ n: '*' }).first();
   const rows: R[] = await base
     .clone()
-    .orderBy(orderColumn, query.orderDirection)
+    .modify((qb: Knex.QueryBuilder) => {
+      if (orderKind === 'text') {
+        void qb.orderByRaw(`${bytewiseColumnSql(qb)} ${query.orderDirection}`, [orderColumn]);
+      } else {
+        void qb.orderBy(orderColumn, query.orderDirection);
+      }
+    })
     .limit(query.resultsPerPage)
     .offset((query.page - 1) * query.resultsPerPage);
   return { total: countOf(countRow), rows };

@@ -141,8 +141,10 @@ export class OrgsStore {
         this.db('organization_roles').select('organization_id').where('user_id', visibleToUserId),
       );
     }
-    const order = query.orderBy === 'name' ? 'organizations.name' : 'organizations.id';
-    const { total, rows } = await pageOf<OrgRow>(qb, query, order);
+    const { total, rows } =
+      query.orderBy === 'name'
+        ? await pageOf<OrgRow>(qb, query, 'organizations.name', 'text')
+        : await pageOf<OrgRow>(qb, query, 'organizations.id');
     return { total, items: rows.map(toOrganization) };
   }
 
@@ -242,8 +244,10 @@ export class OrgsStore {
           );
       });
     }
-    const order = query.orderBy === 'name' ? 'spaces.name' : 'spaces.id';
-    const { total, rows } = await pageOf<SpaceRow>(qb, query, order);
+    const { total, rows } =
+      query.orderBy === 'name'
+        ? await pageOf<SpaceRow>(qb, query, 'spaces.name', 'text')
+        : await pageOf<SpaceRow>(qb, query, 'spaces.id');
     return { total, items: rows.map(toSpace) };
   }
 
