@@ -1,3 +1,5 @@
+import { loadKeyRing } from '../src/secrets/key-ring';
+import { SecretBox } from '../src/secrets/secret-box';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -85,7 +87,14 @@ export async function startBenchWharf(env: Record<string, string> = {}): Promise
   const owner = `bench-${randomUUID()}`;
   const database = await createTestDatabase(dir);
   const knex = database.connect();
-  const containers = createContainersModule({ knex, owner, logger, config: config.containers });
+  const containers = createContainersModule({
+    knex,
+    owner,
+    logger,
+    config: config.containers,
+    // The same key ring file buildWharf loads from the data directory.
+    secrets: new SecretBox(loadKeyRing(dir, undefined)),
+  });
   const wharf = await buildWharf({ config, logger, knex, containers });
   await wharf.start();
   const admin = await wharf.users.addUser('bench-admin', 'bench-password', ADMIN_SCOPES);

@@ -24,8 +24,12 @@ import {
   ServicesService,
   VisibilitiesService,
 } from './catalog';
+import { InProcessChangeFeed } from './changes';
+import type { ChangeFeed } from './changes';
+import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
 import type { Knex } from './db/knex';
@@ -46,10 +50,9 @@ import { containerExtraCheck } from './instances/container-extra-check';
 import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
 import { InstanceSecrets } from './instances/instance-secrets';
 import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createJobRoutes } from './jobs/routes';
 import { createSpaceSummaryRoutes } from './instances/space-summary';
-import { JobRunner } from './jobs/runner';
-import { JobsStore } from './jobs/store';
+import { createJobsModule } from './jobs';
+import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
 import {
@@ -59,6 +62,8 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createScimModule } from './scim';
+import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
@@ -68,14 +73,18 @@ import { SecretBox } from './secrets/secret-box';
 export interface Wharf {
   app: Express;
   knex: Knex;
+  /** This installation's id (the wharf.owner label of its Docker objects). */
+  installationId: string;
   users: UsersService;
   tokens: TokenService;
   orgs: OrgsService;
   brokers: BrokersService;
   secrets: SecretBox;
   containers: ContainersModule;
-  jobs: JobRunner;
+  jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
+  /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
+  changes: ChangeFeed;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -119,6 +128,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       sqliteFile: path.join(config.dataDir, 'wharf.sqlite'),
     });
   await migrateToLatest(knex);
+  const changes: ChangeFeed = new InProcessChangeFeed();
+  const installationId = await resolveInstallationId(knex, config.installationId);
 
   const signingKey = loadOrCreateSigningKey(config.dataDir);
   const tokens = new TokenService(
@@ -152,7 +163,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     flags,
   });
   const containers =
-    options.containers ?? createContainersModule({ knex, config: config.containers, logger });
+    options.containers ??
+    createContainersModule({
+      knex,
+      config: config.containers,
+      logger,
+      owner: installationId,
+      secrets,
+    });
 
   const instanceSecrets = new InstanceSecrets(knex, secrets);
   const provisioners: ProvisionerResolver = {
@@ -169,13 +187,31 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       });
     },
   };
-  const jobs = new JobRunner(new JobsStore(knex), logger, config.operations.jobTickMs);
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(knex, jobs, instanceContext, provisioners, {
-    intervalMs: config.operations.pollIntervalMs,
-    maxDurationMs: config.operations.maxPollDurationMs,
-    mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+  const jobsModule = createJobsModule({
+    knex,
+    clock: systemClock,
+    changes,
+    logger,
+    settings: {
+      tickMs: config.operations.jobTickMs,
+      leaseMs: config.operations.jobLeaseMs,
+      retentionMs: config.operations.jobRetentionMs,
+    },
   });
+  const jobs = jobsModule.queue;
+  const instanceContext = new InstanceContext(plans, services, orgs);
+  const operations = new InstanceOperationJobs(
+    knex,
+    jobs,
+    systemClock,
+    instanceContext,
+    provisioners,
+    {
+      intervalMs: config.operations.pollIntervalMs,
+      maxDurationMs: config.operations.maxPollDurationMs,
+      mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+    },
+  );
   const instances = new InstancesService(
     knex,
     instanceContext,
@@ -190,6 +226,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
+  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -232,9 +269,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use('/v3', v3.router);
+  app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  app.use(createOrgsRoutes(orgs, new UsersDirectory(users)));
+  const directory = new UsersDirectory(users, scim);
+  app.use(createOrgsRoutes(orgs, directory));
+  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -247,10 +287,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(createBrokerRoutes(brokers));
-  app.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(knex, jobs, instances, keys)),
-  );
-  app.use(createJobRoutes(new JobsStore(knex)));
+  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
@@ -262,6 +300,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   return {
     app,
     knex,
+    installationId,
     users,
     tokens,
     orgs,
@@ -270,6 +309,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     containers,
     jobs,
     brokerCredentials,
+    changes,
     start: async () => {
       started = true;
       await jobs.start();

@@ -38,6 +38,7 @@ const envSchema = z.object({
   WHARF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   WHARF_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(300),
   WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
+  WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -53,6 +54,8 @@ const envSchema = z.object({
   WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   WHARF_BROKER_SYNC_TIMEOUT_SECONDS: z.coerce.number().positive().default(50),
   WHARF_JOB_TICK_MS: z.coerce.number().int().positive().default(1000),
+  WHARF_JOB_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  WHARF_JOB_RETENTION_SECONDS: z.coerce.number().positive().default(604800),
   WHARF_SUPPORT_URL: z.string().url().optional(),
   WHARF_TRUSTED_PROXIES: z
     .string()
@@ -114,6 +117,10 @@ export interface OperationsConfig {
   maxPollDurationMs: number;
   orphanMitigationBaseMs: number;
   jobTickMs: number;
+  /** How long a job's claim holds without a heartbeat; a dead process's jobs resume after it. */
+  jobLeaseMs: number;
+  /** Finished jobs are pruned after this. */
+  jobRetentionMs: number;
   containerSyncTimeoutMs: number;
   /** How long /broker/v2 waits for the engine without accepts_incomplete (below CC's 60 s). */
   osbSyncTimeoutMs: number;
@@ -124,6 +131,8 @@ export interface WharfConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Fixes the installation id (the wharf.owner label) on first start; see src/installation. */
+  installationId: string | undefined;
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
@@ -156,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
     host: e.WHARF_HOST,
     dataDir: path.resolve(e.WHARF_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    installationId: e.WHARF_INSTALLATION_ID,
     adminPassword: e.WHARF_ADMIN_PASSWORD,
     externalUrl: (e.WHARF_EXTERNAL_URL ?? `http://${e.WHARF_HOST}:${e.WHARF_PORT}`).replace(
       /\/$/,
@@ -182,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,
       jobTickMs: e.WHARF_JOB_TICK_MS,
+      jobLeaseMs: e.WHARF_JOB_LEASE_SECONDS * 1000,
+      jobRetentionMs: e.WHARF_JOB_RETENTION_SECONDS * 1000,
       containerSyncTimeoutMs: e.WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS * 1000,
       osbSyncTimeoutMs: e.WHARF_BROKER_SYNC_TIMEOUT_SECONDS * 1000,
     },

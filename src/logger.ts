@@ -19,6 +19,8 @@ const REDACTED_PATHS = [
   '*.SSLCert',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } });
+/** `destination` lets specs read the lines; by default they go to stdout. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

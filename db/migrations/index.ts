@@ -5,7 +5,11 @@ import * as createCatalog from './20261123091000_create_catalog';
 import * as catalogGeneration from './20261123092000_catalog_generation';
 import * as instancesKeysJobs from './20261123094000_instances_keys_jobs';
 import * as osbBroker from './20261123110000_osb_broker';
+import * as installation from './20261201151500_installation';
 import * as cfCliSurface from './20261201153000_cf_cli_surface';
+import * as containerServicesSealed from './20261201153331_container_services_sealed';
+import * as scimUserRegistrations from './20261201154000_scim_user_registrations';
+import * as jobLeases from './20261201154500_job_leases';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,5 +27,9 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123094000_instances_keys_jobs', instancesKeysJobs],
   ['20261123100000_containers_services', containersServices],
   ['20261123110000_osb_broker', osbBroker],
+  ['20261201151500_installation', installation],
   ['20261201153000_cf_cli_surface', cfCliSurface],
+  ['20261201153331_container_services_sealed', containerServicesSealed],
+  ['20261201154000_scim_user_registrations', scimUserRegistrations],
+  ['20261201154500_job_leases', jobLeases],
 ];

@@ -19,6 +19,7 @@ describe('toServiceSpec', () => {
         entrypoint: [],
         cmd: [],
         env: [],
+        secretEnv: [],
         workingDir: '',
         volumes: [],
         labels: { app: 'nginx' },

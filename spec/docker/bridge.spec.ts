@@ -9,6 +9,8 @@ import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
 import { ADMIN_SCOPES } from '../../src/auth/types';
 import { loadConfig } from '../../src/config';
+import { loadKeyRing } from '../../src/secrets/key-ring';
+import { SecretBox } from '../../src/secrets/secret-box';
 import { createContainersModule } from '../../src/containers';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
@@ -69,6 +71,8 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
       knex,
       owner,
       logger,
+      // The same key ring file buildWharf loads from the data directory.
+      secrets: new SecretBox(loadKeyRing(dir, undefined)),
       config: config.containers,
       resyncMs: 1000,
       busyMs: 200,

@@ -17,6 +17,8 @@ import {
 } from '../../src/cli/service-commands';
 import { loadConfig } from '../../src/config';
 import type { WharfConfig } from '../../src/config';
+import { loadKeyRing } from '../../src/secrets/key-ring';
+import { SecretBox } from '../../src/secrets/secret-box';
 import { createContainersModule, presentService, toTenant } from '../../src/containers';
 import type { WireService } from '../../src/containers';
 import { createTestDatabase } from '../support/test-database';
@@ -52,6 +54,8 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
       knex,
       owner,
       logger,
+      // The same key ring file buildWharf loads from the data directory.
+      secrets: new SecretBox(loadKeyRing(dir, undefined)),
       config: config.containers,
       resyncMs: 1000,
       busyMs: 200,

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { BrokerError, BrokerRegistrationError } from '../../src/osb-client/broker-error';
+import { CfError } from '../../src/http/cf-errors';
 import { HttpOsbClient } from '../../src/osb-client';
 import type { BrokerConnection } from '../../src/osb-client';
 import { FakeBroker, reply } from '../support/fake-broker';
@@ -15,7 +15,10 @@ let conn: BrokerConnection;
 
 beforeAll(async () => {
   broker = await FakeBroker.start({ catalog: readCatalogFixture('valid-full') });
-  client = new HttpOsbClient({ timeoutMs: TIMEOUT_MS, apiInfoLocation: 'wharf.example.com/v2/info' });
+  client = new HttpOsbClient({
+    timeoutMs: TIMEOUT_MS,
+    apiInfoLocation: 'wharf.example.com/v2/info',
+  });
   conn = broker.connection();
 });
 
@@ -35,7 +38,7 @@ async function failureOf(
   try {
     await run();
   } catch (err) {
-    if (err instanceof BrokerError || err instanceof BrokerRegistrationError) {
+    if (err instanceof CfError) {
       return { status: err.status, body: err.toBody(), message: err.message };
     }
     throw err;

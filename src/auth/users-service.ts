@@ -58,6 +58,13 @@ export class UsersService {
     return this.store.updatePassword(user.guid, await hashPassword(password));
   }
 
+  async findByUsername(username: string): Promise<User | undefined> {
+    const found = await this.store.findByUsername(username);
+    if (!found) return undefined;
+    const { passwordHash: _omit, ...user } = found;
+    return user;
+  }
+
   findByGuid(guid: string): Promise<User | undefined> {
     return this.store.findByGuid(guid);
   }

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { inTransaction } from '../db/transaction';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import type { OrgsService, Space } from '../orgs';
 import type { SecretBox } from '../secrets/secret-box';
 import { checkBrokerUrl } from './broker-url';
@@ -64,7 +64,7 @@ export class BrokersService {
     this.store = new BrokersStore(knex);
   }
 
-  async list(ctx: AuthContext, query: ListQuery): Promise<Paged<RegisteredBroker>> {
+  async list(ctx: AuthContext, query: PageRequest): Promise<Paged<RegisteredBroker>> {
     return this.store.list(query, readsEverything(ctx) ? undefined : ctx.userGuid);
   }
 

@@ -5,7 +5,8 @@ import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
+import { spacesWithRole } from '../orgs';
 import type { ExistingBrokerCatalog, ExistingCatalogService } from '../osb-catalog';
 import type { RegisteredBroker } from './types';
 
@@ -61,18 +62,15 @@ export class BrokersStore {
 
   /** `developerUserGuid` limits the list to brokers of spaces where that user is a developer. */
   async list(
-    query: ListQuery,
+    query: PageRequest,
     developerUserGuid: string | undefined,
   ): Promise<Paged<RegisteredBroker>> {
     const qb = this.select();
-    applyFilters(qb, query.filters, BROKER_FILTERS);
+    applyFilters(qb, query, BROKER_FILTERS);
     if (developerUserGuid !== undefined) {
       void qb.whereIn(
         'service_brokers.space_id',
-        this.db('space_roles')
-          .select('space_id')
-          .where('role', 'developers')
-          .whereIn('user_id', this.db('users').select('id').where('guid', developerUserGuid)),
+        spacesWithRole(this.db, { userGuid: developerUserGuid }, ['developers']),
       );
     }
     const { total, rows } = await pageOf<BrokerRow>(qb, query, 'service_brokers.id');

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { inTransaction } from '../db/transaction';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import { PlansStore } from './plans-store';
 import type { PlanFields } from './plans-store';
 import type { PlanBody, PlanUpdateBody } from './schemas';
@@ -50,7 +50,7 @@ export class PlansService {
 
   async list(
     viewer: CatalogViewer,
-    query: ListQuery,
+    query: PageRequest,
     inlineService: boolean,
   ): Promise<Paged<PlanWithService>> {
     const page = await this.plans.list(query, viewer);

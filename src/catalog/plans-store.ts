@@ -5,7 +5,7 @@ import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import { toPlan } from './rows';
 import type { PlanRow } from './rows';
 import { restrictPlansTo } from './visibility-sql';
@@ -86,12 +86,12 @@ export class PlansStore {
   }
 
   async list(
-    query: ListQuery,
+    query: PageRequest,
     viewer: CatalogViewer,
     restrict?: (qb: Knex.QueryBuilder) => void,
   ): Promise<Paged<ServicePlan>> {
     const qb = this.select();
-    applyFilters(qb, query.filters, PLAN_FILTERS);
+    applyFilters(qb, query, PLAN_FILTERS);
     restrictPlansTo(qb, this.db, viewer);
     restrict?.(qb);
     const { total, rows } = await pageOf<PlanRow>(qb, query, 'service_plans.id');

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { inTransaction } from '../db/transaction';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import { PlansStore } from './plans-store';
 import type { ServiceBody, ServiceUpdateBody } from './schemas';
 import { ServicesStore } from './services-store';
@@ -56,7 +56,7 @@ export class ServicesService {
   /** A page of services, with their visible plans when inlined (one extra query, not one per row). */
   async list(
     viewer: CatalogViewer,
-    query: ListQuery,
+    query: PageRequest,
     inlinePlans: boolean,
   ): Promise<Paged<ServiceWithPlans>> {
     const page = await this.services.list(query, viewer);
@@ -96,7 +96,7 @@ export class ServicesService {
   async listPlans(
     viewer: CatalogViewer,
     guid: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<ServicePlan>> {
     const service = await this.get(viewer, guid, false);
     return this.plans.list(

@@ -5,7 +5,7 @@ import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import { toService } from './rows';
 import type { ServiceRow } from './rows';
 import { restrictServicesTo } from './visibility-sql';
@@ -85,12 +85,12 @@ export class ServicesStore {
   }
 
   async list(
-    query: ListQuery,
+    query: PageRequest,
     viewer: CatalogViewer,
     restrict?: (qb: Knex.QueryBuilder) => void,
   ): Promise<Paged<Service>> {
     const qb = this.select();
-    applyFilters(qb, query.filters, SERVICE_FILTERS);
+    applyFilters(qb, query, SERVICE_FILTERS);
     restrictServicesTo(qb, this.db, viewer);
     restrict?.(qb);
     const { total, rows } = await pageOf<ServiceRow>(qb, query, 'services.id');

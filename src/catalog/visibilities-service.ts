@@ -2,7 +2,7 @@ import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import type { Organization } from '../orgs';
 import { PlansStore } from './plans-store';
 import type { PlanVisibility, ServicePlan } from './types';
@@ -26,7 +26,7 @@ export class VisibilitiesService {
     this.plans = new PlansStore(knex);
   }
 
-  list(query: ListQuery): Promise<Paged<PlanVisibility>> {
+  list(query: PageRequest): Promise<Paged<PlanVisibility>> {
     return this.store.list(query);
   }
 

@@ -5,7 +5,7 @@ import type { FilterColumns } from '../db/apply-filters';
 import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import type { PlanVisibility } from './types';
 
 export const VISIBILITY_FILTERS: FilterColumns = {
@@ -55,9 +55,9 @@ export class VisibilitiesStore {
       );
   }
 
-  async list(query: ListQuery): Promise<Paged<PlanVisibility>> {
+  async list(query: PageRequest): Promise<Paged<PlanVisibility>> {
     const qb = this.select();
-    applyFilters(qb, query.filters, VISIBILITY_FILTERS);
+    applyFilters(qb, query, VISIBILITY_FILTERS);
     const { total, rows } = await pageOf<VisibilityRow>(qb, query, 'service_plan_visibilities.id');
     return { total, items: rows.map(toVisibility) };
   }

@@ -1,15 +1,12 @@
 import type { Db, Knex } from '../db/knex';
+import { orgsWithRole, spacesWithRole } from '../orgs';
 import type { CatalogViewer } from './types';
 
 /**
  * Catalog visibility as SQL sub-selects, so a list is one query however many organizations and
- * visibilities exist (CC evaluates it row by row: its best-known slowness). These read the
- * tenancy tables of src/orgs and src/auth read-only.
+ * visibilities exist (CC evaluates it row by row: its best-known slowness). Membership comes from
+ * src/orgs' query pieces; the broker tables are read as catalog sync writes them.
  */
-function userIds(db: Db, userGuid: string): Knex.QueryBuilder {
-  return db('users').select('id').where('guid', userGuid);
-}
-
 type IdSet = Knex.QueryBuilder | number[];
 
 /** active AND (public OR visible to one of `organizations` OR from a broker scoped to one of `spaces`). */
@@ -52,10 +49,8 @@ export function restrictPlansTo(qb: Knex.QueryBuilder, db: Db, viewer: CatalogVi
       restrictToReachable(
         qb,
         db,
-        db('organization_roles')
-          .select('organization_id')
-          .whereIn('user_id', userIds(db, viewer.userGuid)),
-        db('space_roles').select('space_id').whereIn('user_id', userIds(db, viewer.userGuid)),
+        orgsWithRole(db, { userGuid: viewer.userGuid }),
+        spacesWithRole(db, { userGuid: viewer.userGuid }),
       );
       return;
     case 'space':

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ContainersConfig } from '../config';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
+import type { SecretBox } from '../secrets/secret-box';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import type { HealthProbe } from './health';
@@ -9,6 +10,7 @@ import { HaproxyHealthProbe } from './health';
 import { Reconciler } from './reconciler';
 import { createServicesRouter } from './routes';
 import { ContainerService } from './service';
+import { SpecSealer } from './sealed-spec';
 import { ContainerServiceStore } from './store';
 
 export { ContainerService } from './service';
@@ -23,11 +25,14 @@ export interface ContainersModuleDeps {
   knex: Knex;
   config: ContainersConfig;
   logger: Logger;
+  /** The key ring's box: Env and SSLCert are stored sealed with it. */
+  secrets: SecretBox;
   /**
-   * Value of the wharf.owner label. Only objects with it are ever touched or swept, so two
-   * installations (or test runs) on one engine never remove each other's containers.
+   * This installation's id (src/installation), the value of the wharf.owner label. Only objects
+   * with it are ever swept, so two installations (or test runs) on one engine never remove each
+   * other's containers.
    */
-  owner?: string;
+  owner: string;
   /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
   driver?: ContainerDriver;
   health?: HealthProbe;
@@ -45,9 +50,9 @@ export interface ContainersModule {
 }
 
 export function createContainersModule(deps: ContainersModuleDeps): ContainersModule {
-  const owner = deps.owner ?? 'wharf';
+  const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
-  const store = new ContainerServiceStore(deps.knex);
+  const store = new ContainerServiceStore(deps.knex, new SpecSealer(deps.secrets));
   const driver =
     deps.driver ??
     new DockerDriver({
@@ -90,9 +95,9 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     router: createServicesRouter(service, deps.logger),
     service,
     reconciler,
-    start: () => {
+    start: async () => {
+      await store.sealPlaintextRows();
       reconciler.start();
-      return Promise.resolve();
     },
     stop: () => reconciler.stop(),
   };

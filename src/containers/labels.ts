@@ -1,3 +1,5 @@
+export { LEGACY_OWNER } from '../installation';
+
 /** Label keys Wharf puts on every Docker object it makes; nothing without them is ever touched. */
 export const LABELS = {
   managed: 'wharf.managed',

@@ -44,7 +44,10 @@ export interface WireService {
   Backends: WireBackend[];
 }
 
-/** The only place that decides what a client sees: SSLCert (a private key) is never echoed. */
+/**
+ * The only place that decides what a client sees: SSLCert (a private key) is never echoed, and
+ * secret Env values are redacted.
+ */
 export function presentService(view: ServiceView): WireService {
   const { record: r, observation: o } = view;
   const s = r.spec;
@@ -53,7 +56,7 @@ export function presentService(view: ServiceView): WireService {
     Image: s.image,
     Entrypoint: s.entrypoint,
     Cmd: s.cmd,
-    Env: s.env,
+    Env: s.env.map((entry) => redactSecret(entry, s.secretEnv)),
     WorkingDir: s.workingDir,
     Volumes: toSet(
       s.volumes.map((v) => `${v.volume}:${v.containerPath}${v.readOnly ? ':ro' : ''}`),
@@ -90,6 +93,12 @@ export function presentService(view: ServiceView): WireService {
       Health: b.health,
     })),
   };
+}
+
+/** `KEY=value` → `KEY=[redacted]` when KEY holds a secret (issue 9 item 4). */
+function redactSecret(entry: string, secretKeys: readonly string[]): string {
+  const key = entry.slice(0, entry.indexOf('='));
+  return secretKeys.includes(key) ? `${key}=[redacted]` : entry;
 }
 
 /** Hyper encodes sets as objects whose keys are the members. */

@@ -143,10 +143,14 @@ export class Reconciler {
     };
   }
 
-  /** Labelled objects whose service the database does not know are removed, except released ones. */
+  /**
+   * Objects with this installation's label whose service the database does not know are removed,
+   * except released replicas. An older Wharf's objects (legacy label) of an unknown service may
+   * belong to another installation sharing the engine: they are never touched.
+   */
   private async sweepOrphans(records: StoredService[], observed: ObservedService[]): Promise<void> {
     const known = new Set(records.map((r) => r.id));
-    const orphans = observed.filter((s) => !known.has(s.serviceId));
+    const orphans = observed.filter((s) => !known.has(s.serviceId) && !s.legacy);
     if (orphans.length === 0) return;
     const released = await this.o.store.releasedIds();
     for (const orphan of orphans) {

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '../db/knex';
 import type { Knex } from '../db/knex';
 import type { WriteGuard } from './quota-store';
-import { parseStoredSpec } from './stored-spec';
+import type { SpecSealer } from './sealed-spec';
 import type { ServiceRecord, ServiceSpec, ServiceStatus } from './types';
 
 const TABLE = 'container_services';
@@ -44,7 +44,10 @@ export interface ServiceFilter {
 
 /** Desired state of container services; the only code that knows their column names. */
 export class ContainerServiceStore {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly sealer: SpecSealer,
+  ) {}
 
   /** `guard` (e.g. a tenant quota) runs in the insert's transaction and may refuse it. */
   async insert(record: ServiceRecord, guard?: WriteGuard): Promise<void> {
@@ -54,7 +57,7 @@ export class ContainerServiceStore {
           guid: record.id,
           tenant: record.tenant,
           name: record.spec.name,
-          spec: JSON.stringify(record.spec),
+          ...this.sealer.toColumns(record.spec),
           fip: record.fip === '' ? null : record.fip,
           status: record.status,
           message: record.message,
@@ -84,12 +87,12 @@ export class ContainerServiceStore {
     const query = this.knex(TABLE).where({ name }).orderBy('id');
     if (tenant !== undefined) void query.andWhere({ tenant });
     const row: unknown = await query.first();
-    return row === undefined ? undefined : toStored(row);
+    return row === undefined ? undefined : toStored(row, this.sealer);
   }
 
   async findByFip(fip: string): Promise<StoredService | undefined> {
     const row: unknown = await this.knex(TABLE).where({ fip }).first();
-    return row === undefined ? undefined : toStored(row);
+    return row === undefined ? undefined : toStored(row, this.sealer);
   }
 
   async list(filter: ServiceFilter): Promise<StoredService[]> {
@@ -99,7 +102,7 @@ export class ContainerServiceStore {
     const rows: unknown[] = await query;
     // Labels live inside the JSON spec; filtering them here keeps the SQL portable.
     return rows
-      .map(toStored)
+      .map((row) => toStored(row, this.sealer))
       .filter((s) =>
         filter.labels.every(({ key, value }) =>
           value === undefined ? key in s.spec.labels : s.spec.labels[key] === value,
@@ -122,7 +125,7 @@ export class ContainerServiceStore {
         db(TABLE)
           .where({ guid: id })
           .update({
-            spec: JSON.stringify(spec),
+            ...this.sealer.toColumns(spec),
             fip: fip === '' ? null : fip,
             status,
             message,
@@ -158,6 +161,20 @@ export class ContainerServiceStore {
       .ignore();
   }
 
+  /** Seals rows written before sealing existed (their spec JSON holds Env and SSLCert). */
+  async sealPlaintextRows(): Promise<number> {
+    const rows: Array<{ guid: string; spec: string }> = await this.knex(TABLE)
+      .select('guid', 'spec')
+      .whereNull('secrets_encrypted');
+    for (const row of rows) {
+      await this.knex(TABLE)
+        .where({ guid: row.guid })
+        .whereNull('secrets_encrypted')
+        .update(this.sealer.toColumns(this.sealer.fromColumns(row.spec, null)));
+    }
+    return rows.length;
+  }
+
   async releasedIds(): Promise<Set<string>> {
     const rows: Array<{ container_id: string }> = await this.knex(RELEASED).select('container_id');
     return new Set(rows.map((r) => r.container_id));
@@ -165,7 +182,7 @@ export class ContainerServiceStore {
 }
 
 /** Row → domain; the row comes from our own table but is checked field by field anyway. */
-function toStored(row: unknown): StoredService {
+function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (typeof row !== 'object' || row === null) throw new Error('container_services: not a row');
   const r = new Map<string, unknown>(Object.entries(row));
   const str = (k: string): string => {
@@ -180,7 +197,7 @@ function toStored(row: unknown): StoredService {
   return {
     id: str('guid'),
     tenant: str('tenant'),
-    spec: parseStoredSpec(str('spec')),
+    spec: sealer.fromColumns(str('spec'), sealedOf(r.get('secrets_encrypted'))),
     fip: typeof fip === 'string' ? fip : '',
     status,
     message: str('message'),
@@ -188,4 +205,11 @@ function toStored(row: unknown): StoredService {
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
     generation: Number(r.get('generation')),
   };
+}
+
+function sealedOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string')
+    throw new Error('container_services.secrets_encrypted: expected text');
+  return value;
 }

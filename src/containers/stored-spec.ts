@@ -9,6 +9,8 @@ const storedSpecSchema = z.object({
   entrypoint: z.array(z.string()),
   cmd: z.array(z.string()),
   env: z.array(z.string()),
+  // Absent in rows written before issue 9 item 4.
+  secretEnv: z.array(z.string()).default([]),
   workingDir: z.string(),
   volumes: z.array(
     z.object({ volume: z.string(), containerPath: z.string(), readOnly: z.boolean() }),

@@ -24,6 +24,8 @@ export interface ServiceSpec {
   entrypoint: string[];
   cmd: string[];
   env: string[];
+  /** Keys of Env whose values are secrets (rendered from `${secret:…}`): shown as [redacted]. */
+  secretEnv: string[];
   workingDir: string;
   volumes: VolumeMount[];
   labels: Record<string, string>;

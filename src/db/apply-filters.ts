@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { FilterOperator, QFilter } from '../http/q-filter';
-import { toBooleanFilterValue, toTimestampFilterValue } from '../http/q-filter';
+import { CfError } from '../http/cf-errors';
+import type { Filter, FilterOperator, PageRequest } from './page-request';
 
 /**
  * How one queryable field becomes SQL. Relation filters match the related row's guid through a
@@ -22,17 +22,17 @@ export type FilterColumn =
     }
   | {
       kind: 'custom';
-      apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: string[]) => void;
+      apply: (qb: Knex.QueryBuilder, operator: FilterOperator, values: readonly string[]) => void;
     };
 
 export type FilterColumns = Readonly<Record<string, FilterColumn>>;
 
-const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'IN'>, string>> = {
-  ':': '=',
-  '>=': '>=',
-  '<=': '<=',
-  '<': '<',
-  '>': '>',
+const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'in'>, string>> = {
+  eq: '=',
+  gte: '>=',
+  lte: '<=',
+  lt: '<',
+  gt: '>',
 };
 
 type Scalar = string | number | boolean | null;
@@ -42,6 +42,7 @@ type Scalar = string | number | boolean | null;
  * PostgreSQL would use the database's collation (en-US puts "~" before letters and "a" before
  * "B"), so `label<x` and `order-by=name` would answer differently there. Equality needs no
  * collation (every collation in use is deterministic) and keeps using the plain indexes.
+ * Returns the SQL for one column bound as `??`.
  */
 export function bytewiseColumnSql(db: { client: Knex.Client }): string {
   return db.client.config.client === 'pg' ? '?? COLLATE "C"' : '??';
@@ -51,10 +52,10 @@ function compare(
   qb: Knex.QueryBuilder,
   column: string,
   operator: FilterOperator,
-  values: Scalar[],
+  values: readonly Scalar[],
   text = false,
 ): void {
-  if (operator === 'IN') {
+  if (operator === 'in') {
     const nonNull = values.filter((v): v is string | number | boolean => v !== null);
     if (nonNull.length === values.length) {
       void qb.whereIn(column, nonNull);
@@ -68,23 +69,46 @@ function compare(
   const value = values[0] ?? null;
   if (value === null) {
     // CC's integer rule: an empty value means IS NULL.
-    void (operator === ':' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
+    void (operator === 'eq' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
     return;
   }
-  if (text && operator !== ':') {
+  if (text && operator !== 'eq') {
     void qb.whereRaw(`${bytewiseColumnSql(qb)} ${SQL_OPERATORS[operator]} ?`, [column, value]);
   } else {
     void qb.where(column, SQL_OPERATORS[operator], value);
   }
 }
 
+/** CC's boolean rule: only `t` and `true` are true. */
+export function toBooleanFilterValue(value: string): boolean {
+  return value === 't' || value === 'true';
+}
+
+/** Timestamps compare on whole seconds, in the stored RFC 3339 form. */
+export function toTimestampFilterValue(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new CfError('BadQueryParameter', `invalid timestamp ${value}`);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Compares one column with a filter's values, under the filter's operator. */
+export function whereMatches(
+  qb: Knex.QueryBuilder,
+  column: string,
+  operator: FilterOperator,
+  values: readonly string[],
+): void {
+  void (operator === 'in' ? qb.whereIn(column, values) : qb.where(column, values[0] ?? ''));
+}
+
 function toValues(
   kind: 'string' | 'boolean' | 'integer' | 'timestamp',
-  values: string[],
+  values: readonly string[],
 ): Scalar[] {
   switch (kind) {
     case 'string':
-      return values;
+      return [...values];
     case 'boolean':
       return values.map(toBooleanFilterValue);
     case 'integer':
@@ -94,10 +118,21 @@ function toValues(
   }
 }
 
-/** Turns parsed `q` filters into WHERE clauses; nothing is ever filtered in memory. */
+/**
+ * Turns a page request's filters into WHERE clauses; nothing is ever filtered in memory. Fields
+ * without a column here are ignored (the parser already rejected fields a resource does not allow).
+ */
 export function applyFilters(
   qb: Knex.QueryBuilder,
-  filters: readonly QFilter[],
+  request: Pick<PageRequest, 'filters'>,
+  columns: FilterColumns,
+): void {
+  applyFilterList(qb, request.filters, columns);
+}
+
+function applyFilterList(
+  qb: Knex.QueryBuilder,
+  filters: readonly Filter[],
   columns: FilterColumns,
 ): void {
   for (const filter of filters) {

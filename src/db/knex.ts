@@ -15,11 +15,16 @@ export interface DbOptions {
 }
 
 export function createKnex(options: DbOptions): Knex {
+  return withoutValuesInErrors(createClient(options));
+}
+
+function createClient(options: DbOptions): Knex {
   if (options.databaseUrl?.startsWith('postgres')) {
     return knexFactory({
       client: 'pg',
       connection: options.databaseUrl,
       pool: { min: 0, max: 10 },
+      compileSqlOnError: false,
       ...(options.log ? { log: options.log } : {}),
     });
   }
@@ -30,6 +35,7 @@ export function createKnex(options: DbOptions): Knex {
     client: 'sqlite3',
     connection: { filename: options.sqliteFile },
     useNullAsDefault: true,
+    compileSqlOnError: false,
     ...(options.log ? { log: options.log } : {}),
     // SQLite serialises writers anyway; one connection avoids SQLITE_BUSY between our own queries
     // and makes transactions behave the same in tests and in production.
@@ -46,6 +52,19 @@ export function createKnex(options: DbOptions): Knex {
       },
     },
   });
+}
+
+/**
+ * A failed query's error is logged (error middleware, reconciler, jobs), and values in it may be
+ * secrets: `compileSqlOnError: false` keeps knex from inlining the bound values into the message
+ * (the SQL keeps its `?`s), and PostgreSQL's `detail` ("Key (name)=(value) already exists") is
+ * dropped here, the one place every query passes.
+ */
+function withoutValuesInErrors(knex: Knex): Knex {
+  knex.on('query-error', (err: unknown) => {
+    if (typeof err === 'object' && err !== null && 'detail' in err) delete err.detail;
+  });
+  return knex;
 }
 
 interface SqliteConnection {

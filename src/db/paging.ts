@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from './page-request';
+import { offsetOf } from './page-request';
 import { bytewiseColumnSql } from './apply-filters';
 
 export interface Paged<T> {
@@ -17,7 +18,7 @@ export function countOf(row: unknown): number {
  */
 export async function pageOf<R>(
   base: Knex.QueryBuilder,
-  query: ListQuery,
+  request: PageRequest,
   orderColumn: string,
   orderKind: 'key' | 'text' = 'key',
 ): Promise<{ total: number; rows: R[] }> {
@@ -26,12 +27,12 @@ export async function pageOf<R>(
     .clone()
     .modify((qb: Knex.QueryBuilder) => {
       if (orderKind === 'text') {
-        void qb.orderByRaw(`${bytewiseColumnSql(qb)} ${query.orderDirection}`, [orderColumn]);
+        void qb.orderByRaw(`${bytewiseColumnSql(qb)} ${request.order.direction}`, [orderColumn]);
       } else {
-        void qb.orderBy(orderColumn, query.orderDirection);
+        void qb.orderBy(orderColumn, request.order.direction);
       }
     })
-    .limit(query.resultsPerPage)
-    .offset((query.page - 1) * query.resultsPerPage);
+    .limit(request.perPage)
+    .offset(offsetOf(request));
   return { total: countOf(countRow), rows };
 }

@@ -1,7 +1,18 @@
 /**
- * The CF v2 errors Wharf emits, copied from errors/v2.yml (reference §5). `description` uses `%s`
- * placeholders filled in order by the CfError constructor.
+ * The one error table: every CF error Wharf emits, with its numeric code, HTTP status and
+ * description template (`%s` placeholders filled in order). Copied from errors/v2.yml
+ * (cf-v2-api.md §5.1–5.2) and, with `code: 10001`, the broker-layer errors CC raises outside that
+ * file (§5.3). Keys are unique; `name` is the wire name (`error_code` = `CF-<name>`) where two
+ * errors share one: CC has a `ServiceBrokerRequestRejected` and a `MaintenanceInfoConflict` in both
+ * families, with different codes.
  */
+interface ErrorEntry {
+  code: number;
+  status: number;
+  description: string;
+  name?: string;
+}
+
 export const CF_ERRORS = {
   InvalidAuthToken: { code: 1000, status: 401, description: 'Invalid Auth Token' },
   MessageParseError: {
@@ -261,9 +272,96 @@ export const CF_ERRORS = {
     description:
       'maintenance_info.version requested is invalid. Please ensure the catalog is up to date and you are providing a version supported by this service plan.',
   },
-} as const satisfies Record<string, { code: number; status: number; description: string }>;
+  ServiceBrokerRespondedAsyncWhenNotAllowed: {
+    code: 270017,
+    status: 502,
+    description:
+      'The service broker responded asynchronously to a request, but the accepts_incomplete query parameter was false or not given.',
+  },
+  /** A 4xx to `GET /v2/catalog` at registration (§4.2): probably not a broker at all. */
+  ServiceBrokerCatalogRequestRejected: {
+    name: 'ServiceBrokerRequestRejected',
+    code: 270020,
+    status: 502,
+    description:
+      'The service broker rejected the request. Status Code: %s. Please check that the URL points to a valid service broker.',
+  },
+  ServiceBrokerRequestMalformed: {
+    code: 270021,
+    status: 502,
+    description:
+      'The service broker returned an invalid response: expected valid JSON object in body. Please check that the URL points to a valid service broker.',
+  },
+  // Broker-layer errors (§5.3): code 10001, an extra `http` object; '%s' where CC quotes the broker.
+  ServiceBrokerBadResponse: { code: 10001, status: 502, description: '%s' },
+  ServiceBrokerResponseMalformed: {
+    code: 10001,
+    status: 502,
+    description: 'The service broker returned an invalid response: %s',
+  },
+  ServiceBrokerRequestRejected: { code: 10001, status: 502, description: '%s' },
+  ServiceBrokerApiAuthenticationFailed: {
+    code: 10001,
+    status: 502,
+    description:
+      'Authentication with the service broker failed. Double-check that the username and password are correct.',
+  },
+  ServiceBrokerApiUnreachable: {
+    code: 10001,
+    status: 502,
+    description: 'The service broker could not be reached',
+  },
+  HttpClientTimeout: {
+    code: 10001,
+    status: 504,
+    description: 'The request to the service broker timed out',
+  },
+  ServiceBrokerApiTimeout: {
+    code: 10001,
+    status: 504,
+    description: 'The request to the service broker timed out',
+  },
+  ServiceBrokerConflict: { code: 10001, status: 409, description: '%s' },
+  AsyncRequired: {
+    code: 10001,
+    status: 400,
+    description: 'This service plan requires client support for asynchronous service operations.',
+  },
+  AppRequired: {
+    code: 10001,
+    status: 400,
+    description:
+      'This service supports generation of credentials through binding an application only.',
+  },
+  ConcurrencyError: {
+    code: 10001,
+    status: 422,
+    description:
+      'The service broker could not perform this operation in parallel with other running operations',
+  },
+  ServiceBrokerMaintenanceInfoConflict: {
+    name: 'MaintenanceInfoConflict',
+    code: 10001,
+    status: 422,
+    description: '%s',
+  },
+  ServiceBrokerInvalidSyslogDrainUrl: {
+    code: 10001,
+    status: 502,
+    description:
+      'The service is attempting to stream logs from your application, but is not registered as a logging service. Please contact the service provider.',
+  },
+  ServiceBrokerInvalidVolumeMounts: {
+    code: 10001,
+    status: 502,
+    description: 'The service broker returned an invalid response: %s',
+  },
+} as const satisfies Record<string, ErrorEntry>;
 
 export type CfErrorName = keyof typeof CF_ERRORS;
+
+/** Extra fields of the v2 body beside the three standard ones (e.g. the broker layer's `http`). */
+export type CfErrorExtra = Readonly<Record<string, unknown>>;
 
 export interface CfErrorBody {
   description: string;
@@ -276,23 +374,81 @@ function fillTemplate(template: string, args: readonly string[]): string {
   return template.replace(/%s/g, () => args[i++] ?? '');
 }
 
-/** An expected failure: thrown by services, rendered by the one error middleware. */
+function wireName(name: CfErrorName): string {
+  const entry: ErrorEntry = CF_ERRORS[name];
+  return entry.name ?? name;
+}
+
+export function isCfErrorName(value: unknown): value is CfErrorName {
+  return typeof value === 'string' && Object.hasOwn(CF_ERRORS, value);
+}
+
+/**
+ * An expected failure: thrown by services, presented by `http/error-presenters.ts` (v2 or v3
+ * body). It carries its table name, the template arguments and any extra data, so it can be stored
+ * (a job's failure) and rebuilt exactly.
+ */
 export class CfError extends Error {
   readonly status: number;
   readonly code: number;
   readonly errorCode: string;
+  readonly args: readonly string[];
+  /** Set by subclasses that carry more than the three standard fields. */
+  readonly extra: CfErrorExtra | undefined = undefined;
 
-  constructor(name: CfErrorName, ...args: string[]) {
-    const entry = CF_ERRORS[name];
+  constructor(
+    readonly errorName: CfErrorName,
+    ...args: string[]
+  ) {
+    const entry = CF_ERRORS[errorName];
     super(fillTemplate(entry.description, args));
     this.name = 'CfError';
     this.status = entry.status;
     this.code = entry.code;
-    this.errorCode = `CF-${name}`;
+    this.errorCode = `CF-${wireName(errorName)}`;
+    this.args = args;
   }
 
-  toBody(): CfErrorBody {
-    return { description: this.message, error_code: this.errorCode, code: this.code };
+  private prefixText = '';
+
+  /** What `prefixWith` put before the template's text ('' when nothing). */
+  get prefix(): string {
+    return this.prefixText;
+  }
+
+  /**
+   * CC puts the operation before some broker failures ("Service instance db: …", cf-v2-api.md
+   * §5.3). Idempotent, so an error passed up through two layers is prefixed once.
+   */
+  prefixWith(prefix: string): void {
+    if (this.prefixText.startsWith(prefix)) return;
+    this.prefixText = `${prefix}${this.prefixText}`;
+    this.message = `${prefix}${this.message}`;
+  }
+
+  /** The same error with extra body fields. */
+  static withExtra(name: CfErrorName, args: readonly string[], extra: CfErrorExtra): CfError {
+    return new CfErrorWithExtra(name, args, extra);
+  }
+
+  /** The v2 body (cf-v2-api.md §1.7), as `presentV2Error` builds it. */
+  toBody(): CfErrorBody & Record<string, unknown> {
+    return {
+      description: this.message,
+      error_code: this.errorCode,
+      code: this.code,
+      ...this.extra,
+    };
+  }
+}
+
+class CfErrorWithExtra extends CfError {
+  constructor(
+    name: CfErrorName,
+    args: readonly string[],
+    override readonly extra: CfErrorExtra,
+  ) {
+    super(name, ...args);
   }
 }
 

@@ -1,26 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { CfError, UNKNOWN_ERROR_BODY } from './cf-errors';
-import type { CfErrorBody } from './cf-errors';
+import { presentV2Error } from './error-presenters';
 import { getRequestId } from './request-id';
 import { CF_JSON_CONTENT_TYPE } from './send';
-
-/** An error that carries its own wire body (the broker-layer errors of reference §5.3). */
-export interface WireError {
-  status: number;
-  toBody(): CfErrorBody & Record<string, unknown>;
-}
-
-export function isWireError(err: unknown): err is WireError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    'status' in err &&
-    typeof err.status === 'number' &&
-    'toBody' in err &&
-    typeof err.toBody === 'function'
-  );
-}
 
 /** Express's own body/URI errors (e.g. a malformed percent-encoding) carry a 4xx status. */
 function clientErrorStatus(err: unknown): number | undefined {
@@ -38,7 +21,7 @@ export function sendCfError(res: Response, status: number, body: object): void {
 
 export function notFoundHandler(_req: Request, res: Response): void {
   const err = new CfError('NotFound');
-  sendCfError(res, err.status, err.toBody());
+  sendCfError(res, err.status, presentV2Error(err));
 }
 
 /** The one place that writes CF error bodies. Unknown failures never leak internals. */
@@ -48,8 +31,8 @@ export function createErrorMiddleware(logger: Logger) {
       logger.error({ requestId: getRequestId(req), err }, 'error after response started');
       return;
     }
-    if (err instanceof CfError || isWireError(err)) {
-      sendCfError(res, err.status, err.toBody());
+    if (err instanceof CfError) {
+      sendCfError(res, err.status, presentV2Error(err));
       return;
     }
     const clientStatus = clientErrorStatus(err);
@@ -58,7 +41,7 @@ export function createErrorMiddleware(logger: Logger) {
         'MessageParseError',
         err instanceof Error ? err.message : 'bad request',
       );
-      sendCfError(res, clientStatus === 413 ? 413 : 400, parseError.toBody());
+      sendCfError(res, clientStatus === 413 ? 413 : 400, presentV2Error(parseError));
       return;
     }
     logger.error({ requestId: getRequestId(req), err }, 'unexpected error');

@@ -1,21 +1,18 @@
 import type { Request } from 'express';
+import type { PageRequest } from '../db/page-request';
 import { CfError } from './cf-errors';
 import { parseQ } from './q-filter';
-import type { QFilter } from './q-filter';
 
 export const DEFAULT_RESULTS_PER_PAGE = 50;
 export const MAX_RESULTS_PER_PAGE = 100;
 export const MAX_INLINE_RELATIONS_DEPTH = 2;
 
-export type OrderDirection = 'asc' | 'desc';
-
-export interface ListQuery {
-  page: number;
-  resultsPerPage: number;
-  orderDirection: OrderDirection;
-  orderBy: string | undefined;
+/**
+ * A v2 list request: the neutral PageRequest services take, plus what only the v2 wire needs
+ * (inlining depth, and the caller's `q` strings for prev/next URLs). Services never see the extras.
+ */
+export interface ListQuery extends PageRequest {
   inlineRelationsDepth: number;
-  filters: QFilter[];
   /** The raw `q` strings, kept so prev/next URLs carry the caller's filters verbatim. */
   rawQ: string[];
 }
@@ -101,9 +98,8 @@ export function parseListQuery(query: RawQuery, rules: ListQueryRules): ListQuer
   const rawQ = many(query, 'q');
   return {
     page,
-    resultsPerPage,
-    orderDirection: direction,
-    orderBy,
+    perPage: resultsPerPage,
+    order: { direction, by: orderBy },
     inlineRelationsDepth: depth,
     filters: parseQ(rawQ, rules.queryable),
     rawQ,

@@ -15,14 +15,14 @@ export function totalPages(totalResults: number, perPage: number): number {
 /** Rebuilds a list URL as CC does: keys sorted, paging keys always, others only if given. */
 export function pageUrl(basePath: string, query: ListQuery, page: number): string {
   const params: [string, string][] = [
-    ['order-direction', query.orderDirection],
+    ['order-direction', query.order.direction],
     ['page', String(page)],
-    ['results-per-page', String(query.resultsPerPage)],
+    ['results-per-page', String(query.perPage)],
   ];
   if (query.inlineRelationsDepth > 0) {
     params.push(['inline-relations-depth', String(query.inlineRelationsDepth)]);
   }
-  if (query.orderBy !== undefined) params.push(['order-by', query.orderBy]);
+  if (query.order.by !== undefined) params.push(['order-by', query.order.by]);
   for (const q of query.rawQ) params.push(['q', q]);
   params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const search = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
@@ -35,7 +35,7 @@ export function presentPage<T>(
   totalResults: number,
   resources: T[],
 ): Page<T> {
-  const pages = totalPages(totalResults, query.resultsPerPage);
+  const pages = totalPages(totalResults, query.perPage);
   return {
     total_results: totalResults,
     total_pages: pages,

@@ -1,23 +1,27 @@
+import type { Filter, FilterOperator } from '../db/page-request';
 import { CfError } from './cf-errors';
 
-export type FilterOperator = ':' | '>=' | '<=' | '<' | '>' | 'IN';
-
-export interface QFilter {
-  field: string;
-  operator: FilterOperator;
-  /** One value, except for IN (a comma list). */
-  values: string[];
-}
+/** CC's v2 `q` syntax (reference §1.4) parsed into PageRequest filters. */
 
 // Leftmost match wins; at the same position the alternatives are tried in CC's order.
 const OPERATOR_PATTERN = /(:|>=|<=|<|>| IN )/;
 const OPERATORS: Readonly<Record<string, FilterOperator>> = {
-  ':': ':',
-  '>=': '>=',
-  '<=': '<=',
-  '<': '<',
-  '>': '>',
-  ' IN ': 'IN',
+  ':': 'eq',
+  '>=': 'gte',
+  '<=': 'lte',
+  '<': 'lt',
+  '>': 'gt',
+  ' IN ': 'in',
+};
+
+/** How the v2 wire spells each operator, for error texts that echo it. */
+export const V2_OPERATOR_TEXT: Readonly<Record<FilterOperator, string>> = {
+  eq: ':',
+  gte: '>=',
+  lte: '<=',
+  lt: '<',
+  gt: '>',
+  in: 'IN',
 };
 
 /** Splits one `q` value on `;`, where `;;` stands for a literal semicolon. */
@@ -42,7 +46,7 @@ export function splitFilters(q: string): string[] {
   return parts.filter((p) => p.length > 0);
 }
 
-function parseOne(text: string, allowed: readonly string[]): QFilter {
+function parseOne(text: string, allowed: readonly string[]): Filter {
   const match = OPERATOR_PATTERN.exec(text);
   if (match?.[1] === undefined) throw new CfError('BadQueryParameter', text);
   const field = text.slice(0, match.index);
@@ -51,24 +55,11 @@ function parseOne(text: string, allowed: readonly string[]): QFilter {
   if (!allowed.includes(field)) throw new CfError('BadQueryParameter', field);
   const operator = OPERATORS[rawOperator];
   if (operator === undefined) throw new CfError('BadQueryParameter', text);
-  const values = operator === 'IN' ? value.split(',') : [value];
+  const values = operator === 'in' ? value.split(',') : [value];
   return { field, operator, values };
 }
 
 /** Parses every `q` (repeated or `;`-joined) against a resource's queryable fields. */
-export function parseQ(q: readonly string[], allowed: readonly string[]): QFilter[] {
+export function parseQ(q: readonly string[], allowed: readonly string[]): Filter[] {
   return q.flatMap(splitFilters).map((text) => parseOne(text, allowed));
-}
-
-/** CC's boolean rule: only `t` and `true` are true. */
-export function toBooleanFilterValue(value: string): boolean {
-  return value === 't' || value === 'true';
-}
-
-/** Timestamps compare on whole seconds, in the stored RFC 3339 form. */
-export function toTimestampFilterValue(value: string): string {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new CfError('BadQueryParameter', `invalid timestamp ${value}`);
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

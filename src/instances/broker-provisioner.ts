@@ -52,7 +52,7 @@ function unprocessable(info: Info, method: string, res: OsbResponse): BrokerErro
 }
 
 function asyncOutcome(res: OsbResponse, acceptsIncomplete: boolean): OperationOutcome {
-  if (!acceptsIncomplete) throw new BrokerAsyncNotAllowed();
+  if (!acceptsIncomplete) throw new CfError('ServiceBrokerRespondedAsyncWhenNotAllowed');
   const operation = text(res.body, 'operation');
   const dashboardUrl = text(res.body, 'dashboard_url');
   return {
@@ -60,23 +60,6 @@ function asyncOutcome(res: OsbResponse, acceptsIncomplete: boolean): OperationOu
     ...(operation !== undefined ? { operation } : {}),
     ...(dashboardUrl !== undefined ? { dashboardUrl } : {}),
   };
-}
-
-/** Rendered as CC's `270017/ServiceBrokerRespondedAsyncWhenNotAllowed/502`. */
-export class BrokerAsyncNotAllowed extends Error {
-  readonly status = 502;
-  constructor() {
-    super(
-      'The service broker responded asynchronously to a request, but the accepts_incomplete query parameter was false or not given.',
-    );
-  }
-  toBody(): { description: string; error_code: string; code: number } {
-    return {
-      description: this.message,
-      error_code: 'CF-ServiceBrokerRespondedAsyncWhenNotAllowed',
-      code: 270017,
-    };
-  }
 }
 
 /** The Provisioner port over an external OSB broker (cf-v2-api.md §4.4). */
@@ -314,7 +297,7 @@ export class BrokerProvisioner implements Provisioner {
       return Object.fromEntries(Object.entries(credentials));
     }
     // Service keys are never created asynchronously (cf-v2-api.md §4.4).
-    if (res.status === 202) throw new BrokerAsyncNotAllowed();
+    if (res.status === 202) throw new CfError('ServiceBrokerRespondedAsyncWhenNotAllowed');
     if (res.status === 409) throw BrokerError.conflict(this.info('PUT', res));
     if (res.status === 422) throw unprocessable(this.info, 'PUT', res);
     throw BrokerError.badResponse(this.info('PUT', res));

@@ -185,6 +185,10 @@ export function renderEnv(
   const env: unknown = body.Env;
   if (!Array.isArray(env)) return body;
   const entries: unknown[] = env;
+  // The engine stores Env sealed, and shows these keys' values as [redacted].
+  const secretKeys = entries
+    .filter((e): e is string => typeof e === 'string' && /\$\{secret:/.test(e))
+    .map((e) => e.slice(0, e.indexOf('=')));
   return {
     ...body,
     Env: entries.map((e): unknown =>
@@ -192,5 +196,6 @@ export function renderEnv(
         ? renderPlaceholders(e, { host: '', port: '', uri: '', name, secrets })
         : e,
     ),
+    ...(secretKeys.length > 0 ? { SecretEnv: secretKeys } : {}),
   };
 }

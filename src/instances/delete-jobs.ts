@@ -1,18 +1,9 @@
-import type { Knex } from '../db/knex';
-import { CfError } from '../http/cf-errors';
-import { isWireError } from '../http/error-middleware';
-import type { JobResult, JobRunner } from '../jobs/runner';
-import type { Job } from '../jobs/store';
-import { JobsStore } from '../jobs/store';
+import { toJobFailure } from '../jobs';
+import type { Job, JobQueue, JobResult } from '../jobs';
 import type { KeysService } from './keys-service';
 import type { InstancesService } from './service';
 
 const DELETE = 'instance.delete';
-
-function errorBody(err: unknown): string {
-  if (err instanceof CfError || isWireError(err)) return JSON.stringify(err.toBody());
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * `DELETE /v2/service_instances/:guid?async=true` without accepts_incomplete: CC answers 202 with a
@@ -20,34 +11,20 @@ function errorBody(err: unknown): string {
  * the job is queued; the job runs as the platform.
  */
 export class InstanceDeleteJobs {
-  private readonly jobs: JobsStore;
-
   constructor(
-    knex: Knex,
-    private readonly runner: JobRunner,
+    private readonly jobs: JobQueue,
     private readonly instances: InstancesService,
     private readonly keys: KeysService,
   ) {
-    this.jobs = new JobsStore(knex);
     // A delete job runs once: its outcome, success or CF error, is what the job reports.
-    runner.register(DELETE, (job) => this.run(job), { maxAttempts: 1, delayMs: () => 0 });
+    jobs.register(DELETE, (job) => this.run(job), { maxAttempts: 1, delayMs: () => 0 });
   }
 
   async enqueue(
     instanceGuid: string,
     options: { recursive: boolean; purge: boolean },
-  ): Promise<string> {
-    const guid = await this.jobs.enqueue(DELETE, instanceGuid, { ...options }, new Date());
-    this.runner.kick();
-    return guid;
-  }
-
-  async find(
-    guid: string,
-  ): Promise<{ guid: string; createdAt: string; state: string; lastError: string | null }> {
-    const job = await this.jobs.find(guid);
-    if (!job) throw new Error(`job ${guid} vanished after enqueue`);
-    return job;
+  ): Promise<Job> {
+    return this.jobs.enqueue({ kind: DELETE, resourceGuid: instanceGuid, payload: { ...options } });
   }
 
   private async run(job: Job): Promise<JobResult> {
@@ -59,9 +36,9 @@ export class InstanceDeleteJobs {
         purge: job.payload.purge === true,
         deleteKeys: (instance) => this.keys.deleteAllOf(caller, instance),
       });
-      return { kind: 'done' };
+      return { kind: 'succeeded' };
     } catch (err) {
-      return { kind: 'failed', reason: errorBody(err) };
+      return { kind: 'failed', failure: toJobFailure(err) };
     }
   }
 }

@@ -5,7 +5,8 @@ import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
+import { pageRequest } from '../db/page-request';
 import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext } from './instance-context';
 import { REDACTED_CREDENTIALS } from './presenter';
@@ -46,7 +47,7 @@ export class KeysService {
 
   async list(
     ctx: AuthContext,
-    query: ListQuery,
+    query: PageRequest,
     instanceGuid?: string,
   ): Promise<Paged<ServiceKey>> {
     let instanceId: number | undefined;
@@ -143,15 +144,7 @@ export class KeysService {
   /** Used by recursive instance deletes too. */
   async deleteAllOf(caller: CallerInfo, instance: ServiceInstance): Promise<void> {
     const page = await this.store.listKeys(
-      {
-        page: 1,
-        resultsPerPage: 1000,
-        orderDirection: 'asc',
-        orderBy: undefined,
-        inlineRelationsDepth: 0,
-        filters: [],
-        rawQ: [],
-      },
+      pageRequest({ perPage: 1000 }),
       { kind: 'all' },
       instance.id,
     );
@@ -170,8 +163,9 @@ export class KeysService {
       try {
         await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);
       } catch (err) {
-        if (err instanceof Error)
-          err.message = `Service broker failed to delete service binding for instance ${instance.name}: ${err.message}`;
+        const prefix = `Service broker failed to delete service binding for instance ${instance.name}: `;
+        if (err instanceof CfError) err.prefixWith(prefix);
+        else if (err instanceof Error) err.message = `${prefix}${err.message}`;
         throw err;
       }
     }

@@ -1,9 +1,9 @@
+import type { Clock } from '../clock';
+import { CfError } from '../http/cf-errors';
 import { BrokerError } from '../osb-client';
 import type { Knex } from '../db/knex';
-import type { JobResult, JobRunner } from '../jobs/runner';
-import type { Job } from '../jobs/store';
-import { JobsStore } from '../jobs/store';
-import { BrokerAsyncNotAllowed } from './broker-provisioner';
+import { failureOf } from '../jobs';
+import type { Job, JobQueue, JobResult } from '../jobs';
 import type { InstanceContext } from './instance-context';
 import type { InstanceTarget, PollOutcome, Provisioner } from './provisioner';
 import type { ProvisionerResolver } from './service';
@@ -37,7 +37,8 @@ const MITIGATE_BINDING = 'binding.orphan-mitigation';
  * could wait for (cf-v2-api.md §4.4). Not a broker's 408: the request never reached it (osb-api.md §9).
  */
 export function needsOrphanMitigation(err: unknown): boolean {
-  if (err instanceof BrokerAsyncNotAllowed) return true;
+  if (err instanceof CfError && err.errorName === 'ServiceBrokerRespondedAsyncWhenNotAllowed')
+    return true;
   if (!(err instanceof BrokerError)) return false;
   if (err.errorName === 'ServiceBrokerBadResponse' || err.errorName === 'HttpClientTimeout')
     return true;
@@ -54,62 +55,69 @@ function text(payload: Record<string, unknown>, key: string): string {
 
 /** The persisted jobs behind async instance operations: polling and orphan mitigation. */
 export class InstanceOperationJobs implements OperationEvents {
-  private readonly jobs: JobsStore;
   private readonly instances: InstancesStore;
 
   constructor(
     knex: Knex,
-    private readonly runner: JobRunner,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly settings: PollingSettings,
   ) {
-    this.jobs = new JobsStore(knex);
     this.instances = new InstancesStore(knex);
-    runner.register(POLL, (job) => this.poll(job), {
+    jobs.register(POLL, (job) => this.poll(job), {
       maxAttempts: 1000,
       delayMs: () => settings.intervalMs,
     });
     const backOff = { maxAttempts: 11, delayMs: (n: number) => settings.mitigationBaseMs * 2 ** n };
-    runner.register(MITIGATE, (job) => this.mitigate(job), backOff);
-    runner.register(MITIGATE_BINDING, (job) => this.mitigateBinding(job), backOff);
+    jobs.register(MITIGATE, (job) => this.mitigate(job), backOff);
+    jobs.register(MITIGATE_BINDING, (job) => this.mitigateBinding(job), backOff);
   }
 
   async pollLater(instanceGuid: string, type: OperationType): Promise<void> {
-    await this.jobs.enqueue(
-      POLL,
-      instanceGuid,
-      { type, startedAt: Date.now() },
-      new Date(Date.now() + this.settings.intervalMs),
-    );
+    const now = this.clock.now().getTime();
+    await this.jobs.enqueue({
+      kind: POLL,
+      resourceGuid: instanceGuid,
+      payload: { type, startedAt: now },
+      runAt: new Date(now + this.settings.intervalMs),
+    });
   }
 
   async provisionFailed(target: InstanceTarget, err: unknown): Promise<void> {
     if (!needsOrphanMitigation(err)) return;
-    await this.jobs.enqueue(MITIGATE, target.instanceGuid, { target }, new Date());
-    this.runner.kick();
+    await this.jobs.enqueue({
+      kind: MITIGATE,
+      resourceGuid: target.instanceGuid,
+      payload: { target },
+    });
   }
 
   async bindFailed(target: InstanceTarget, bindingGuid: string, err: unknown): Promise<void> {
     if (!needsOrphanMitigation(err)) return;
-    await this.jobs.enqueue(MITIGATE_BINDING, bindingGuid, { target, bindingGuid }, new Date());
-    this.runner.kick();
+    await this.jobs.enqueue({
+      kind: MITIGATE_BINDING,
+      resourceGuid: bindingGuid,
+      payload: { target, bindingGuid },
+    });
   }
 
   private async poll(job: Job): Promise<JobResult> {
     const instance = await this.instances.find(job.resourceGuid);
-    if (!instance || instance.lastOperation?.state !== 'in progress') return { kind: 'done' };
+    if (!instance || instance.lastOperation?.state !== 'in progress') return { kind: 'succeeded' };
     const type = instance.lastOperation.type;
     const setting = await this.context.settingOf(instance);
     const provisioner = await this.provisioners.forService(setting.service);
-    if (!provisioner) return { kind: 'failed', reason: 'no provisioner for the service' };
-    const startedAt = Number(job.payload.startedAt ?? Date.now());
+    if (!provisioner)
+      return { kind: 'failed', failure: failureOf('no provisioner for the service') };
+    const startedAt = Number(job.payload.startedAt ?? this.clock.now().getTime());
     const planCap =
       setting.plan.maximumPollingDuration === null
         ? Infinity
         : setting.plan.maximumPollingDuration * 1000;
     const overdue = (): boolean =>
-      Date.now() - startedAt >= Math.min(planCap, this.settings.maxDurationMs);
+      this.clock.now().getTime() - startedAt >= Math.min(planCap, this.settings.maxDurationMs);
     const target = this.context.target(instance, setting, { ctx: null, requestId: undefined });
     let outcome: PollOutcome;
     try {
@@ -130,13 +138,13 @@ export class InstanceOperationJobs implements OperationEvents {
           operation: { type, state: 'in progress', description: outcome.description },
         });
         const wait = Math.max(this.settings.intervalMs, (outcome.retryAfterSeconds ?? 0) * 1000);
-        return { kind: 'again', at: new Date(Date.now() + wait) };
+        return { kind: 'again', at: new Date(this.clock.now().getTime() + wait) };
       }
       case 'gone':
       case 'succeeded':
         if (type === 'delete') {
           await this.instances.delete(instance.id);
-          return { kind: 'done' };
+          return { kind: 'succeeded' };
         }
         await this.instances.update(instance.id, {
           operation: { type, state: 'succeeded', description: outcome.description },
@@ -145,15 +153,19 @@ export class InstanceOperationJobs implements OperationEvents {
             instance.proposedServicePlanGuid,
           )),
         });
-        return { kind: 'done' };
+        return { kind: 'succeeded' };
       case 'failed':
         await this.instances.update(instance.id, {
           operation: { type, state: 'failed', description: outcome.description },
           proposedServicePlanId: null,
         });
         if (type === 'create')
-          await this.jobs.enqueue(MITIGATE, instance.guid, { target }, new Date());
-        return { kind: 'done' };
+          await this.jobs.enqueue({
+            kind: MITIGATE,
+            resourceGuid: instance.guid,
+            payload: { target },
+          });
+        return { kind: 'succeeded' };
     }
   }
 
@@ -167,7 +179,7 @@ export class InstanceOperationJobs implements OperationEvents {
       },
       proposedServicePlanId: null,
     });
-    return { kind: 'done' };
+    return { kind: 'succeeded' };
   }
 
   /** A succeeded async plan change moves the instance to the plan and its maintenance_info, as a sync one does. */
@@ -189,12 +201,12 @@ export class InstanceOperationJobs implements OperationEvents {
     const target = this.targetOf(job);
     const bindingGuid = job.payload.bindingGuid;
     if (target === undefined || typeof bindingGuid !== 'string') {
-      return { kind: 'failed', reason: 'job has no target' };
+      return { kind: 'failed', failure: failureOf('job has no target') };
     }
     const provisioner = await this.provisionerOf(target);
-    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
+    if (!provisioner) return { kind: 'failed', failure: failureOf('service is gone') };
     await provisioner.unbind(target, bindingGuid);
-    return { kind: 'done' };
+    return { kind: 'succeeded' };
   }
 
   private async provisionerOf(target: InstanceTarget): Promise<Provisioner | undefined> {
@@ -205,13 +217,13 @@ export class InstanceOperationJobs implements OperationEvents {
   /** Deletes what a failed provision may have left at the provisioner; a 202 counts as done. */
   private async mitigate(job: Job): Promise<JobResult> {
     const target = this.targetOf(job);
-    if (target === undefined) return { kind: 'failed', reason: 'job has no target' };
+    if (target === undefined) return { kind: 'failed', failure: failureOf('job has no target') };
     const provisioner = await this.provisionerOf(target);
-    if (!provisioner) return { kind: 'failed', reason: 'service is gone' };
+    if (!provisioner) return { kind: 'failed', failure: failureOf('service is gone') };
     // Any failure, a broker still busy with the failed operation included, is retried with back-off:
     // the orphan is still there (osb-api.md §9 forbids *starting* mitigation after a ConcurrencyError).
     await provisioner.deprovision(target, true);
-    return { kind: 'done' };
+    return { kind: 'succeeded' };
   }
 
   private targetOf(job: Job): InstanceTarget | undefined {

@@ -13,7 +13,7 @@ import { basePathOf, param, queryFlag } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import type { CallerInfo } from './instance-context';
-import { presentJob } from '../jobs/routes';
+import { presentJob } from '../jobs';
 import type { InstanceDeleteJobs } from './delete-jobs';
 import type { KeysService } from './keys-service';
 import { presentInstance, presentKey } from './presenter';
@@ -100,7 +100,7 @@ export function createInstanceRoutes(
     if (queryFlag(req, 'async') && !incomplete) {
       const options = { recursive: queryFlag(req, 'recursive'), purge: queryFlag(req, 'purge') };
       await instances.checkDeletable(caller, param(req, 'guid'), options);
-      const job = await deleteJobs.find(await deleteJobs.enqueue(param(req, 'guid'), options));
+      const job = await deleteJobs.enqueue(param(req, 'guid'), options);
       sendJson(res, 202, presentJob(job), `/v2/jobs/${job.guid}`);
       return;
     }

@@ -5,8 +5,9 @@ import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import type { Space } from '../orgs';
+import { isBrokerFailure } from '../osb-client';
 import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import type { OperationOutcome, Provisioner } from './provisioner';
@@ -14,6 +15,7 @@ import type { CreateInstanceBody, UpdateInstanceBody } from './schemas';
 import { InstancesStore } from './store';
 import type { InstanceChanges, InstanceScope } from './store';
 import type { OperationEvents } from './operation-jobs';
+import { maintenanceUpgrade } from './maintenance-upgrade';
 import type { ServiceInstance } from './types';
 import type { Service, ServicePlan } from '../catalog';
 
@@ -65,7 +67,7 @@ export class InstancesService {
 
   list(
     ctx: AuthContext,
-    query: ListQuery,
+    query: PageRequest,
     restrict?: (qb: Knex.QueryBuilder) => void,
   ): Promise<Paged<ServiceInstance>> {
     return this.store.list(query, this.scopeOf(ctx), restrict);
@@ -74,7 +76,7 @@ export class InstancesService {
   async listInSpace(
     ctx: AuthContext,
     spaceGuid: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const space = await this.context.orgs.getSpace(ctx, spaceGuid);
     return this.store.list(
@@ -87,7 +89,7 @@ export class InstancesService {
   async listForPlan(
     ctx: AuthContext,
     planGuid: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const plan = await this.context.plans.require(planGuid);
     return this.store.list(
@@ -490,31 +492,11 @@ function toObject(value: unknown): Record<string, unknown> {
 
 /** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5); its own errors stay as they are. */
 function prefixed(err: unknown, prefix: string): unknown {
-  if (err instanceof CfError) return err;
+  if (err instanceof CfError) {
+    if (isBrokerFailure(err)) err.prefixWith(prefix);
+    return err;
+  }
   if (err instanceof Error && !err.message.startsWith(prefix))
     err.message = `${prefix}${err.message}`;
   return err;
-}
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-
-/**
- * A maintenance upgrade asked by `maintenance_info` (cf-v2-api.md §3.5, errors 390006-390009):
- * the plan's current maintenance_info when the request moves to it, undefined when nothing changes.
- */
-function maintenanceUpgrade(
-  instance: ServiceInstance,
-  setting: InstanceSetting,
-  requested: { version: string; description?: string } | undefined,
-  changingPlan: boolean,
-): { version: string; description?: string } | undefined {
-  if (requested === undefined) return undefined;
-  if (!SEMVER.test(requested.version)) throw new CfError('MaintenanceInfoNotSemver');
-  if (instance.maintenanceInfo?.version === requested.version) return undefined;
-  if (changingPlan) throw new CfError('MaintenanceInfoNotUpdatableWhenChangingPlan');
-  const planInfo = setting.plan.maintenanceInfo;
-  if (planInfo === null) throw new CfError('MaintenanceInfoNotSupported');
-  if (planInfo.version !== requested.version) throw new CfError('MaintenanceInfoConflict');
-  return { ...planInfo };
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Router } from 'express';
 import { requireReadScope } from '../auth/guards';
+import { pageRequest } from '../db/page-request';
 import { toCfTimestamp } from '../http/envelope';
 import { param } from '../http/request-helpers';
 import { sendJson } from '../http/send';
@@ -58,15 +59,11 @@ export function createSpaceSummaryRoutes(
   router.get('/v2/spaces/:guid/summary', async (req, res) => {
     const ctx = requireReadScope(req);
     const space = await context.orgs.getSpace(ctx, param(req, 'guid'));
-    const page = await instances.listInSpace(ctx, space.guid, {
-      page: 1,
-      resultsPerPage: MAX_SUMMARY_INSTANCES,
-      orderDirection: 'asc',
-      orderBy: undefined,
-      inlineRelationsDepth: 0,
-      filters: [],
-      rawQ: [],
-    });
+    const page = await instances.listInSpace(
+      ctx,
+      space.guid,
+      pageRequest({ perPage: MAX_SUMMARY_INSTANCES }),
+    );
     const services = await Promise.all(page.items.map((i) => presentSummaryService(context, i)));
     sendJson(res, 200, { guid: space.guid, name: space.name, apps: [], services });
   });

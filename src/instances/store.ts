@@ -6,7 +6,8 @@ import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
+import { spacesVisibleTo, spacesWithRole } from '../orgs';
 import type {
   LastOperation,
   OperationState,
@@ -197,42 +198,24 @@ export class InstancesStore {
       );
   }
 
-  private userIds(userGuid: string): Knex.QueryBuilder {
-    return this.db('users').select('id').where('guid', userGuid);
-  }
-
   private restrict(qb: Knex.QueryBuilder, column: string, scope: InstanceScope): void {
     if (scope.kind === 'all') return;
-    const roles = this.db('space_roles')
-      .select('space_id')
-      .whereIn('user_id', this.userIds(scope.userGuid));
-    if (scope.kind === 'developer') {
-      void qb.whereIn(column, roles.where('role', 'developers'));
-      return;
-    }
-    void qb.where((inner) => {
-      void inner.whereIn(column, roles).orWhereIn(
-        column,
-        this.db('spaces')
-          .select('spaces.id')
-          .whereIn(
-            'spaces.organization_id',
-            this.db('organization_roles')
-              .select('organization_id')
-              .where('role', 'managers')
-              .whereIn('user_id', this.userIds(scope.userGuid)),
-          ),
-      );
-    });
+    const member = { userGuid: scope.userGuid };
+    void qb.whereIn(
+      column,
+      scope.kind === 'developer'
+        ? spacesWithRole(this.db, member, ['developers'])
+        : spacesVisibleTo(this.db, member),
+    );
   }
 
   async list(
-    query: ListQuery,
+    query: PageRequest,
     scope: InstanceScope,
     restrict?: (qb: Knex.QueryBuilder) => void,
   ): Promise<Paged<ServiceInstance>> {
     const qb = this.select();
-    applyFilters(qb, query.filters, INSTANCE_FILTERS);
+    applyFilters(qb, query, INSTANCE_FILTERS);
     this.restrict(qb, 'service_instances.space_id', scope);
     restrict?.(qb);
     const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
@@ -355,12 +338,12 @@ export class InstancesStore {
   }
 
   async listKeys(
-    query: ListQuery,
+    query: PageRequest,
     scope: InstanceScope,
     instanceId?: number,
   ): Promise<Paged<ServiceKey>> {
     const qb = this.selectKeys();
-    applyFilters(qb, query.filters, KEY_FILTERS);
+    applyFilters(qb, query, KEY_FILTERS);
     if (instanceId !== undefined) void qb.where('service_keys.service_instance_id', instanceId);
     this.restrict(qb, 'service_instances.space_id', scope);
     const { total, rows } = await pageOf<KeyRow>(qb, query, 'service_keys.id');

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction';
 import { isAdmin, readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
 import { OrgsStore } from './store';
 import type { UserRow } from './store';
 import type { User } from '../auth/types';
@@ -32,7 +32,7 @@ export class OrgsService {
     return (await this.store.userIdByGuid(ctx.userGuid)) ?? -1;
   }
 
-  async listOrganizations(ctx: AuthContext, query: ListQuery): Promise<Paged<Organization>> {
+  async listOrganizations(ctx: AuthContext, query: PageRequest): Promise<Paged<Organization>> {
     return this.store.listOrganizations(query, await this.visibilityUserId(ctx));
   }
 
@@ -117,7 +117,7 @@ export class OrgsService {
 
   async listSpaces(
     ctx: AuthContext,
-    query: ListQuery,
+    query: PageRequest,
     organizationGuid?: string,
   ): Promise<Paged<Space>> {
     const orgId =
@@ -283,7 +283,7 @@ export class OrgsService {
     kind: 'organization' | 'space',
     guid: string,
     role: string,
-    query: ListQuery,
+    query: PageRequest,
   ): Promise<Paged<User>> {
     const resourceId =
       kind === 'organization'
@@ -297,7 +297,7 @@ export class OrgsService {
    * Every user: a read, so `cloud_controller.read` is the scope (10007 without it) and only the
    * callers who read all rows (admin, admin_read_only, global_auditor) pass the role check (10003).
    */
-  async listUsers(ctx: AuthContext, query: ListQuery): Promise<Paged<User>> {
+  async listUsers(ctx: AuthContext, query: PageRequest): Promise<Paged<User>> {
     if (!readsEverything(ctx)) throw new CfError('NotAuthorized');
     const page = await this.store.listUsers(query);
     return { total: page.total, items: page.items.map(toUserFromRow) };

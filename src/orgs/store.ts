@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Knex } from '../db/knex';
-import { applyFilters } from '../db/apply-filters';
+import { applyFilters, whereMatches } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
+import { orgsVisibleTo, spacesVisibleTo } from './membership';
 import type { Organization, OrgRole, Space, SpaceRole } from './types';
 
 interface OrgRow {
@@ -71,9 +72,7 @@ function userRoleFilter(
             .from(table)
             .join('users', 'users.id', `${table}.user_id`);
           if (role !== undefined) void this.where(`${table}.role`, role);
-          void (operator === 'IN'
-            ? this.whereIn('users.guid', values)
-            : this.where('users.guid', values[0] ?? ''));
+          whereMatches(this, 'users.guid', operator, values);
         },
       );
     },
@@ -88,9 +87,7 @@ export const ORGANIZATION_FILTERS: FilterColumns = {
     apply: (qb, operator, values) => {
       void qb.whereIn('organizations.id', function (this: Knex.QueryBuilder) {
         void this.select('organization_id').from('spaces');
-        void (operator === 'IN'
-          ? this.whereIn('guid', values)
-          : this.where('guid', values[0] ?? ''));
+        whereMatches(this, 'guid', operator, values);
       });
     },
   },
@@ -130,19 +127,16 @@ export class OrgsStore {
   }
 
   async listOrganizations(
-    query: ListQuery,
+    query: PageRequest,
     visibleToUserId: number | undefined,
   ): Promise<Paged<Organization>> {
     const qb = this.orgs();
-    applyFilters(qb, query.filters, ORGANIZATION_FILTERS);
+    applyFilters(qb, query, ORGANIZATION_FILTERS);
     if (visibleToUserId !== undefined) {
-      void qb.whereIn(
-        'organizations.id',
-        this.db('organization_roles').select('organization_id').where('user_id', visibleToUserId),
-      );
+      void qb.whereIn('organizations.id', orgsVisibleTo(this.db, { userId: visibleToUserId }));
     }
     const { total, rows } =
-      query.orderBy === 'name'
+      query.order.by === 'name'
         ? await pageOf<OrgRow>(qb, query, 'organizations.name', 'text')
         : await pageOf<OrgRow>(qb, query, 'organizations.id');
     return { total, items: rows.map(toOrganization) };
@@ -222,30 +216,18 @@ export class OrgsStore {
   }
 
   async listSpaces(
-    query: ListQuery,
+    query: PageRequest,
     visibleToUserId: number | undefined,
     organizationId?: number,
   ): Promise<Paged<Space>> {
     const qb = this.spaces();
-    applyFilters(qb, query.filters, SPACE_FILTERS);
+    applyFilters(qb, query, SPACE_FILTERS);
     if (organizationId !== undefined) void qb.where('spaces.organization_id', organizationId);
     if (visibleToUserId !== undefined) {
-      void qb.where((inner) => {
-        void inner
-          .whereIn(
-            'spaces.id',
-            this.db('space_roles').select('space_id').where('user_id', visibleToUserId),
-          )
-          .orWhereIn(
-            'spaces.organization_id',
-            this.db('organization_roles')
-              .select('organization_id')
-              .where({ user_id: visibleToUserId, role: 'managers' }),
-          );
-      });
+      void qb.whereIn('spaces.id', spacesVisibleTo(this.db, { userId: visibleToUserId }));
     }
     const { total, rows } =
-      query.orderBy === 'name'
+      query.order.by === 'name'
         ? await pageOf<SpaceRow>(qb, query, 'spaces.name', 'text')
         : await pageOf<SpaceRow>(qb, query, 'spaces.id');
     return { total, items: rows.map(toSpace) };
@@ -352,7 +334,7 @@ export class OrgsStore {
 
   /** Users, optionally only those holding `role` in one organization or space; paged in SQL. */
   async listUsers(
-    query: ListQuery,
+    query: PageRequest,
     holding?: { kind: 'organization' | 'space'; resourceId: number; role: string },
   ): Promise<Paged<UserRow>> {
     const qb = this.db('users').select('users.*');
@@ -366,7 +348,7 @@ export class OrgsStore {
           .where({ [key]: holding.resourceId, role: holding.role }),
       );
     }
-    applyFilters(qb, query.filters, USER_FILTERS);
+    applyFilters(qb, query, USER_FILTERS);
     const { total, rows } = await pageOf<UserRow>(qb, query, 'users.id');
     return { total, items: rows };
   }
@@ -391,9 +373,7 @@ export const USER_FILTERS: FilterColumns = {
         void this.select('organization_roles.user_id')
           .from('organization_roles')
           .join('organizations', 'organizations.id', 'organization_roles.organization_id');
-        void (operator === 'IN'
-          ? this.whereIn('organizations.guid', values)
-          : this.where('organizations.guid', values[0] ?? ''));
+        whereMatches(this, 'organizations.guid', operator, values);
       });
     },
   },
@@ -404,9 +384,7 @@ export const USER_FILTERS: FilterColumns = {
         void this.select('space_roles.user_id')
           .from('space_roles')
           .join('spaces', 'spaces.id', 'space_roles.space_id');
-        void (operator === 'IN'
-          ? this.whereIn('spaces.guid', values)
-          : this.where('spaces.guid', values[0] ?? ''));
+        whereMatches(this, 'spaces.guid', operator, values);
       });
     },
   },

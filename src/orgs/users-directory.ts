@@ -10,12 +10,24 @@ export interface UserDirectoryPort {
   delete(guid: string): Promise<boolean>;
 }
 
+/** Users Wharf's UAA created that CC has not registered yet (`cf create-user`, src/scim). */
+export interface PendingRegistrations {
+  claimCcRegistration(guid: string): Promise<boolean>;
+}
+
 export class UsersDirectory {
-  constructor(private readonly users: UserDirectoryPort) {}
+  constructor(
+    private readonly users: UserDirectoryPort,
+    private readonly pending?: PendingRegistrations,
+  ) {}
 
   async createCcUser(guid: string): Promise<User> {
-    if (await this.users.findByGuid(guid))
+    const existing = await this.users.findByGuid(guid);
+    if (existing) {
+      // One row serves Wharf's UAA and CC: the first registration of a UAA-created user is a 201.
+      if (this.pending && (await this.pending.claimCcRegistration(guid))) return existing;
       throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
+    }
     return this.users.createExternal(guid);
   }
 

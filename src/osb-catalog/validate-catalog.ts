@@ -137,8 +137,8 @@ export function catalogProblems(
 
 /**
  * Validates a broker's raw catalog and reports every problem at once. `problems` is the text CC
- * puts after "Service broker catalog is invalid: " (it starts with a newline); pass it to
- * `BrokerRegistrationError.catalogInvalid`.
+ * puts after "Service broker catalog is invalid: " (it starts with a newline): the argument of
+ * `CfError('ServiceBrokerCatalogInvalid', problems)`.
  */
 export function validateCatalog(
   raw: unknown,

@@ -1,17 +1,26 @@
-import type { CfErrorBody } from '../http/cf-errors';
-import type { WireError } from '../http/error-middleware';
-import { BROKER_ERROR_STATUS, BROKER_ERROR_TEXT, brokerDescription } from './error-texts';
-import type { BrokerErrorName } from './error-texts';
+import { CfError } from '../http/cf-errors';
+import { brokerDescription, MAINTENANCE_INFO_CONFLICT_FALLBACK } from './error-texts';
 import { redactSecrets, truncateDescription } from './redaction';
 
-export { BrokerRegistrationError } from './registration-errors';
-export type { BrokerRegistrationErrorName } from './registration-errors';
-export type { BrokerErrorName } from './error-texts';
+/** The broker-layer errors of the one table (cf-v2-api.md §5.3): `code: 10001` and an `http` object. */
+export type BrokerErrorName =
+  | 'ServiceBrokerBadResponse'
+  | 'ServiceBrokerResponseMalformed'
+  | 'ServiceBrokerRequestRejected'
+  | 'ServiceBrokerApiAuthenticationFailed'
+  | 'ServiceBrokerApiUnreachable'
+  | 'HttpClientTimeout'
+  | 'ServiceBrokerApiTimeout'
+  | 'ServiceBrokerConflict'
+  | 'AsyncRequired'
+  | 'AppRequired'
+  | 'ConcurrencyError'
+  | 'ServiceBrokerMaintenanceInfoConflict'
+  | 'ServiceBrokerInvalidSyslogDrainUrl'
+  | 'ServiceBrokerInvalidVolumeMounts';
 
 /** `{method, status}` when the broker answered, `{uri, method}` when it could not be reached. */
 export type BrokerErrorHttp = { method: string; status: number } | { uri: string; method: string };
-
-export type BrokerErrorBody = CfErrorBody & Record<string, unknown> & { http: BrokerErrorHttp };
 
 /** What the broker answered. `secrets` (the password, the Basic token) are redacted from descriptions. */
 export interface BrokerResponseInfo {
@@ -59,34 +68,23 @@ function requestHttp(req: BrokerRequestInfo): BrokerErrorHttp {
   return { uri: redactSecrets(uri, req.secrets ?? []), method: req.method.toUpperCase() };
 }
 
-export class BrokerError extends Error implements WireError {
-  readonly code = 10001;
-  readonly status: number;
-  readonly errorCode: string;
+/** A broker-layer failure: a `CfError` of the table whose extra data is the `http` object. */
+export class BrokerError extends CfError {
+  override readonly extra: { http: BrokerErrorHttp };
 
   /**
-   * `description` is redacted of `secrets` first, then truncated the way CC truncates broker text
+   * Each argument is redacted of `secrets` first, then truncated the way CC truncates broker text
    * (above 16 KiB, cut to 8 KiB plus a note), so a cut never leaves half a password behind.
    */
   constructor(
-    readonly errorName: BrokerErrorName,
-    description: string,
+    override readonly errorName: BrokerErrorName,
     readonly http: BrokerErrorHttp,
+    args: readonly string[] = [],
     secrets: readonly string[] = [],
   ) {
-    super(truncateDescription(redactSecrets(description, secrets)));
+    super(errorName, ...args.map((arg) => truncateDescription(redactSecrets(arg, secrets))));
     this.name = 'BrokerError';
-    this.status = BROKER_ERROR_STATUS[errorName];
-    this.errorCode = `CF-${errorName}`;
-  }
-
-  toBody(): BrokerErrorBody {
-    return {
-      description: this.message,
-      error_code: this.errorCode,
-      code: this.code,
-      http: this.http,
-    };
+    this.extra = { http };
   }
 
   /** 5xx, and any status no rule expects (cf-v2-api.md §4.1). */
@@ -94,8 +92,8 @@ export class BrokerError extends Error implements WireError {
     const fallback = `The service broker returned an invalid response. Status Code: ${statusLine(res)}, Body: ${res.body}`;
     return new BrokerError(
       'ServiceBrokerBadResponse',
-      quoteBroker(res, fallback),
       responseHttp(res),
+      [quoteBroker(res, fallback)],
       res.secrets,
     );
   }
@@ -103,12 +101,7 @@ export class BrokerError extends Error implements WireError {
   /** A success status whose body is not what OSB promises (by default: not a JSON object). */
   static responseMalformed(res: BrokerResponseInfo, detail?: string): BrokerError {
     const why = detail ?? `expected valid JSON object in body, broker returned '${res.body}'`;
-    return new BrokerError(
-      'ServiceBrokerResponseMalformed',
-      BROKER_ERROR_TEXT.malformedPrefix + why,
-      responseHttp(res),
-      res.secrets,
-    );
+    return new BrokerError('ServiceBrokerResponseMalformed', responseHttp(res), [why], res.secrets);
   }
 
   /** The body was larger than the client agreed to buffer; none of it is echoed. */
@@ -124,67 +117,55 @@ export class BrokerError extends Error implements WireError {
     const fallback = `The service broker rejected the request. Status Code: ${statusLine(res)}, Body: ${res.body}`;
     return new BrokerError(
       'ServiceBrokerRequestRejected',
-      quoteBroker(res, fallback),
       responseHttp(res),
+      [quoteBroker(res, fallback)],
       res.secrets,
     );
   }
 
   /** 401 from the broker. */
   static authenticationFailed(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError(
-      'ServiceBrokerApiAuthenticationFailed',
-      BROKER_ERROR_TEXT.authenticationFailed,
-      responseHttp(res),
-    );
+    return new BrokerError('ServiceBrokerApiAuthenticationFailed', responseHttp(res));
   }
 
   /** Connection refused or reset, DNS failure, socket closed before a whole answer. */
   static unreachable(req: BrokerRequestInfo): BrokerError {
-    return new BrokerError(
-      'ServiceBrokerApiUnreachable',
-      BROKER_ERROR_TEXT.unreachable,
-      requestHttp(req),
-    );
+    return new BrokerError('ServiceBrokerApiUnreachable', requestHttp(req));
   }
 
   /** Our own deadline passed before the broker finished answering. */
   static clientTimeout(req: BrokerRequestInfo): BrokerError {
-    return new BrokerError('HttpClientTimeout', BROKER_ERROR_TEXT.timedOut, requestHttp(req));
+    return new BrokerError('HttpClientTimeout', requestHttp(req));
   }
 
   /** The broker itself answered 408. */
   static apiTimeout(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError(
-      'ServiceBrokerApiTimeout',
-      BROKER_ERROR_TEXT.timedOut,
-      responseHttp(res),
-    );
+    return new BrokerError('ServiceBrokerApiTimeout', responseHttp(res));
   }
 
   /** 409 on provision and bind (cf-v2-api.md §4.4). */
   static conflict(res: BrokerResponseInfo): BrokerError {
     return new BrokerError(
       'ServiceBrokerConflict',
-      quoteBroker(res, 'Resource conflict'),
       responseHttp(res),
+      [quoteBroker(res, 'Resource conflict')],
       res.secrets,
     );
   }
 
   /** 422 `{"error":"AsyncRequired"}` (osb-api.md §3). */
   static asyncRequired(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError('AsyncRequired', BROKER_ERROR_TEXT.asyncRequired, responseHttp(res));
+    return new BrokerError('AsyncRequired', responseHttp(res));
   }
 
   /** 422 `{"error":"RequiresApp"}` on a binding without an app (osb-api.md §3). */
   static appRequired(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError('AppRequired', BROKER_ERROR_TEXT.appRequired, responseHttp(res));
+    return new BrokerError('AppRequired', responseHttp(res));
   }
 
   /** 422 `{"error":"ConcurrencyError"}` (osb-api.md §3). */
   static concurrencyError(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError('ConcurrencyError', BROKER_ERROR_TEXT.concurrency, responseHttp(res));
+    return new BrokerError('ConcurrencyError', responseHttp(res));
   }
 
   /** 422 `{"error":"MaintenanceInfoConflict"}`; CC quotes only a non-blank string description here. */
@@ -193,26 +174,37 @@ export class BrokerError extends Error implements WireError {
     const description =
       typeof own === 'string' && own.trim() !== ''
         ? `Service broker error: ${own}`
-        : BROKER_ERROR_TEXT.maintenanceInfoConflict;
-    return new BrokerError('MaintenanceInfoConflict', description, responseHttp(res), res.secrets);
+        : MAINTENANCE_INFO_CONFLICT_FALLBACK;
+    return new BrokerError(
+      'ServiceBrokerMaintenanceInfoConflict',
+      responseHttp(res),
+      [description],
+      res.secrets,
+    );
   }
 
   /** A binding returned `syslog_drain_url` for a service that does not `require` syslog_drain. */
   static invalidSyslogDrainUrl(res: BrokerResponseInfo): BrokerError {
-    return new BrokerError(
-      'ServiceBrokerInvalidSyslogDrainUrl',
-      BROKER_ERROR_TEXT.syslogDrain,
-      responseHttp(res),
-    );
+    return new BrokerError('ServiceBrokerInvalidSyslogDrainUrl', responseHttp(res));
   }
 
   /** A binding returned `volume_mounts` that fail validation; `detail` names the problem. */
   static invalidVolumeMounts(res: BrokerResponseInfo, detail: string): BrokerError {
     return new BrokerError(
       'ServiceBrokerInvalidVolumeMounts',
-      BROKER_ERROR_TEXT.malformedPrefix + detail,
       responseHttp(res),
+      [detail],
       res.secrets,
     );
   }
+}
+
+/**
+ * A failure that came from the broker (its answer or its silence), not from Wharf's own rules: what
+ * CC prefixes with the operation (cf-v2-api.md §5.3).
+ */
+export function isBrokerFailure(err: CfError): boolean {
+  return (
+    err instanceof BrokerError || err.errorName === 'ServiceBrokerRespondedAsyncWhenNotAllowed'
+  );
 }

@@ -12,9 +12,9 @@ import type { BrokerConnection, OsbCallContext } from './types';
 
 /**
  * Wharf as an OSB Platform: every call Wharf makes to an external broker, one method per OSB
- * endpoint (osb-api.md §4–8). Failures come out as `BrokerError` (10001, cf-v2-api.md §5.3) or, for
- * the registration-time catalog fetch, `BrokerRegistrationError` (2700xx, §4.2); no password or
- * Authorization value ever appears in one.
+ * endpoint (osb-api.md §4–8). Failures come out as `CfError`s of the one table: `BrokerError` (10001,
+ * cf-v2-api.md §5.3) or, for the registration-time catalog fetch, 270020/270021 (§4.2); no
+ * password or Authorization value ever appears in one.
  */
 export interface OsbClient {
   /** `GET /v2/catalog`: the raw catalog object, still to be validated (`validateCatalog`). */

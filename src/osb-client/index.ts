@@ -5,7 +5,7 @@ export {
   HttpOsbClient,
 } from './http-osb-client';
 export type { OsbClientOptions } from './http-osb-client';
-export { BrokerError, BrokerRegistrationError } from './broker-error';
+export { BrokerError, isBrokerFailure } from './broker-error';
 export type {
   BrokerErrorHttp,
   BrokerErrorName,

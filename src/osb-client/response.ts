@@ -1,4 +1,5 @@
-import { BrokerError, BrokerRegistrationError } from './broker-error';
+import { CfError } from '../http/cf-errors';
+import { BrokerError } from './broker-error';
 import type { BrokerResponseInfo } from './broker-error';
 import type { OsbExchange } from './exchange';
 
@@ -74,10 +75,11 @@ export function interpretCatalogResponse(
   if (ex.status === 200) {
     if (ex.bodyTooLarge) throw BrokerError.bodyTooLarge(info, maxBodyBytes);
     const parsed = parseJson(ex.body);
-    if (!parsed.ok || !isJsonObject(parsed.value)) throw BrokerRegistrationError.requestMalformed();
+    if (!parsed.ok || !isJsonObject(parsed.value))
+      throw new CfError('ServiceBrokerRequestMalformed');
     return parsed.value;
   }
   if (ex.status >= 400 && ex.status < 500)
-    throw BrokerRegistrationError.requestRejected(ex.status, ex.reason);
+    throw new CfError('ServiceBrokerCatalogRequestRejected', `${ex.status} ${ex.reason}`.trim());
   throw BrokerError.badResponse(info);
 }

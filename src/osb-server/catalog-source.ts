@@ -1,6 +1,7 @@
 import type { PlansService, Service, ServicePlan, ServicesService } from '../catalog';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
+import type { PageRequest } from '../db/page-request';
+import { pageRequest } from '../db/page-request';
 import { isContainerBacked } from '../instances/container-provisioner';
 import type { CatalogEntry } from './catalog';
 
@@ -12,16 +13,8 @@ export interface CatalogMatch {
 
 const PAGE_SIZE = 100;
 
-function pageQuery(page: number): ListQuery {
-  return {
-    page,
-    resultsPerPage: PAGE_SIZE,
-    orderDirection: 'asc',
-    orderBy: undefined,
-    inlineRelationsDepth: 1,
-    filters: [],
-    rawQ: [],
-  };
+function pageQuery(page: number): PageRequest {
+  return pageRequest({ page, perPage: PAGE_SIZE });
 }
 
 /**

@@ -1,8 +1,10 @@
 import express from 'express';
 import type { Router } from 'express';
 import { requireReadScope } from '../auth/guards';
+import { offsetOf } from '../db/page-request';
 import { CfError } from '../http/cf-errors';
 import { listQueryFromRequest } from '../http/list-query';
+import { V2_OPERATOR_TEXT } from '../http/q-filter';
 import { param } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
@@ -16,16 +18,16 @@ export function createQuotaRoutes(store: QuotasStore): Router {
     requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: ['name'] });
     const byName = query.filters.find((f) => f.field === 'name');
-    if (byName && byName.operator !== ':')
-      throw new CfError('BadQueryParameter', `name${byName.operator}`);
+    if (byName && byName.operator !== 'eq')
+      throw new CfError('BadQueryParameter', `name${V2_OPERATOR_TEXT[byName.operator]}`);
     const all = await store.list(byName?.values[0]);
-    const start = (query.page - 1) * query.resultsPerPage;
-    const ordered = query.orderDirection === 'desc' ? [...all].reverse() : all;
+    const start = offsetOf(query);
+    const ordered = query.order.direction === 'desc' ? [...all].reverse() : all;
     sendPage(
       req,
       res,
       query,
-      { total: all.length, items: ordered.slice(start, start + query.resultsPerPage) },
+      { total: all.length, items: ordered.slice(start, start + query.perPage) },
       presentQuotaDefinition,
     );
   });

@@ -12,6 +12,7 @@ export const SEALED_COLUMNS: ReadonlyArray<readonly [table: string, column: stri
   ['osb_service_instances', 'secrets_encrypted'],
   ['osb_service_instances', 'pending_parameters_encrypted'],
   ['osb_service_bindings', 'credentials_encrypted'],
+  ['container_services', 'secrets_encrypted'],
 ];
 
 /** Re-seals, in one transaction, every value not sealed with the current key. Returns how many. */

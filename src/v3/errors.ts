@@ -2,7 +2,6 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { CfError, UNKNOWN_ERROR_BODY } from '../http/cf-errors';
 import type { CfErrorBody } from '../http/cf-errors';
-import { isWireError } from '../http/error-middleware';
 import { getRequestId } from '../http/request-id';
 import { CF_JSON_CONTENT_TYPE } from '../http/send';
 
@@ -30,7 +29,7 @@ export function v3NotFound(_req: Request, res: Response): void {
 export function createV3ErrorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
-    if (err instanceof CfError || isWireError(err)) {
+    if (err instanceof CfError) {
       send(res, err.status, toV3ErrorBody(err.toBody()));
       return;
     }

@@ -1,8 +1,8 @@
 import express from 'express';
 import type { Router } from 'express';
 import { requireReadScope } from '../auth/guards';
+import type { PageRequest } from '../db/page-request';
 import { CfError } from '../http/cf-errors';
-import type { ListQuery } from '../http/list-query';
 import { param } from '../http/request-helpers';
 import { sendJson } from '../http/send';
 import type { OrgsService } from '../orgs';
@@ -18,22 +18,22 @@ export interface V3RoutesDeps {
 }
 
 /** v3 filters over the same orgs service the v2 routes use (DESIGN: parsers over one service). */
-function toListQuery(
+function toPageRequest(
   query: V3ListQuery,
   filterFields: Readonly<Record<string, string>>,
-): ListQuery {
+): PageRequest {
   const filters = Object.entries(query.filters).flatMap(([key, values]) => {
     const field = filterFields[key];
-    return field === undefined ? [] : [{ field, operator: 'IN' as const, values }];
+    return field === undefined ? [] : [{ field, operator: 'in' as const, values }];
   });
   return {
     page: query.page,
-    resultsPerPage: query.perPage,
-    orderDirection: query.orderBy?.direction ?? 'asc',
-    orderBy: query.orderBy?.field === 'name' ? 'name' : undefined,
-    inlineRelationsDepth: 0,
+    perPage: query.perPage,
+    order: {
+      direction: query.orderBy?.direction ?? 'asc',
+      by: query.orderBy?.field === 'name' ? 'name' : undefined,
+    },
     filters,
-    rawQ: [],
   };
 }
 
@@ -54,7 +54,7 @@ export function createV3Routes(deps: V3RoutesDeps): Router {
   router.get('/organizations', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = parseV3ListQuery(req.query, Object.keys(ORG_FILTERS));
-    const page = await deps.orgs.listOrganizations(ctx, toListQuery(query, ORG_FILTERS));
+    const page = await deps.orgs.listOrganizations(ctx, toPageRequest(query, ORG_FILTERS));
     const quota = await deps.defaultQuotaGuid();
     sendJson(
       res,
@@ -71,7 +71,7 @@ export function createV3Routes(deps: V3RoutesDeps): Router {
   router.get('/spaces', async (req, res) => {
     const ctx = requireReadScope(req);
     const query = parseV3ListQuery(req.query, Object.keys(SPACE_FILTERS));
-    const page = await deps.orgs.listSpaces(ctx, toListQuery(query, SPACE_FILTERS));
+    const page = await deps.orgs.listSpaces(ctx, toPageRequest(query, SPACE_FILTERS));
     sendJson(
       res,
       200,

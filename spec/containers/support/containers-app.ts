@@ -10,6 +10,7 @@ import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-healt
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
 import { createTestDatabase } from '../../support/test-database';
+import { testSecretBox } from './test-secrets';
 
 export const USERS = {
   alice: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -38,6 +39,8 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
   const health = new FakeHealthProbe(driver);
   const module = createContainersModule({
     knex,
+    secrets: testSecretBox(),
+    owner: 'fake-engine',
     logger: pino({ level: 'silent' }),
     config: {
       dockerHost: undefined,

@@ -9,6 +9,7 @@ import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, WireService } from '../../../src/containers';
 import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
+import { testSecretBox } from '../../containers/support/test-secrets';
 import { TEST_IMAGES } from './docker-available';
 import { createTestDatabase } from '../../support/test-database';
 import { eventually } from './http';
@@ -45,9 +46,11 @@ export async function createDockerTestApp(
   const knex = database.connect();
   await migrateToLatest(knex);
   const owner = `spec-${randomUUID()}`;
+  const secrets = testSecretBox();
   const make = (): ContainersModule =>
     createContainersModule({
       knex,
+      secrets,
       owner,
       logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
       config: {

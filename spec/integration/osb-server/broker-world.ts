@@ -155,6 +155,7 @@ export async function startBrokerWorld(env: Record<string, string> = {}): Promis
   const driver = new FakeDriver();
   const containers = createContainersModule({
     knex: wharf.knex,
+    secrets: wharf.secrets,
     logger: pino({ level: 'silent' }),
     owner: 'osb-spec',
     config: {

@@ -1062,7 +1062,11 @@ describe('POST /v2/service_instances', () => {
       expect(gaps[2]).toBeGreaterThanOrEqual(390);
       await drainJobs(w);
       const job = await w.knex('jobs').where({ resource_guid: guid }).first();
-      expect(job).toMatchObject({ kind: 'instance.orphan-mitigation', state: 'done', attempts: 3 });
+      expect(job).toMatchObject({
+        kind: 'instance.orphan-mitigation',
+        state: 'succeeded',
+        attempts: 3,
+      });
       await sleep(200);
       expect(broker.requestsTo('DELETE', INSTANCE)).toHaveLength(4);
     });
@@ -2151,7 +2155,7 @@ describe('a restart of Wharf while an operation is polled', () => {
       );
       expect(
         await second.knex('jobs').where({ resource_guid: guid, kind: 'instance.poll' }).first(),
-      ).toMatchObject({ state: 'done' });
+      ).toMatchObject({ state: 'succeeded' });
     } finally {
       if (second) await second.destroy();
       else await first.stop();

@@ -6,9 +6,8 @@ const RULES: ListQueryRules = { queryable: ['name', 'organization_guid'], ordera
 
 const DEFAULTS: ListQuery = {
   page: 1,
-  resultsPerPage: 50,
-  orderDirection: 'asc',
-  orderBy: undefined,
+  perPage: 50,
+  order: { direction: 'asc', by: undefined },
   inlineRelationsDepth: 0,
   filters: [],
   rawQ: [],
@@ -28,27 +27,35 @@ describe('parseListQuery', () => {
   it.each<[string, RawQuery, Partial<ListQuery>]>([
     ['no parameters: CC defaults', {}, {}],
     ['page', { page: '3' }, { page: 3 }],
-    ['results-per-page', { 'results-per-page': '10' }, { resultsPerPage: 10 }],
-    ['results-per-page at the maximum', { 'results-per-page': '100' }, { resultsPerPage: 100 }],
-    ['results-per-page of 1', { 'results-per-page': '1' }, { resultsPerPage: 1 }],
-    ['order-direction asc', { 'order-direction': 'asc' }, { orderDirection: 'asc' }],
-    ['order-direction desc', { 'order-direction': 'desc' }, { orderDirection: 'desc' }],
+    ['results-per-page', { 'results-per-page': '10' }, { perPage: 10 }],
+    ['results-per-page at the maximum', { 'results-per-page': '100' }, { perPage: 100 }],
+    ['results-per-page of 1', { 'results-per-page': '1' }, { perPage: 1 }],
+    [
+      'order-direction asc',
+      { 'order-direction': 'asc' },
+      { order: { direction: 'asc', by: undefined } },
+    ],
+    [
+      'order-direction desc',
+      { 'order-direction': 'desc' },
+      { order: { direction: 'desc', by: undefined } },
+    ],
     ['inline-relations-depth 0', { 'inline-relations-depth': '0' }, { inlineRelationsDepth: 0 }],
     ['inline-relations-depth 2', { 'inline-relations-depth': '2' }, { inlineRelationsDepth: 2 }],
-    ['an allowed order-by', { 'order-by': 'name' }, { orderBy: 'name' }],
+    ['an allowed order-by', { 'order-by': 'name' }, { order: { direction: 'asc', by: 'name' } }],
     ['a repeated page (last wins)', { page: ['1', '4'] }, { page: 4 }],
     [
       'one q',
       { q: 'name:x' },
-      { filters: [{ field: 'name', operator: ':', values: ['x'] }], rawQ: ['name:x'] },
+      { filters: [{ field: 'name', operator: 'eq', values: ['x'] }], rawQ: ['name:x'] },
     ],
     [
       'repeated q, kept verbatim for the page URLs',
       { q: ['name:x', 'organization_guid IN a,b'] },
       {
         filters: [
-          { field: 'name', operator: ':', values: ['x'] },
-          { field: 'organization_guid', operator: 'IN', values: ['a', 'b'] },
+          { field: 'name', operator: 'eq', values: ['x'] },
+          { field: 'organization_guid', operator: 'in', values: ['a', 'b'] },
         ],
         rawQ: ['name:x', 'organization_guid IN a,b'],
       },

@@ -4,9 +4,8 @@ import { pageUrl, presentPage, totalPages } from '../../../src/http/pagination';
 function listQuery(overrides: Partial<ListQuery> = {}): ListQuery {
   return {
     page: 1,
-    resultsPerPage: 50,
-    orderDirection: 'asc',
-    orderBy: undefined,
+    perPage: 50,
+    order: { direction: 'asc', by: undefined },
     inlineRelationsDepth: 0,
     filters: [],
     rawQ: [],
@@ -38,7 +37,7 @@ describe('pageUrl', () => {
     ],
     [
       'desc and a custom page size',
-      { orderDirection: 'desc', resultsPerPage: 5 },
+      { order: { direction: 'desc', by: undefined }, perPage: 5 },
       3,
       '/v2/organizations?order-direction=desc&page=3&results-per-page=5',
     ],
@@ -62,7 +61,7 @@ describe('pageUrl', () => {
     ],
     [
       'inline-relations-depth first, order-by before order-direction',
-      { inlineRelationsDepth: 1, orderBy: 'name' },
+      { inlineRelationsDepth: 1, order: { direction: 'asc', by: 'name' } },
       1,
       '/v2/organizations?inline-relations-depth=1&order-by=name&order-direction=asc&page=1&results-per-page=50',
     ],
@@ -81,15 +80,10 @@ describe('presentPage', () => {
     ]
   >([
     ['an empty list', {}, 0, { total_pages: 1, prev_url: null, next_url: null }],
-    [
-      'a single full page',
-      { resultsPerPage: 2 },
-      2,
-      { total_pages: 1, prev_url: null, next_url: null },
-    ],
+    ['a single full page', { perPage: 2 }, 2, { total_pages: 1, prev_url: null, next_url: null }],
     [
       'the first of three pages',
-      { resultsPerPage: 2 },
+      { perPage: 2 },
       5,
       {
         total_pages: 3,
@@ -99,7 +93,7 @@ describe('presentPage', () => {
     ],
     [
       'a middle page with a filter',
-      { resultsPerPage: 2, page: 2, rawQ: ['name>b'] },
+      { perPage: 2, page: 2, rawQ: ['name>b'] },
       5,
       {
         total_pages: 3,
@@ -109,7 +103,7 @@ describe('presentPage', () => {
     ],
     [
       'the last page',
-      { resultsPerPage: 2, page: 3 },
+      { perPage: 2, page: 3 },
       5,
       {
         total_pages: 3,
@@ -119,7 +113,7 @@ describe('presentPage', () => {
     ],
     [
       'a page past the end',
-      { resultsPerPage: 2, page: 9 },
+      { perPage: 2, page: 9 },
       5,
       {
         total_pages: 3,

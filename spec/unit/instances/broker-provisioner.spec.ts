@@ -1,10 +1,7 @@
 import { BrokerError } from '../../../src/osb-client/broker-error';
 import { HttpOsbClient } from '../../../src/osb-client';
 import { CfError } from '../../../src/http/cf-errors';
-import {
-  BrokerAsyncNotAllowed,
-  BrokerProvisioner,
-} from '../../../src/instances/broker-provisioner';
+import { BrokerProvisioner } from '../../../src/instances/broker-provisioner';
 import type { InstanceTarget } from '../../../src/instances/provisioner';
 import { FakeBroker, reply } from '../../support/fake-broker';
 import type { FakeReply } from '../../support/fake-broker';
@@ -48,10 +45,10 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
   } catch (err) {
     if (err instanceof BrokerError)
       return { error: err.errorCode, status: err.status, message: err.message };
+    if (err instanceof CfError && err.errorName === 'ServiceBrokerRespondedAsyncWhenNotAllowed')
+      return { error: err.errorCode, status: err.status };
     if (err instanceof CfError)
       return { error: err.errorCode, status: err.status, message: err.message };
-    if (err instanceof BrokerAsyncNotAllowed)
-      return { error: 'CF-ServiceBrokerRespondedAsyncWhenNotAllowed', status: err.status };
     throw err;
   }
 }

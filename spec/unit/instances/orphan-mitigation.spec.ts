@@ -1,7 +1,6 @@
 import { BrokerError } from '../../../src/osb-client/broker-error';
 import type { BrokerResponseInfo } from '../../../src/osb-client/broker-error';
 import { CfError } from '../../../src/http/cf-errors';
-import { BrokerAsyncNotAllowed } from '../../../src/instances/broker-provisioner';
 import { needsOrphanMitigation } from '../../../src/instances/operation-jobs';
 
 function res(status: number, body = '{}'): BrokerResponseInfo {
@@ -17,7 +16,11 @@ describe('needsOrphanMitigation', () => {
     ['our own timeout', BrokerError.clientTimeout(request), true],
     ['201 with a malformed body', BrokerError.responseMalformed(res(201, 'x')), true],
     ['202 with a malformed body', BrokerError.responseMalformed(res(202, 'x')), true],
-    ['202 although accepts_incomplete was not given', new BrokerAsyncNotAllowed(), true],
+    [
+      '202 although accepts_incomplete was not given',
+      new CfError('ServiceBrokerRespondedAsyncWhenNotAllowed'),
+      true,
+    ],
     ['200 with a malformed body', BrokerError.responseMalformed(res(200, 'x')), false],
     ['408 from the broker (never received)', BrokerError.apiTimeout(res(408)), false],
     ['another 4xx', BrokerError.requestRejected(res(400)), false],

@@ -1,9 +1,4 @@
-import {
-  charLength,
-  duplicatesOf,
-  rubyInspect,
-  rubyToS,
-} from '../../../src/osb-catalog/inspect';
+import { charLength, duplicatesOf, rubyInspect, rubyToS } from '../../../src/osb-catalog/inspect';
 
 describe('rubyInspect', () => {
   it.each<[string, unknown, string]>([

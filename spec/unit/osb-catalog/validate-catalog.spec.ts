@@ -1,4 +1,4 @@
-import { BrokerRegistrationError } from '../../../src/osb-client/broker-error';
+import { CfError } from '../../../src/http/cf-errors';
 import { validateCatalog } from '../../../src/osb-catalog';
 import type { ExistingBrokerCatalog } from '../../../src/osb-catalog';
 import {
@@ -472,7 +472,7 @@ describe('validateCatalog', () => {
       ],
     };
     const problems = problemsOf(raw);
-    expect(BrokerRegistrationError.catalogInvalid(problems).toBody()).toEqual({
+    expect(new CfError('ServiceBrokerCatalogInvalid', problems).toBody()).toEqual({
       code: 270012,
       error_code: 'CF-ServiceBrokerCatalogInvalid',
       description:

@@ -1,4 +1,5 @@
-import { BrokerError, BrokerRegistrationError } from '../../../src/osb-client/broker-error';
+import { CfError } from '../../../src/http/cf-errors';
+import { BrokerError } from '../../../src/osb-client/broker-error';
 import type { BrokerResponseInfo } from '../../../src/osb-client/broker-error';
 
 function res(status: number, body: string, reason = ''): BrokerResponseInfo {
@@ -271,33 +272,19 @@ describe('BrokerError', () => {
     expect(JSON.stringify(err.toBody())).not.toContain(password);
   });
 
-  it('is a WireError the error middleware renders as-is', () => {
+  it('is a CfError of the one table, so the error middleware renders it like any other', () => {
     const err = BrokerError.unreachable({ method: 'GET', uri: 'http://b' });
-    expect(err).toBeInstanceOf(Error);
-    expect(typeof err.toBody).toBe('function');
+    expect(err).toBeInstanceOf(CfError);
+    expect(err.errorName).toBe('ServiceBrokerApiUnreachable');
     expect(err.name).toBe('BrokerError');
   });
 });
 
-describe('BrokerRegistrationError', () => {
-  it.each<
-    [string, BrokerRegistrationError, { code: number; error_code: string; description: string }]
-  >([
-    [
-      'an invalid catalog',
-      BrokerRegistrationError.catalogInvalid(
-        '\nService broker must provide at least one service\n',
-      ),
-      {
-        code: 270012,
-        error_code: 'CF-ServiceBrokerCatalogInvalid',
-        description:
-          'Service broker catalog is invalid: \nService broker must provide at least one service\n',
-      },
-    ],
+describe('registration-time catalog errors of the table (cf-v2-api.md §4.2)', () => {
+  it.each<[string, CfError, { code: number; error_code: string; description: string }]>([
     [
       'a rejected catalog request',
-      BrokerRegistrationError.requestRejected(403, 'Forbidden'),
+      new CfError('ServiceBrokerCatalogRequestRejected', '403 Forbidden'),
       {
         code: 270020,
         error_code: 'CF-ServiceBrokerRequestRejected',
@@ -307,7 +294,7 @@ describe('BrokerRegistrationError', () => {
     ],
     [
       'a catalog that is not JSON',
-      BrokerRegistrationError.requestMalformed(),
+      new CfError('ServiceBrokerRequestMalformed'),
       {
         code: 270021,
         error_code: 'CF-ServiceBrokerRequestMalformed',

@@ -1,4 +1,4 @@
-import { BrokerError, BrokerRegistrationError } from '../../../src/osb-client/broker-error';
+import { CfError } from '../../../src/http/cf-errors';
 import type { OsbExchange } from '../../../src/osb-client/exchange';
 import { interpretCatalogResponse, interpretOsbResponse } from '../../../src/osb-client/response';
 import { reasonPhrase } from '../../../src/osb-client/status-text';
@@ -26,7 +26,7 @@ function thrown(run: () => unknown): {
   try {
     run();
   } catch (err) {
-    if (err instanceof BrokerError || err instanceof BrokerRegistrationError) {
+    if (err instanceof CfError) {
       return {
         ctor: err.constructor.name,
         code: err.code,

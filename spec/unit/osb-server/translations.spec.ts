@@ -143,6 +143,8 @@ describe('renderServiceBody', () => {
       value: {
         Image: 'db:1',
         Env: ['PASSWORD=hunter2'],
+        // The engine seals Env and shows these keys' values as [redacted] (issue 9 item 4).
+        SecretEnv: ['PASSWORD'],
         Labels: { team: 'a', [INSTANCE_LABEL]: 'inst-1' },
         Replicas: 2,
         Name: 'osb-x',

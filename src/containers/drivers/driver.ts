@@ -10,7 +10,10 @@ export interface ContainerDriver {
   /** Resolves when the engine answers; rejects with a DriverError('unreachable') otherwise. */
   ping(): Promise<void>;
   hostCpus(): Promise<number>;
-  /** Every object this installation owns, grouped by service id (including orphans). */
+  /**
+   * Every object this installation owns, grouped by service id (including orphans), plus those of
+   * older Wharfs (marked `legacy`), which the caller adopts or leaves alone.
+   */
   listOwned(): Promise<ObservedService[]>;
   /** Whether the engine already holds this image (a local lookup: never contacts a registry). */
   hasImage(image: string): Promise<boolean>;
@@ -66,6 +69,11 @@ export interface ObservedService {
   strayLbs: ObservedLb[];
   replicas: ObservedContainer[];
   volumeNames: string[];
+  /**
+   * Some object carries the owner label of an older Wharf (`wharf.owner=wharf`): adopted when this
+   * installation's database knows the service, never swept when it does not.
+   */
+  legacy: boolean;
 }
 
 export interface LbFile {

@@ -33,6 +33,8 @@ export const createServiceBodySchema = z.object({
   Entrypoint: strSlice,
   Cmd: strSlice,
   Env: z.array(z.string()).nullish(),
+  /** Wharf extension: keys of Env whose values are secret (the instance bridge sets it). */
+  SecretEnv: z.array(z.string()).nullish(),
   WorkingDir: z.string().nullish(),
   Volumes: stringSet,
   Labels: z.record(z.string()).nullish(),

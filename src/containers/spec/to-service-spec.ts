@@ -41,6 +41,7 @@ export function toServiceSpec(body: unknown, limits: SpecLimits): SpecResult {
       entrypoint: b.Entrypoint ?? [],
       cmd: b.Cmd ?? [],
       env: b.Env ?? [],
+      secretEnv: b.SecretEnv ?? [],
       workingDir: b.WorkingDir ?? '',
       volumes,
       labels: b.Labels ?? {},
@@ -74,6 +75,10 @@ function crossCheck(b: CreateServiceBody, limits: SpecLimits): string[] {
   }
   for (const entry of b.Env ?? []) {
     if (!ENV_ENTRY.test(entry)) problems.push(`Env: "${entry}" is not KEY=value`);
+  }
+  const envKeys = new Set((b.Env ?? []).map((e) => e.slice(0, e.indexOf('='))));
+  for (const key of b.SecretEnv ?? []) {
+    if (!envKeys.has(key)) problems.push(`SecretEnv: "${key}" is not a key of Env`);
   }
   if (b.Protocol === 'httpsTerm') {
     const pemProblem = b.SSLCert ? checkPemBundle(b.SSLCert) : 'is required for httpsTerm';

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import type { DeploymentPlan } from '../../deployment-plan';
-import { LABELS } from '../../labels';
+import { LABELS, LEGACY_OWNER } from '../../labels';
 import type { ContainerDriver, DriverEvent, LbFile, ObservedService } from '../driver';
 import { DriverError } from '../driver';
 import {
@@ -51,7 +51,8 @@ export class DockerDriver implements ContainerDriver {
   }
 
   async listOwned(): Promise<ObservedService[]> {
-    const filters = this.ownerFilter();
+    // Docker ANDs label filters, so "ours or legacy" is one managed listing split in observe.ts.
+    const filters = JSON.stringify({ label: [`${LABELS.managed}=true`] });
     try {
       const [containers, networks, volumes] = await Promise.all([
         this.docker.listContainers({ all: true, filters }),
@@ -60,7 +61,7 @@ export class DockerDriver implements ContainerDriver {
       ]);
       return toObservedServices(
         { containers, networks, volumes: volumes.Volumes ?? [] },
-        this.options.publishHost,
+        { owner: this.options.owner, publishHost: this.options.publishHost },
       );
     } catch (err) {
       throw toDriverError(err, 'listing Wharf containers');
@@ -105,7 +106,7 @@ export class DockerDriver implements ContainerDriver {
     // `name` filters by substring; only an exact, owned match counts.
     const match = existing.find((n) => n.Name === plan.network.name);
     if (match !== undefined) {
-      if (match.Labels?.[LABELS.owner] !== this.options.owner) {
+      if (!this.mayTouch(match.Labels?.[LABELS.owner])) {
         throw new DriverError('conflict', `network ${plan.network.name} exists and is not Wharf's`);
       }
       return;
@@ -131,7 +132,7 @@ export class DockerDriver implements ContainerDriver {
     const container = this.docker.getContainer(id);
     try {
       const info = await container.inspect();
-      if (info.Config.Labels[LABELS.owner] !== this.options.owner) return;
+      if (!this.mayTouch(info.Config.Labels[LABELS.owner])) return;
       if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreGone);
       await container.remove({ force: true, v: true });
     } catch (err) {
@@ -158,8 +159,12 @@ export class DockerDriver implements ContainerDriver {
     return watchEvents(this.docker, this.options.owner, listener);
   }
 
-  private ownerFilter(): string {
-    return JSON.stringify({ label: [`${LABELS.owner}=${this.options.owner}`] });
+  /**
+   * Ours, or an older Wharf's: the reconciler hands the driver legacy objects only of services
+   * this installation's database knows (adoption), never those of unknown ones.
+   */
+  private mayTouch(owner: string | undefined): boolean {
+    return owner === this.options.owner || owner === LEGACY_OWNER;
   }
 
   /** Create, copy files, start; on any failure remove the half-made container (compensation). */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { LABELS } from '../../labels';
+import { LABELS, LEGACY_OWNER } from '../../labels';
 import type { DriverEvent } from '../driver';
 
 const RECONNECT_MS = 2000;
@@ -14,8 +14,9 @@ export function watchEvents(
   let stopped = false;
   let current: NodeJS.ReadableStream | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Docker ANDs label filters: follow every managed object and keep ours and legacy ones here.
   const filters = JSON.stringify({
-    label: [`${LABELS.owner}=${owner}`],
+    label: [`${LABELS.managed}=true`],
     type: ['container', 'network'],
   });
 
@@ -33,7 +34,8 @@ export function watchEvents(
         buffered = lines.pop() ?? '';
         for (const line of lines) {
           const event = parseEvent(line);
-          if (event !== undefined) listener(event);
+          if (event !== undefined && (event.owner === owner || event.owner === LEGACY_OWNER))
+            listener({ serviceId: event.serviceId, action: event.action });
         }
       });
       stream.on('error', retry);
@@ -63,7 +65,9 @@ function destroy(stream: NodeJS.ReadableStream): void {
 }
 
 /** One JSON line of the event stream; unknown shapes are ignored rather than trusted. */
-function parseEvent(line: string): DriverEvent | undefined {
+export function parseEvent(
+  line: string,
+): (DriverEvent & { owner: string | undefined }) | undefined {
   if (line.trim() === '') return undefined;
   try {
     const raw: unknown = JSON.parse(line);
@@ -74,9 +78,11 @@ function parseEvent(line: string): DriverEvent | undefined {
     const attrs: unknown = 'Attributes' in actor ? actor.Attributes : undefined;
     const entries: Array<[string, unknown]> =
       typeof attrs === 'object' && attrs !== null ? Object.entries(attrs) : [];
-    const value = entries.find(([key]) => key === LABELS.service)?.[1];
-    const serviceId = typeof value === 'string' ? value : undefined;
-    return { serviceId, action };
+    const text = (label: string): string | undefined => {
+      const value = entries.find(([key]) => key === label)?.[1];
+      return typeof value === 'string' ? value : undefined;
+    };
+    return { serviceId: text(LABELS.service), owner: text(LABELS.owner), action };
   } catch {
     return undefined;
   }

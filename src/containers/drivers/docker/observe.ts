@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { LB_ADMIN_PORT } from '../../deployment-plan';
-import { isRole, LABELS } from '../../labels';
+import { isRole, LABELS, LEGACY_OWNER } from '../../labels';
 import type {
   ContainerState,
   HostPort,
@@ -25,34 +25,53 @@ const STATES: readonly ContainerState[] = [
   'removing',
 ];
 
-/** Docker listings (already filtered by owner label) → observed services, grouped by service id. */
-export function toObservedServices(objects: OwnedObjects, publishHost: string): ObservedService[] {
+export interface ObserveContext {
+  /** This installation's id: only objects with it (or the legacy owner) are observed. */
+  owner: string;
+  publishHost: string;
+}
+
+type Labels = Record<string, string> | null | undefined;
+
+/**
+ * Docker listings of managed objects → this installation's services, grouped by service id.
+ * Objects of other installations are dropped; those of an older Wharf mark their service legacy.
+ */
+export function toObservedServices(objects: OwnedObjects, ctx: ObserveContext): ObservedService[] {
   const byId = new Map<string, ObservedService>();
-  const get = (serviceId: string): ObservedService => {
+  /** The service an object belongs to, or undefined when it is not ours to look at. */
+  const ownerOf = (labels: Labels): ObservedService | undefined => {
+    const owner = labels?.[LABELS.owner];
+    const serviceId = labels?.[LABELS.service];
+    if (serviceId === undefined || (owner !== ctx.owner && owner !== LEGACY_OWNER))
+      return undefined;
     let s = byId.get(serviceId);
     if (s === undefined) {
-      s = { serviceId, networkIds: [], lb: undefined, strayLbs: [], replicas: [], volumeNames: [] };
+      s = {
+        serviceId,
+        networkIds: [],
+        lb: undefined,
+        strayLbs: [],
+        replicas: [],
+        volumeNames: [],
+        legacy: false,
+      };
       byId.set(serviceId, s);
     }
+    if (owner === LEGACY_OWNER) s.legacy = true;
     return s;
   };
-  for (const n of objects.networks) {
-    const id = n.Labels?.[LABELS.service];
-    if (id !== undefined) get(id).networkIds.push(n.Id);
-  }
-  for (const v of objects.volumes) {
-    const id = v.Labels?.[LABELS.service];
-    if (id !== undefined) get(id).volumeNames.push(v.Name);
-  }
+  for (const n of objects.networks) ownerOf(n.Labels)?.networkIds.push(n.Id);
+  for (const v of objects.volumes) ownerOf(v.Labels)?.volumeNames.push(v.Name);
   // Newest first, so a duplicate LB left by a crash is the older one and is the one swept.
   const containers = [...objects.containers].sort((a, b) => b.Created - a.Created);
   for (const info of containers) {
     const c = toObservedContainer(info);
-    if (c === undefined) continue;
-    const service = get(c.serviceId);
+    const service = c === undefined ? undefined : ownerOf(info.Labels);
+    if (c === undefined || service === undefined) continue;
     if (c.role === 'replica') service.replicas.push(c);
     if (c.role === 'lb') {
-      const lb = toObservedLb(info, c, publishHost);
+      const lb = toObservedLb(info, c, ctx.publishHost);
       if (service.lb === undefined) service.lb = lb;
       else service.strayLbs.push(lb);
     }

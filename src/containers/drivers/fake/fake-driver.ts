@@ -64,6 +64,7 @@ export class FakeDriver implements ContainerDriver {
         strayLbs: [],
         replicas: [],
         volumeNames: [],
+        legacy: false,
       };
       byId.set(id, s);
       return s;
