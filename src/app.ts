@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
@@ -8,13 +9,14 @@ import {
   LoginLimiter,
   loadOrCreateSigningKey,
   OAuthTokenEndpoint,
+  RefreshTokenStore,
   TokenService,
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, createBrokerRoutes } from './broker-registry';
+import { createBrokersModule } from './broker-registry';
+import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -37,20 +39,7 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import {
-  BrokerProvisioner,
-  createInstanceRoutes,
-  InstanceContext,
-  InstanceOperationJobs,
-  InstancesService,
-  KeysService,
-} from './instances';
-import type { ProvisionerResolver } from './instances';
-import { containerExtraCheck } from './instances/container-extra-check';
-import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
-import { InstanceSecrets } from './instances/instance-secrets';
-import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createSpaceSummaryRoutes } from './instances/space-summary';
+import { containerExtraCheck, createInstancesModule } from './instances';
 import { createJobsModule } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
@@ -62,6 +51,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -95,6 +85,8 @@ export interface BuildOptions {
   logger: Logger;
   /** Tests hand in their own knex (a fresh SQLite file per spec file). */
   knex?: Knex;
+  /** Time for tokens, users and the login limiter; specs step a ManualClock. */
+  clock?: Clock;
   /** Tests may swap the container module (e.g. a fake driver). */
   containers?: ContainersModule;
 }
@@ -121,6 +113,7 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
   const knex =
     options.knex ??
     createKnex({
@@ -138,13 +131,18 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     config.auth.tokenTtlSeconds,
     config.auth.refreshTokenTtlSeconds,
     trustedIssuers(config),
+    clock,
   );
-  const users = new UsersService(new UsersStore(knex));
-  const limiter = new LoginLimiter({
-    maxFailures: config.auth.loginMaxFailures,
-    maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
-    lockoutSeconds: config.auth.loginLockoutSeconds,
-  });
+  const refreshTokens = new RefreshTokenStore(knex);
+  const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
+  const limiter = new LoginLimiter(
+    {
+      maxFailures: config.auth.loginMaxFailures,
+      maxFailuresPerAddress: config.auth.loginMaxAddressFailures,
+      lockoutSeconds: config.auth.loginLockoutSeconds,
+    },
+    clock,
+  );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const orgs = new OrgsService(knex);
   const flags = new FeatureFlagsService(knex);
@@ -155,13 +153,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
-  const brokers = new BrokersService(knex, {
+  const brokersModule = createBrokersModule({
+    knex,
+    clock: systemClock,
+    changes,
     fetcher: osb,
-    validate: (raw, existing) => validateCatalog(raw, existing),
     secrets,
     orgs,
     flags,
   });
+  const brokers = brokersModule.service;
   const containers =
     options.containers ??
     createContainersModule({
@@ -169,24 +170,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       config: config.containers,
       logger,
       owner: installationId,
+      changes,
       secrets,
     });
 
-  const instanceSecrets = new InstanceSecrets(knex, secrets);
-  const provisioners: ProvisionerResolver = {
-    forService: async (service) => {
-      if (service.serviceBrokerGuid !== null) {
-        return new BrokerProvisioner(
-          osb,
-          brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)),
-        );
-      }
-      if (!isContainerBacked(service)) return undefined;
-      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, {
-        syncTimeoutMs: config.operations.containerSyncTimeoutMs,
-      });
-    },
-  };
   const jobsModule = createJobsModule({
     knex,
     clock: systemClock,
@@ -199,28 +186,26 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(
+  const instancesModule = createInstancesModule({
     knex,
+    clock: systemClock,
+    changes,
     jobs,
-    systemClock,
-    instanceContext,
-    provisioners,
-    {
+    secrets,
+    plans,
+    services,
+    orgs,
+    flags,
+    brokers,
+    osb,
+    containers: containers.service,
+    settings: {
       intervalMs: config.operations.pollIntervalMs,
       maxDurationMs: config.operations.maxPollDurationMs,
       mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+      containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
     },
-  );
-  const instances = new InstancesService(
-    knex,
-    instanceContext,
-    provisioners,
-    flags,
-    secrets,
-    operations,
-  );
-  const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
+  });
   const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
     username: config.brokerUsername,
     password: config.brokerPassword,
@@ -264,7 +249,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
       signingKey,
-      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter),
+      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock),
       cloudControllerV3: v3.rootLink,
     }),
   );
@@ -273,6 +258,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
   const directory = new UsersDirectory(users, scim);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
   app.use(createOrgsRoutes(orgs, directory));
   app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
   app.use(
@@ -286,13 +286,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
     }),
   );
-  app.use(createBrokerRoutes(brokers));
-  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(brokersModule.router);
+  app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
-  app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 

@@ -9,6 +9,7 @@ import * as installation from './20261201151500_installation';
 import * as cfCliSurface from './20261201153000_cf_cli_surface';
 import * as containerServicesSealed from './20261201153331_container_services_sealed';
 import * as scimUserRegistrations from './20261201154000_scim_user_registrations';
+import * as refreshTokenFamilies from './20261201154100_refresh_token_families';
 import * as jobLeases from './20261201154500_job_leases';
 
 export interface Migration {
@@ -31,5 +32,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201153000_cf_cli_surface', cfCliSurface],
   ['20261201153331_container_services_sealed', containerServicesSealed],
   ['20261201154000_scim_user_registrations', scimUserRegistrations],
+  ['20261201154100_refresh_token_families', refreshTokenFamilies],
   ['20261201154500_job_leases', jobLeases],
 ];

@@ -152,6 +152,32 @@ describe('/services (fake engine)', () => {
       });
     });
 
+    it('when the reconciler changes a status, then it publishes each change once to the change feed', async () => {
+      const created = await create(seed);
+      const id = (
+        await t.module.service.get(
+          { tenant: '6f1d2c3b4a5e4f608a7b9c0d1e2f3a4b', admin: false },
+          'http',
+        )
+      ).record.id;
+      expect(created.status).toBe(201);
+      await converge(4);
+      expect(t.changes).toEqual([
+        {
+          topic: 'container_service',
+          action: 'status',
+          id,
+          detail: { status: 'updating', message: 'Scaling 0/2' },
+        },
+        {
+          topic: 'container_service',
+          action: 'status',
+          id,
+          detail: { status: 'active', message: 'Scaling complete' },
+        },
+      ]);
+    });
+
     it('when an active replica dies, then it is replaced and the service stays active', async () => {
       await create(seed);
       await converge();

@@ -3,11 +3,15 @@ import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { setAuthState } from './auth-context';
 import type { AuthContext } from './auth-context';
+import type { VerifiedClaims } from './token-claims';
 import type { TokenService } from './token-service';
 
-export interface ExternalUserRecorder {
-  /** CC creates a user row the first time it sees a token's identity (reference §2.1). */
-  recordSeen(ctx: AuthContext): Promise<void>;
+export interface TokenUserGate {
+  /**
+   * Whether the token's identity may act: a user of Wharf's own UAA must still exist; any other
+   * identity gets a CC user row the first time it is seen (reference §2.1).
+   */
+  admit(ctx: AuthContext, issuedHereForUser: boolean): Promise<boolean>;
 }
 
 const STRATEGY = 'wharf-bearer';
@@ -24,19 +28,27 @@ function hasBearerHeader(req: Request): boolean {
  * request itself, so each route's guard decides between 401 10002, 401 1000 and anonymous access.
  * (passport's own failure path answers a plain-text 401, which breaks real CF clients.)
  */
-export function createBearerMiddleware(
-  tokens: TokenService,
-  users: ExternalUserRecorder,
-): RequestHandler {
+export function createBearerMiddleware(tokens: TokenService, users: TokenUserGate): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     STRATEGY,
     new BearerStrategy((token, done) => {
+      let claims: VerifiedClaims;
       try {
-        done(null, tokens.toAuthContext(tokens.verify(token, 'access')));
+        claims = tokens.verify(token, 'access');
       } catch {
         done(null, false);
+        return;
       }
+      const ctx = tokens.toAuthContext(claims);
+      users.admit(ctx, tokens.isIssuedHereForUser(claims)).then(
+        (admitted) => {
+          done(null, admitted ? ctx : false);
+        },
+        (err: unknown) => {
+          done(err);
+        },
+      );
     }),
   );
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -60,9 +72,7 @@ export function createBearerMiddleware(
           return;
         }
         setAuthState(req, { kind: 'authenticated', context: user });
-        users.recordSeen(user).then(() => {
-          next();
-        }, next);
+        next();
       },
     ) as RequestHandler;
     void handler(req, res, next);

@@ -49,3 +49,32 @@ export function requireAdmin(req: Request): AuthContext {
   if (!isAdmin(ctx)) throw new CfError('NotAuthorized');
   return ctx;
 }
+
+export type ServicesAccess = 'read' | 'write';
+
+/** The outcome of the `/services` scope check, for a router with its own (Hyper) error shape. */
+export type ServicesDecision =
+  | { kind: 'allowed'; context: AuthContext }
+  | { kind: 'unauthenticated'; message: string }
+  | { kind: 'forbidden'; message: string };
+
+/**
+ * `/services` follows CC's scopes like the rest of the API: reads need `cloud_controller.read`
+ * (or an admin / admin_read_only / global_auditor scope), writes `cloud_controller.write` (or
+ * admin); a token with neither gets 403, not the caller's tenant.
+ */
+export function decideServicesAccess(req: Request, need: ServicesAccess): ServicesDecision {
+  const state = getAuthState(req);
+  switch (state.kind) {
+    case 'anonymous':
+      return { kind: 'unauthenticated', message: 'Authentication required: send a bearer token' };
+    case 'invalid':
+      return { kind: 'unauthenticated', message: `Invalid token: ${state.reason}` };
+    case 'authenticated': {
+      const allowed = need === 'read' ? canRead(state.context) : canWrite(state.context);
+      if (allowed) return { kind: 'allowed', context: state.context };
+      const scope = need === 'read' ? SCOPES.read : SCOPES.write;
+      return { kind: 'forbidden', message: `The token lacks the ${scope} scope` };
+    }
+  }
+}

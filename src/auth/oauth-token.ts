@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { LoginLimiter } from './login-limiter';
 import { OAuthError } from './oauth-errors';
+import type { RefreshTokenStore } from './refresh-token-store';
+import type { GrantType } from './token-claims';
 import type { TokenService, IssuedTokens } from './token-service';
+import type { User } from './types';
 import type { UsersService } from './users-service';
 
 /** The public client the cf CLI and cf-nodejs-client use: id `cf`, empty secret. */
@@ -68,6 +74,8 @@ export class OAuthTokenEndpoint {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly limiter: LoginLimiter,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async handle(request: TokenRequest): Promise<IssuedTokens> {
@@ -133,18 +141,37 @@ export class OAuthTokenEndpoint {
     }
     this.limiter.recordSuccess(username, address);
     const scopes = narrowScopes(user.scopes, form.scope);
-    return this.tokens.issue(
+    // A login starts a new family of refresh tokens.
+    return this.issueForUser(user, client.clientId, scopes, 'password', randomUUID());
+  }
+
+  /** Issues access + refresh token and records the refresh token in its family. */
+  private async issueForUser(
+    user: User,
+    clientId: string,
+    scopes: readonly string[],
+    grantType: GrantType,
+    familyGuid: string,
+  ): Promise<IssuedTokens> {
+    const issued = this.tokens.issue(
       {
         userGuid: user.guid,
         userName: user.username ?? undefined,
         email: user.email ?? undefined,
         origin: user.origin,
-        clientId: client.clientId,
+        clientId,
         scopes,
       },
-      'password',
+      grantType,
       true,
     );
+    if (issued.refresh_token === undefined) throw new Error('a user grant issues a refresh token');
+    const refresh = this.tokens.verify(issued.refresh_token, 'refresh');
+    await this.refreshTokens.record(
+      { jti: refresh.jti, familyGuid, userId: user.id, expiresAt: new Date(refresh.exp * 1000) },
+      this.clock.now(),
+    );
+    return issued;
   }
 
   private async clientCredentialsGrant(
@@ -174,27 +201,31 @@ export class OAuthTokenEndpoint {
     scope: string | undefined,
   ): Promise<IssuedTokens> {
     this.assertPublicClient(client);
-    let userGuid: string | undefined;
+    const invalid = new OAuthError(401, 'invalid_token', 'Invalid refresh token');
+    let claims: { jti: string; user_id?: string | undefined };
     try {
-      userGuid = this.tokens.verify(refreshToken ?? '', 'refresh').user_id;
+      claims = this.tokens.verify(refreshToken ?? '', 'refresh');
     } catch {
-      throw new OAuthError(401, 'invalid_token', 'Invalid refresh token');
+      throw invalid;
     }
-    const user = userGuid === undefined ? undefined : await this.users.findByGuid(userGuid);
-    if (!user) throw new OAuthError(401, 'invalid_token', 'Invalid refresh token');
+    const user =
+      claims.user_id === undefined ? undefined : await this.users.findByGuid(claims.user_id);
+    if (!user) throw invalid;
     // Scopes come from the user's current record, so a revoked scope is gone after a refresh.
+    // Checked before the token is spent, so a bad scope request does not burn it.
     const scopes = narrowScopes(user.scopes, scope);
-    return this.tokens.issue(
-      {
-        userGuid: user.guid,
-        userName: user.username ?? undefined,
-        email: user.email ?? undefined,
-        origin: user.origin,
-        clientId: client.clientId,
-        scopes,
-      },
-      'refresh_token',
-      true,
-    );
+    const claim = await this.refreshTokens.claim(claims.jti, this.clock.now());
+    switch (claim.outcome) {
+      case 'claimed':
+        // Rotation: the presented token is spent; the new one continues its family.
+        return this.issueForUser(user, client.clientId, scopes, 'refresh_token', claim.familyGuid);
+      case 'reused':
+        // A spent token presented again means a copy is in someone else's hands: end the family.
+        await this.refreshTokens.revokeFamily(claim.familyGuid, this.clock.now());
+        throw invalid;
+      case 'revoked':
+      case 'unknown':
+        throw invalid;
+    }
   }
 }

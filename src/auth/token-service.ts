@@ -138,6 +138,11 @@ export class TokenService {
     return claims;
   }
 
+  /** A user token of Wharf's own UAA (rather than a client's, or an external issuer's). */
+  isIssuedHereForUser(claims: VerifiedClaims): boolean {
+    return claims.iss === this.issuer && claims.user_id !== undefined;
+  }
+
   toAuthContext(claims: VerifiedClaims): AuthContext {
     const clientId = claims.client_id ?? claims.cid ?? 'unknown';
     return {

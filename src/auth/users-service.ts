@@ -1,17 +1,32 @@
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { AuthContext } from './auth-context';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import type { RefreshTokenStore } from './refresh-token-store';
 import type { UsersStore } from './store';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from './types';
 import type { OAuthClient, User } from './types';
 
 export class UserExistsError extends Error {}
 
+/**
+ * How long a user's existence, once read, is believed without reading it again. A delete in this
+ * process clears it at once; another process sharing the database sees a delete within this time.
+ */
+export const USER_CHECK_TTL_MS = 1000;
+
 /** Wharf's own user directory (its UAA side) and the CC user rows of external identities. */
 export class UsersService {
   // Identities already known to have a row: keeps first-sight recording off the hot path.
   private readonly seen = new Set<string>();
+  // Users of Wharf's own UAA whose row was read recently: guid → when (ms).
+  private readonly activeSince = new Map<string, number>();
 
-  constructor(private readonly store: UsersStore) {}
+  constructor(
+    private readonly store: UsersStore,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async addUser(
     username: string,
@@ -52,10 +67,13 @@ export class UsersService {
     return rest;
   }
 
+  /** Changes the password and revokes every refresh token issued before the change. */
   async setPassword(username: string, password: string): Promise<boolean> {
     const user = await this.store.findByUsername(username);
     if (!user) return false;
-    return this.store.updatePassword(user.guid, await hashPassword(password));
+    const changed = await this.store.updatePassword(user.guid, await hashPassword(password));
+    if (changed) await this.refreshTokens.revokeAllOfUser(user.id, this.clock.now());
+    return changed;
   }
 
   async findByUsername(username: string): Promise<User | undefined> {
@@ -85,12 +103,37 @@ export class UsersService {
     });
   }
 
+  /** Deleting a user ends it: its refresh tokens go with the row (cascade), its access tokens fail. */
   async delete(guid: string): Promise<boolean> {
     this.seen.delete(guid);
-    return this.store.delete(guid);
+    this.activeSince.delete(guid);
+    const deleted = await this.store.delete(guid);
+    this.activeSince.delete(guid);
+    return deleted;
   }
 
-  async recordSeen(ctx: AuthContext): Promise<void> {
+  /**
+   * Whether a token's identity may act. A user token Wharf issued itself needs its user row: a
+   * deleted user's tokens stop working and never re-create the row. Other identities (clients,
+   * users of a trusted external UAA) get a CC user row on first sight, as CC does.
+   */
+  async admit(ctx: AuthContext, issuedHereForUser: boolean): Promise<boolean> {
+    if (!issuedHereForUser) {
+      await this.recordSeen(ctx);
+      return true;
+    }
+    const now = this.clock.now().getTime();
+    const since = this.activeSince.get(ctx.userGuid);
+    if (since !== undefined && now - since < USER_CHECK_TTL_MS) return true;
+    if (!(await this.store.findByGuid(ctx.userGuid))) {
+      this.activeSince.delete(ctx.userGuid);
+      return false;
+    }
+    this.activeSince.set(ctx.userGuid, now);
+    return true;
+  }
+
+  private async recordSeen(ctx: AuthContext): Promise<void> {
     if (this.seen.has(ctx.userGuid)) return;
     if (await this.store.findByGuid(ctx.userGuid)) {
       this.seen.add(ctx.userGuid);

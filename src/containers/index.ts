@@ -1,4 +1,6 @@
 import type { Router } from 'express';
+import { silentChangeFeed } from '../changes';
+import type { ChangeFeed } from '../changes';
 import type { ContainersConfig } from '../config';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
@@ -35,7 +37,10 @@ export interface ContainersModuleDeps {
   owner: string;
   /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
   driver?: ContainerDriver;
+  /** HAProxy's view of the replicas; the fake driver's specs pass its fake. */
   health?: HealthProbe;
+  /** Where the reconciler announces status changes; silent when nobody listens. */
+  changes?: ChangeFeed;
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
@@ -53,19 +58,20 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
   const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
   const store = new ContainerServiceStore(deps.knex, new SpecSealer(deps.secrets));
+  const health = deps.health ?? new HaproxyHealthProbe();
   const driver =
     deps.driver ??
     new DockerDriver({
       dockerHost: deps.config.dockerHost,
       owner,
       publishHost: deps.config.publishHost,
+      health,
     });
-  const health = deps.health ?? new HaproxyHealthProbe();
   const reconciler = new Reconciler({
     store,
     driver,
-    health,
     logger: deps.logger,
+    changes: deps.changes ?? silentChangeFeed,
     owner,
     lbImage: deps.config.lbImage,
     publishHost: deps.config.publishHost,

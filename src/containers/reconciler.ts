@@ -1,17 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import type { ChangeFeed } from '../changes';
 import type { Logger } from '../logger';
-import type { ConvergeContext } from './converge';
-import { convergeService } from './converge';
+import { toDeploymentPlan } from './deployment-plan';
+import type { DeploymentPlan } from './deployment-plan';
 import type { ContainerDriver, ObservedService } from './drivers/driver';
 import { DriverError } from './drivers/driver';
-import type { HealthProbe } from './health';
+import { toStatusReport } from './status-report';
 import type { ContainerServiceStore, StoredService } from './store';
 
 export interface ReconcilerOptions {
   store: ContainerServiceStore;
   driver: ContainerDriver;
-  health: HealthProbe;
   logger: Logger;
+  /** Hears every status change the reconciler reports (topic container_service, action status). */
+  changes: ChangeFeed;
   owner: string;
   lbImage: string;
   publishHost: string;
@@ -80,7 +81,7 @@ export class Reconciler {
     let observed: ObservedService[];
     try {
       observed = await this.o.driver.listOwned();
-      this.hostCpus ??= await this.o.driver.hostCpus();
+      this.hostCpus ??= (await this.o.driver.capacity()).cpus;
     } catch (err) {
       await Promise.all(records.map((r) => this.fail(r, err)));
       return false;
@@ -94,10 +95,12 @@ export class Reconciler {
       }
       const obs = observed.find((s) => s.serviceId === record.id);
       try {
-        const result = await convergeService(record, obs, this.context(this.hostCpus));
+        const plan = this.planOf(record);
+        const progress = await this.o.driver.apply(plan, obs);
         this.backoff.delete(record.id);
-        await this.report(record, result.status, result.message);
-        if (!result.converged) busy = true;
+        const report = toStatusReport(record, progress, plan.notes);
+        await this.report(record, report.status, report.message);
+        if (progress.phase !== 'converged') busy = true;
       } catch (err) {
         busy = true;
         await this.fail(record, err);
@@ -130,17 +133,17 @@ export class Reconciler {
     if (!this.stopped) this.schedule(settled ? this.o.resyncMs : this.o.busyMs);
   }
 
-  private context(hostCpus: number | undefined): ConvergeContext {
-    return {
-      driver: this.o.driver,
-      health: this.o.health,
+  private planOf(record: StoredService): DeploymentPlan {
+    return toDeploymentPlan(record.spec, {
+      serviceId: record.id,
+      tenant: record.tenant,
       owner: this.o.owner,
+      fip: record.fip,
+      hostCpus: this.hostCpus ?? 1,
+      maxReplicas: this.o.maxReplicas,
       lbImage: this.o.lbImage,
       publishHost: this.o.publishHost,
-      maxReplicas: this.o.maxReplicas,
-      hostCpus: hostCpus ?? 1,
-      newSuffix: () => randomBytes(4).toString('hex'),
-    };
+    });
   }
 
   /**
@@ -162,7 +165,7 @@ export class Reconciler {
         'removing objects of an unknown service',
       );
       try {
-        await this.o.driver.removeService(orphan.serviceId, { keepReplicas: keep });
+        await this.o.driver.remove(orphan.serviceId, { keepReplicas: keep });
       } catch (err) {
         this.o.logger.warn(
           { err, serviceId: orphan.serviceId },
@@ -208,12 +211,20 @@ export class Reconciler {
       // Same failure again: only the countdown changed; spare the database a write.
       return;
     }
-    await this.o.store.reportStatus(
+    const written = await this.o.store.reportStatus(
       record.id,
       record.generation,
       status,
       message,
       this.o.now().toISOString(),
     );
+    // A user change (newer generation) won the race: its own status stands, nothing to announce.
+    if (written)
+      this.o.changes.publish({
+        topic: 'container_service',
+        action: 'status',
+        id: record.id,
+        detail: { status, message },
+      });
   }
 }

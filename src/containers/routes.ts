@@ -1,7 +1,9 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from '../logger';
-import { getAuthState, isAdmin } from '../auth/auth-context';
+import { isAdmin } from '../auth/auth-context';
+import { decideServicesAccess } from '../auth/guards';
+import type { ServicesAccess } from '../auth/guards';
 import { ContainerServiceError } from './errors';
 import { parseListFilters } from './list-filters';
 import { presentService } from './presenter';
@@ -16,25 +18,25 @@ export function createServicesRouter(service: ContainerService, logger: Logger):
   router.use(express.json({ limit: '1mb' }));
 
   router.post('/create', async (req, res) => {
-    const view = await service.create(scopeOf(req), req.body);
+    const view = await service.create(scopeOf(req, 'write'), req.body);
     res.status(201).json(presentService(view));
   });
   router.get('/', async (req, res) => {
-    const views = await service.list(scopeOf(req), parseListFilters(req.query.filters));
+    const views = await service.list(scopeOf(req, 'read'), parseListFilters(req.query.filters));
     res.json(views.map(presentService));
   });
   router.get('/:name', async (req, res) => {
-    res.json(presentService(await service.get(scopeOf(req), req.params.name ?? '')));
+    res.json(presentService(await service.get(scopeOf(req, 'read'), req.params.name ?? '')));
   });
   router.post('/:name/update', async (req, res) => {
-    const view = await service.update(scopeOf(req), req.params.name ?? '', req.body);
+    const view = await service.update(scopeOf(req, 'write'), req.params.name ?? '', req.body);
     res.json(presentService(view));
   });
   router.delete('/:name', async (req, res) => {
     const keepParam = req.query.keep;
     const keep =
       typeof keepParam === 'string' && ['true', '1', 'yes'].includes(keepParam.toLowerCase());
-    await service.remove(scopeOf(req), req.params.name ?? '', keep);
+    await service.remove(scopeOf(req, 'write'), req.params.name ?? '', keep);
     res.status(204).end();
   });
 
@@ -58,15 +60,15 @@ export function createServicesRouter(service: ContainerService, logger: Logger):
   return router;
 }
 
-function scopeOf(req: Request): Scope {
-  const state = getAuthState(req);
-  switch (state.kind) {
-    case 'anonymous':
-      throw new Unauthorized('Authentication required: send a bearer token');
-    case 'invalid':
-      throw new Unauthorized(`Invalid token: ${state.reason}`);
-    case 'authenticated':
-      return { tenant: toTenant(state.context.userGuid), admin: isAdmin(state.context) };
+function scopeOf(req: Request, need: ServicesAccess): Scope {
+  const decision = decideServicesAccess(req, need);
+  switch (decision.kind) {
+    case 'unauthenticated':
+      throw new Unauthorized(decision.message);
+    case 'forbidden':
+      throw new ContainerServiceError(403, decision.message);
+    case 'allowed':
+      return { tenant: toTenant(decision.context.userGuid), admin: isAdmin(decision.context) };
   }
 }
 

@@ -143,7 +143,7 @@ export class ContainerService {
     }
     await this.d.store.delete(record.id);
     // If the engine fails here, the reconciler's sweep removes the objects of the deleted row later.
-    await this.d.driver.removeService(record.id, { keepReplicas: keep }).catch(() => undefined);
+    await this.d.driver.remove(record.id, { keepReplicas: keep }).catch(() => undefined);
     this.d.changed(record.id);
   }
 

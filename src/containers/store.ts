@@ -15,23 +15,11 @@ export interface StoredService extends ServiceRecord {
 /** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
 export class DuplicateError extends Error {}
 
-/**
- * isUniqueViolation from db/ reads the message only from `instanceof Error`, which the sqlite3
- * addon's errors fail under jest (another realm); reading the property directly works in both.
- */
-function isDuplicate(err: unknown): boolean {
-  if (isUniqueViolation(err)) return true;
-  if (typeof err !== 'object' || err === null) return false;
-  const code = 'code' in err ? err.code : undefined;
-  const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
-  return code === 'SQLITE_CONSTRAINT' && message.includes('UNIQUE');
-}
-
 async function guarded(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (err) {
-    if (isDuplicate(err)) throw new DuplicateError('unique constraint');
+    if (isUniqueViolation(err)) throw new DuplicateError('unique constraint');
     throw err;
   }
 }
@@ -136,17 +124,21 @@ export class ContainerServiceStore {
     );
   }
 
-  /** The reconciler's report; ignored when a user change (newer generation) raced it. */
+  /**
+   * The reconciler's report; ignored when a user change (newer generation) raced it or the
+   * service is gone. Answers whether it was written.
+   */
   async reportStatus(
     id: string,
     generation: number,
     status: ServiceStatus,
     message: string,
     now: string,
-  ): Promise<void> {
-    await this.knex(TABLE)
+  ): Promise<boolean> {
+    const updated = await this.knex(TABLE)
       .where({ guid: id, generation })
       .update({ status, message, updated_at: now });
+    return updated > 0;
   }
 
   async delete(id: string): Promise<void> {

@@ -64,9 +64,26 @@ export interface ServiceRecord {
 
 export type BackendHealth = 'UP' | 'DOWN' | 'MAINT' | 'UNKNOWN';
 
+/**
+ * A replica's (or LB's) lifecycle in Wharf's words; each driver maps its engine's states onto it
+ * (Docker's container states map one to one; Swarm task states would map new…starting → created,
+ * complete/shutdown → exited, failed/rejected/orphaned → dead). Shown as a backend's State.
+ */
+export const REPLICA_STATES = [
+  'created',
+  'running',
+  'restarting',
+  'paused',
+  'exited',
+  'dead',
+  'removing',
+  'unknown',
+] as const;
+export type ReplicaState = (typeof REPLICA_STATES)[number];
+
 export interface BackendView {
   containerId: string;
-  state: string;
+  state: ReplicaState;
   health: BackendHealth;
 }
 

@@ -73,6 +73,28 @@ export const CF_ERRORS = {
     description: 'Quota Definition could not be found: %s',
   },
   AppNotFound: { code: 100004, status: 404, description: 'The app could not be found: %s' },
+  SpaceDeleteTimeout: {
+    code: 290007,
+    status: 524,
+    description: 'Deletion of space %s timed out before all resources within could be deleted',
+  },
+  SpaceDeletionFailed: {
+    code: 290008,
+    status: 502,
+    description:
+      'Deletion of space %s failed because one or more resources within could not be deleted.\n\n%s',
+  },
+  OrganizationDeleteTimeout: {
+    code: 290009,
+    status: 524,
+    description: 'Delete of organization %s timed out before all resources within could be deleted',
+  },
+  OrganizationDeletionFailed: {
+    code: 290010,
+    status: 502,
+    description:
+      'Deletion of organization %s failed because one or more resources within could not be deleted.\n\n%s',
+  },
   UserProvidedServiceInstanceNotFound: {
     code: 340001,
     status: 404,

@@ -2,6 +2,8 @@ import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
 import { setAuthState } from '../../../src/auth/auth-context';
+import { InProcessChangeFeed } from '../../../src/changes';
+import type { Change } from '../../../src/changes';
 import type { ContainersConfig } from '../../../src/config';
 import type { Knex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
@@ -24,6 +26,8 @@ export interface TestApp {
   driver: FakeDriver;
   health: FakeHealthProbe;
   module: ContainersModule;
+  /** Every change the module published, in order. */
+  changes: Change[];
   close(): Promise<void>;
 }
 
@@ -37,7 +41,11 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
   await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
+  const feed = new InProcessChangeFeed();
+  const changes: Change[] = [];
+  feed.subscribe((c) => changes.push(c));
   const module = createContainersModule({
+    changes: feed,
     knex,
     secrets: testSecretBox(),
     owner: 'fake-engine',
@@ -62,7 +70,12 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     if (header === 'invalid') setAuthState(req, { kind: 'invalid', reason: 'bad signature' });
     else if (header !== undefined) {
       const [userGuid = '', role] = header.split(',');
-      const scopes = role === 'admin' ? ['cloud_controller.admin'] : ['cloud_controller.write'];
+      const scopes =
+        role === 'admin'
+          ? ['cloud_controller.admin']
+          : role === 'noscope'
+            ? []
+            : ['cloud_controller.read', 'cloud_controller.write'];
       setAuthState(req, {
         kind: 'authenticated',
         context: { userGuid, userName: undefined, email: undefined, clientId: 'cf', scopes },
@@ -77,6 +90,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     driver,
     health,
     module,
+    changes,
     close: async () => {
       await module.stop();
       await knex.destroy();

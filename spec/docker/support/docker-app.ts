@@ -75,7 +75,7 @@ export async function createDockerTestApp(
       userName: undefined,
       email: undefined,
       clientId: 'cf',
-      scopes: ['cloud_controller.write'],
+      scopes: ['cloud_controller.read', 'cloud_controller.write'],
     };
     setAuthState(req, { kind: 'authenticated', context: ctx });
     next();

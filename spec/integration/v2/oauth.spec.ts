@@ -301,11 +301,18 @@ describe('POST /oauth/token', () => {
     });
 
     it('when the refresh narrows the scope, the new token holds only that', async () => {
-      const res = await tokenRequest(
+      // A fresh login: the refresh token of beforeAll was spent by the case above (rotation).
+      const login = await tokenRequest(
         w,
-        { grant_type: 'refresh_token', refresh_token: refreshToken, scope: 'openid' },
+        { grant_type: 'password', username: 'alice', password: 'alice-password' },
         CF_BASIC,
       );
+      const res = await tokenRequest(
+        w,
+        { grant_type: 'refresh_token', refresh_token: login.body.refresh_token, scope: 'openid' },
+        CF_BASIC,
+      );
+      expect(res.status).toBe(200);
       expect(decodeJwt(res.body.access_token).payload.scope).toEqual(['openid']);
     });
 

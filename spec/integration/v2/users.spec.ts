@@ -4,6 +4,7 @@ import {
   expectCfError,
   expectCfJson,
   INSUFFICIENT_SCOPE,
+  INVALID_AUTH_TOKEN,
   messageParseError,
   NOT_AUTHORIZED,
 } from '../../support/cf-expect';
@@ -316,18 +317,27 @@ describe('/v2/users', () => {
       );
     });
 
-    it('when a deleted user calls again with a still-valid token, CC first-sight creates a bare row with no roles', async () => {
+    it('when a deleted user of Wharf’s UAA calls again with a still-valid token, answers 401 1000 everywhere and re-creates no row', async () => {
       const dave = await w.userWithToken('dave', RW);
       await grantOrgRole(w, org, 'users', dave.user.guid);
-      await request(w.app).delete(`/v2/users/${dave.user.guid}`).set(bearer(w.adminToken));
-      const res = await request(w.app).get('/v2/organizations').set(bearer(dave.token));
-      expectCfJson(res, 200);
-      expect(res.body.total_results).toBe(0);
-      const row = await w
-        .knex('users')
-        .where({ guid: dave.user.guid })
-        .first('username', 'origin', 'password_hash');
-      expect(row).toEqual({ username: null, origin: 'external', password_hash: null });
+      // Used once before the delete, so the token sits in every cache.
+      expectCfJson(await request(w.app).get('/v2/organizations').set(bearer(dave.token)), 200);
+      expect((await request(w.app).get('/services').set(bearer(dave.token))).status).toBe(200);
+      const del = await request(w.app)
+        .delete(`/v2/users/${dave.user.guid}`)
+        .set(bearer(w.adminToken));
+      expect(del.status).toBe(204);
+      expectCfError(
+        await request(w.app).get('/v2/organizations').set(bearer(dave.token)),
+        401,
+        INVALID_AUTH_TOKEN,
+      );
+      const services = await request(w.app).get('/services').set(bearer(dave.token));
+      expect({ status: services.status, body: services.body }).toEqual({
+        status: 401,
+        body: { message: 'Invalid token: token rejected' },
+      });
+      expect(await w.knex('users').where({ guid: dave.user.guid })).toEqual([]);
     });
 
     it('when a non-admin deletes a user, answers 403 10003 and deletes nothing', async () => {

@@ -1,15 +1,20 @@
 import type { DeploymentPlan } from '../deployment-plan';
 import type { Role } from '../labels';
+import type { ReplicaState } from '../types';
 
 /**
- * What a container engine must do for the reconciler, in Wharf's types only: Docker implements it
- * in docker/, a Swarm driver could too, and fake/ records calls for unit specs. Every method acts
- * only on objects carrying this installation's owner label.
+ * What a container engine must do for the reconciler, in Wharf's types only. The reconciler decides
+ * *what* (a deployment plan per service, which services are orphans); the driver decides *how*:
+ * Docker converges container by container (docker/converge.ts), a Swarm driver would update
+ * services, and fake/ runs the Docker strategy in memory for unit specs. Every method acts only on
+ * objects carrying this installation's owner label (or, for services the caller knows, the legacy
+ * one).
  */
 export interface ContainerDriver {
   /** Resolves when the engine answers; rejects with a DriverError('unreachable') otherwise. */
   ping(): Promise<void>;
-  hostCpus(): Promise<number>;
+  /** What the engine can give one replica; sizes are clamped to it. */
+  capacity(): Promise<EngineCapacity>;
   /**
    * Every object this installation owns, grouped by service id (including orphans), plus those of
    * older Wharfs (marked `legacy`), which the caller adopts or leaves alone.
@@ -17,23 +22,30 @@ export interface ContainerDriver {
   listOwned(): Promise<ObservedService[]>;
   /** Whether the engine already holds this image (a local lookup: never contacts a registry). */
   hasImage(image: string): Promise<boolean>;
-  /** Pulls the image when it is not present. */
-  ensureImage(image: string): Promise<void>;
-  ensureNetwork(plan: DeploymentPlan): Promise<void>;
-  /** Creates and starts one replica; removes what it made if a step fails. Returns its id. */
-  createReplica(plan: DeploymentPlan, name: string): Promise<string>;
-  /** Creates and starts the LB with its config files; cleans up on failure. Returns its id. */
-  createLb(plan: DeploymentPlan, files: readonly LbFile[]): Promise<string>;
-  /** Stops (with a grace period) and removes one owned container and its anonymous volumes. */
-  removeContainer(id: string, graceSeconds: number): Promise<void>;
+  /**
+   * One step towards `plan` from what `observed` shows (the caller's listOwned of this pass).
+   * Never waits for slow things (a replica becoming UP): does what can be done now and says how
+   * far the service is; the caller applies again until it is converged.
+   */
+  apply(plan: DeploymentPlan, observed: ObservedService | undefined): Promise<ApplyProgress>;
   /** Removes the LB, the replicas (unless kept) and the network (unless replicas are kept on it). */
-  removeService(serviceId: string, options: { keepReplicas: boolean }): Promise<void>;
+  remove(serviceId: string, options: { keepReplicas: boolean }): Promise<void>;
   /** Calls back on any lifecycle event of an owned object; returns an unsubscribe function. */
   watch(listener: (event: DriverEvent) => void): () => void;
 }
 
-export type ContainerState =
-  'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing' | 'unknown';
+export interface EngineCapacity {
+  /** CPUs of the host a replica runs on (the smallest node's, on a cluster). */
+  cpus: number;
+}
+
+/** How far one apply got; the reconciler turns it into Status and Message. */
+export type ApplyProgress =
+  | { phase: 'converged' }
+  /** Creating, replacing or removing replicas: `ready` of `desired` serve. */
+  | { phase: 'scaling'; ready: number; desired: number }
+  /** Replacing replicas of another image one at a time: `ready` of `desired` run the new one. */
+  | { phase: 'rolling'; ready: number; desired: number };
 
 export interface HostPort {
   host: string;
@@ -47,7 +59,7 @@ export interface ObservedContainer {
   serviceId: string;
   /** The image Wharf asked for (label), not the engine's resolved id. */
   image: string;
-  state: ContainerState;
+  state: ReplicaState;
   /** Address on the service network, when attached and running. */
   ip: string | undefined;
   created: number;

@@ -1,8 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import type { DeploymentPlan } from '../../deployment-plan';
+import type { HealthProbe } from '../../health';
 import { LABELS, LEGACY_OWNER } from '../../labels';
-import type { ContainerDriver, DriverEvent, LbFile, ObservedService } from '../driver';
+import type {
+  ApplyProgress,
+  ContainerDriver,
+  DriverEvent,
+  EngineCapacity,
+  LbFile,
+  ObservedService,
+} from '../driver';
 import { DriverError } from '../driver';
+import type { ContainerOps } from './container-ops';
+import { convergeService } from './converge';
 import {
   toLbCreateOptions,
   toNetworkCreateOptions,
@@ -19,6 +30,8 @@ export interface DockerDriverOptions {
   /** Value of the wharf.owner label: this installation touches nothing else. */
   owner: string;
   publishHost: string;
+  /** Reads HAProxy's view of the replicas; converge decides on it. */
+  health: HealthProbe;
 }
 
 export function createDockerClient(dockerHost: string | undefined): Docker {
@@ -28,7 +41,7 @@ export function createDockerClient(dockerHost: string | undefined): Docker {
   return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
 }
 
-export class DockerDriver implements ContainerDriver {
+export class DockerDriver implements ContainerDriver, ContainerOps {
   private readonly docker: Docker;
 
   constructor(private readonly options: DockerDriverOptions) {
@@ -41,13 +54,21 @@ export class DockerDriver implements ContainerDriver {
     });
   }
 
-  async hostCpus(): Promise<number> {
+  async capacity(): Promise<EngineCapacity> {
     const info: unknown = await this.docker.info().catch((err: unknown) => {
       throw toDriverError(err, 'reading Docker info');
     });
     const ncpu =
       typeof info === 'object' && info !== null && 'NCPU' in info ? Number(info.NCPU) : 1;
-    return Number.isFinite(ncpu) && ncpu > 0 ? ncpu : 1;
+    return { cpus: Number.isFinite(ncpu) && ncpu > 0 ? ncpu : 1 };
+  }
+
+  apply(plan: DeploymentPlan, observed: ObservedService | undefined): Promise<ApplyProgress> {
+    return convergeService(plan, observed, {
+      ops: this,
+      health: this.options.health,
+      newSuffix: () => randomBytes(4).toString('hex'),
+    });
   }
 
   async listOwned(): Promise<ObservedService[]> {
@@ -140,7 +161,7 @@ export class DockerDriver implements ContainerDriver {
     }
   }
 
-  async removeService(serviceId: string, options: { keepReplicas: boolean }): Promise<void> {
+  async remove(serviceId: string, options: { keepReplicas: boolean }): Promise<void> {
     const service = (await this.listOwned()).find((s) => s.serviceId === serviceId);
     if (service === undefined) return;
     const lbs = [...(service.lb ? [service.lb] : []), ...service.strayLbs];

@@ -1,29 +1,15 @@
 import type Docker from 'dockerode';
 import { LB_ADMIN_PORT } from '../../deployment-plan';
 import { isRole, LABELS, LEGACY_OWNER } from '../../labels';
-import type {
-  ContainerState,
-  HostPort,
-  ObservedContainer,
-  ObservedLb,
-  ObservedService,
-} from '../driver';
+import { REPLICA_STATES } from '../../types';
+import type { ReplicaState } from '../../types';
+import type { HostPort, ObservedContainer, ObservedLb, ObservedService } from '../driver';
 
 export interface OwnedObjects {
   containers: Docker.ContainerInfo[];
   networks: Array<{ Id: string; Labels?: Record<string, string> | undefined }>;
   volumes: Array<{ Name: string; Labels: Record<string, string> | null }>;
 }
-
-const STATES: readonly ContainerState[] = [
-  'created',
-  'running',
-  'restarting',
-  'paused',
-  'exited',
-  'dead',
-  'removing',
-];
 
 export interface ObserveContext {
   /** This installation's id: only objects with it (or the legacy owner) are observed. */
@@ -92,7 +78,7 @@ function toObservedContainer(info: Docker.ContainerInfo): ObservedContainer | un
     role,
     serviceId,
     image: labels[LABELS.image] ?? info.Image,
-    state: STATES.find((s) => s === info.State) ?? 'unknown',
+    state: toReplicaState(info.State),
     ip,
     created: info.Created,
   };
@@ -118,4 +104,9 @@ function toObservedLb(
 
 function toHostPort(port: Docker.Port | undefined): HostPort | undefined {
   return port === undefined ? undefined : { host: port.IP, port: port.PublicPort };
+}
+
+/** Docker's container states are Wharf's one to one; anything newer is unknown. */
+function toReplicaState(dockerState: string): ReplicaState {
+  return REPLICA_STATES.find((s) => s === dockerState) ?? 'unknown';
 }

@@ -1,21 +1,34 @@
+import { randomBytes } from 'node:crypto';
 import type { DeploymentPlan } from '../../deployment-plan';
 import { LABELS } from '../../labels';
+import type { ReplicaState } from '../../types';
+import type { ContainerOps } from '../docker/container-ops';
+import { convergeService } from '../docker/converge';
 import type {
+  ApplyProgress,
   ContainerDriver,
-  ContainerState,
   DriverEvent,
+  EngineCapacity,
   LbFile,
   ObservedContainer,
   ObservedLb,
   ObservedService,
 } from '../driver';
 import { DriverError } from '../driver';
+import { FakeHealthProbe } from './fake-health';
 
 type Method =
   'ensureImage' | 'ensureNetwork' | 'createReplica' | 'createLb' | 'removeContainer' | 'listOwned';
 
-/** In-memory engine for unit specs: records calls, and lets a spec break things on purpose. */
-export class FakeDriver implements ContainerDriver {
+/**
+ * In-memory engine for unit specs: runs Docker's per-container strategy on in-memory containers,
+ * records the calls, and lets a spec break things on purpose.
+ */
+export class FakeDriver implements ContainerDriver, ContainerOps {
+  /** Replica addresses the fake HAProxy reports DOWN (shared by every FakeHealthProbe of it). */
+  readonly down = new Set<string>();
+  /** Addresses drained through a probe's retire, in order. */
+  readonly retired: string[] = [];
   readonly calls: Array<{ method: Method; arg: string }> = [];
   readonly lbFiles = new Map<string, readonly LbFile[]>();
   private readonly networks = new Map<string, string>();
@@ -32,7 +45,7 @@ export class FakeDriver implements ContainerDriver {
   }
 
   /** Simulates a replica dying or a hand `docker rm`. */
-  setState(id: string, state: ContainerState | 'removed'): void {
+  setState(id: string, state: ReplicaState | 'removed'): void {
     const c = this.containers.get(id);
     if (c === undefined) return;
     if (state === 'removed') this.containers.delete(id);
@@ -49,8 +62,16 @@ export class FakeDriver implements ContainerDriver {
     return this.maybeFail('listOwned', '');
   }
 
-  hostCpus(): Promise<number> {
-    return Promise.resolve(this.cpus);
+  capacity(): Promise<EngineCapacity> {
+    return Promise.resolve({ cpus: this.cpus });
+  }
+
+  apply(plan: DeploymentPlan, observed: ObservedService | undefined): Promise<ApplyProgress> {
+    return convergeService(plan, observed, {
+      ops: this,
+      health: new FakeHealthProbe(this),
+      newSuffix: () => randomBytes(4).toString('hex'),
+    });
   }
 
   async listOwned(): Promise<ObservedService[]> {
@@ -140,7 +161,7 @@ export class FakeDriver implements ContainerDriver {
     this.containers.delete(id);
   }
 
-  removeService(serviceId: string, options: { keepReplicas: boolean }): Promise<void> {
+  remove(serviceId: string, options: { keepReplicas: boolean }): Promise<void> {
     for (const [id, c] of this.containers) {
       if (c.serviceId === serviceId && (c.role === 'lb' || !options.keepReplicas))
         this.containers.delete(id);

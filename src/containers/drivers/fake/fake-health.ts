@@ -5,10 +5,16 @@ import type { FakeDriver } from './fake-driver';
 
 /** Reports every running replica of the fake engine UP, unless a spec marks its address down. */
 export class FakeHealthProbe implements HealthProbe {
-  readonly down = new Set<string>();
-  readonly retired: string[] = [];
-
   constructor(private readonly driver: FakeDriver) {}
+
+  /** Addresses to report DOWN; the driver's, so every probe of one fake engine agrees. */
+  get down(): Set<string> {
+    return this.driver.down;
+  }
+
+  get retired(): string[] {
+    return this.driver.retired;
+  }
 
   backends(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
     const health = new Map<string, BackendHealth>();

@@ -1,83 +1,62 @@
-import type { DeploymentPlan } from './deployment-plan';
-import { LB_CONFIG_DIR, replicaName, toDeploymentPlan } from './deployment-plan';
+import type { DeploymentPlan } from '../../deployment-plan';
+import { LB_CONFIG_DIR, replicaName } from '../../deployment-plan';
+import { renderHaproxyConfig } from '../../haproxy/render-config';
+import type { HealthProbe } from '../../health';
+import type { BackendHealth } from '../../types';
 import type {
-  ContainerDriver,
+  ApplyProgress,
   LbFile,
   ObservedContainer,
   ObservedLb,
   ObservedService,
-} from './drivers/driver';
-import { renderHaproxyConfig } from './haproxy/render-config';
-import type { HealthProbe } from './health';
-import type { StoredService } from './store';
-import type { BackendHealth, ServiceStatus } from './types';
+} from '../driver';
+import type { ContainerOps } from './container-ops';
 
 export interface ConvergeContext {
-  driver: ContainerDriver;
+  ops: ContainerOps;
   health: HealthProbe;
-  owner: string;
-  lbImage: string;
-  publishHost: string;
-  maxReplicas: number;
-  hostCpus: number;
   newSuffix: () => string;
-}
-
-export interface ConvergeResult {
-  converged: boolean;
-  status: ServiceStatus;
-  message: string;
 }
 
 const LIVE = new Set(['running', 'created', 'restarting']);
 const REPLICA_STOP_GRACE_SECONDS = 2;
 
 /**
- * One step towards the desired state of one service. Never waits for slow things (a replica
- * becoming UP): it does what can be done now and reports progress; the reconciler calls again.
+ * Docker's strategy: one step towards the plan, container by container. Never waits for slow
+ * things (a replica becoming UP): it does what can be done now and reports progress; the
+ * reconciler calls again.
  */
 export async function convergeService(
-  record: StoredService,
+  plan: DeploymentPlan,
   observed: ObservedService | undefined,
   ctx: ConvergeContext,
-): Promise<ConvergeResult> {
-  const plan = toDeploymentPlan(record.spec, {
-    serviceId: record.id,
-    tenant: record.tenant,
-    owner: ctx.owner,
-    fip: record.fip,
-    hostCpus: ctx.hostCpus,
-    maxReplicas: ctx.maxReplicas,
-    lbImage: ctx.lbImage,
-    publishHost: ctx.publishHost,
-  });
-  if (observed === undefined || observed.networkIds.length === 0)
-    await ctx.driver.ensureNetwork(plan);
-  for (const stray of observed?.strayLbs ?? []) await ctx.driver.removeContainer(stray.id, 0);
+): Promise<ApplyProgress> {
+  if (observed === undefined || observed.networkIds.length === 0) await ctx.ops.ensureNetwork(plan);
+  for (const stray of observed?.strayLbs ?? []) await ctx.ops.removeContainer(stray.id, 0);
+  const desired = plan.replicas;
   if (observed?.lb === undefined && (observed?.replicas ?? []).length === 0) {
     // A fresh service: start the replicas together with the load balancer, so HAProxy's first DNS
     // lookup already finds them (started after it, they are seen only at the next lookup, ~1 s).
-    await Promise.all([ensureLb(plan, undefined, ctx), createReplicas(plan, plan.replicas, ctx)]);
-    return progress(record, false, `Scaling 0/${plan.replicas}`);
+    await Promise.all([ensureLb(plan, undefined, ctx), createReplicas(plan, desired, ctx)]);
+    return { phase: 'scaling', ready: 0, desired };
   }
   const lb = await ensureLb(plan, observed?.lb, ctx);
 
   const all = observed?.replicas ?? [];
   // An exited or dead replica is replaced, never restarted: a fresh one is the known state.
   for (const dead of all.filter((r) => !LIVE.has(r.state)))
-    await ctx.driver.removeContainer(dead.id, 0);
+    await ctx.ops.removeContainer(dead.id, 0);
   const live = all.filter((r) => LIVE.has(r.state));
   const health =
     lb === undefined ? new Map<string, BackendHealth>() : await ctx.health.backends(lb);
   const isUp = (r: ObservedContainer): boolean => r.ip !== undefined && health.get(r.ip) === 'UP';
   const current = live.filter((r) => r.image === plan.replica.image);
   const old = live.filter((r) => r.image !== plan.replica.image);
-  const desired = plan.replicas;
 
   if (old.length > 0) {
     await rollOneStep(plan, { current, old, isUp, lb }, ctx);
-    const done = Math.min(current.filter(isUp).length, desired);
-    return progress(record, false, `Rolling update ${done}/${desired}`);
+    const ready = Math.min(current.filter(isUp).length, desired);
+    return { phase: 'rolling', ready, desired };
   }
   if (current.length < desired) {
     await createReplicas(plan, desired - current.length, ctx);
@@ -89,12 +68,9 @@ export async function convergeService(
     for (const r of victims.slice(0, current.length - desired)) await stopReplica(r, lb, ctx);
   }
   const up = current.filter(isUp).length;
-  const converged = lb !== undefined && current.length === desired && up === desired;
-  if (converged) {
-    const notes = plan.notes.length > 0 ? ` (${plan.notes.join('; ')})` : '';
-    return { converged: true, status: 'active', message: `Scaling complete${notes}` };
-  }
-  return progress(record, false, `Scaling ${Math.min(up, desired)}/${desired}`);
+  if (lb !== undefined && current.length === desired && up === desired)
+    return { phase: 'converged' };
+  return { phase: 'scaling', ready: Math.min(up, desired), desired };
 }
 
 async function createReplicas(
@@ -102,10 +78,10 @@ async function createReplicas(
   count: number,
   ctx: ConvergeContext,
 ): Promise<void> {
-  await ctx.driver.ensureImage(plan.replica.image);
+  await ctx.ops.ensureImage(plan.replica.image);
   await Promise.all(
     Array.from({ length: count }, () =>
-      ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix())),
+      ctx.ops.createReplica(plan, replicaName(plan, ctx.newSuffix())),
     ),
   );
 }
@@ -125,8 +101,8 @@ async function rollOneStep(
   if (pending.length > 0) return;
   const total = s.current.length + s.old.length;
   if (s.current.length < plan.replicas && total <= plan.replicas) {
-    await ctx.driver.ensureImage(plan.replica.image);
-    await ctx.driver.createReplica(plan, replicaName(plan, ctx.newSuffix()));
+    await ctx.ops.ensureImage(plan.replica.image);
+    await ctx.ops.createReplica(plan, replicaName(plan, ctx.newSuffix()));
     return;
   }
   const victim = s.old[0];
@@ -138,7 +114,7 @@ async function stopReplica(
   lb: ObservedLb | undefined,
   ctx: ConvergeContext,
 ): Promise<void> {
-  const stop = (): Promise<void> => ctx.driver.removeContainer(r.id, REPLICA_STOP_GRACE_SECONDS);
+  const stop = (): Promise<void> => ctx.ops.removeContainer(r.id, REPLICA_STOP_GRACE_SECONDS);
   if (lb !== undefined && r.ip !== undefined) await ctx.health.retire(lb, r.ip, stop);
   else await stop();
 }
@@ -151,9 +127,9 @@ async function ensureLb(
   const wanted = plan.lb.labels['wharf.lb.hash'];
   if (lb !== undefined && lb.state === 'running' && lb.lbHash === wanted) return lb;
   // A stopped LB or one made from another config is replaced; the next pass observes the new one.
-  if (lb !== undefined) await ctx.driver.removeContainer(lb.id, 0);
-  await ctx.driver.ensureImage(plan.lb.image);
-  await ctx.driver.createLb(plan, lbFiles(plan));
+  if (lb !== undefined) await ctx.ops.removeContainer(lb.id, 0);
+  await ctx.ops.ensureImage(plan.lb.image);
+  await ctx.ops.createLb(plan, lbFiles(plan));
   return undefined;
 }
 
@@ -165,10 +141,4 @@ function lbFiles(plan: DeploymentPlan): LbFile[] {
     files.push({ path: plan.balancer.tlsCertFile, content: plan.lb.tlsCert, mode: 0o644 });
   }
   return files;
-}
-
-/** An active service repairing itself stays active (reference §4); anything else shows progress. */
-function progress(record: StoredService, converged: boolean, message: string): ConvergeResult {
-  if (record.status === 'active') return { converged, status: 'active', message: record.message };
-  return { converged, status: 'updating', message };
 }
