@@ -34,6 +34,7 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { checkReadiness, databaseWriteProbe } from './health/readiness';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
@@ -109,6 +110,9 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
     next();
   });
 }
+
+/** How long /readyz waits for each check; a probe that takes longer counts as failed. */
+const READINESS_TIMEOUT_MS = 3000;
 
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
@@ -226,8 +230,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    await knex.raw('select 1');
-    res.json({ status: 'ok' });
+    const readiness = await checkReadiness(
+      { database: databaseWriteProbe(knex), engine: () => containers.ping() },
+      READINESS_TIMEOUT_MS,
+    );
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ok' : 'unavailable',
+      checks: readiness.checks,
+    });
   });
   // Wharf's own OSB broker keeps OSB's auth and error shapes: mounted before the CF middleware.
   app.use(

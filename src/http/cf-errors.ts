@@ -48,6 +48,7 @@ export const CF_ERRORS = {
   ResourceNotFound: { code: 10010, status: 404, description: '%s' },
   OrderByParameterInvalid: { code: 10012, status: 500, description: 'Cannot order by: %s' },
   RateLimitExceeded: { code: 10013, status: 429, description: 'Rate Limit Exceeded' },
+  ServiceUnavailable: { code: 10015, status: 503, description: '%s' },
   OrganizationInvalid: {
     code: 30001,
     status: 400,
