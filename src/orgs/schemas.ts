@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainText } from '../http/text-rules';
 
 const name = z
   .string()
@@ -25,4 +26,11 @@ export const updateSpaceBody = z.object({
   allow_ssh: z.boolean().optional(),
 });
 
-export const createUserBody = z.object({ guid: z.string().min(1).max(255) });
+// The guid becomes a path segment and the Location header: no control characters, valid Unicode.
+export const createUserBody = z.object({
+  guid: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine(isPlainText, 'must be valid text without control characters'),
+});
