@@ -168,8 +168,10 @@ export class SqlOrgsStore implements OrgsStore {
     if (visibleToUserId !== undefined) {
       void qb.whereIn('organizations.id', orgsVisibleTo(this.db, { userId: visibleToUserId }));
     }
-    const order = query.order.by === 'name' ? 'organizations.name' : 'organizations.id';
-    const { total, rows } = await pageOf<OrgRow>(qb, query, order);
+    const { total, rows } =
+      query.order.by === 'name'
+        ? await pageOf<OrgRow>(qb, query, 'organizations.name', 'text')
+        : await pageOf<OrgRow>(qb, query, 'organizations.id');
     return { total, items: rows.map(toOrganization) };
   }
 
@@ -241,8 +243,10 @@ export class SqlOrgsStore implements OrgsStore {
     if (visibleToUserId !== undefined) {
       void qb.whereIn('spaces.id', spacesVisibleTo(this.db, { userId: visibleToUserId }));
     }
-    const order = query.order.by === 'name' ? 'spaces.name' : 'spaces.id';
-    const { total, rows } = await pageOf<SpaceRow>(qb, query, order);
+    const { total, rows } =
+      query.order.by === 'name'
+        ? await pageOf<SpaceRow>(qb, query, 'spaces.name', 'text')
+        : await pageOf<SpaceRow>(qb, query, 'spaces.id');
     return { total, items: rows.map(toSpace) };
   }
 
