@@ -15,7 +15,7 @@ import {
   UsersStore,
 } from './auth';
 import { HttpOsbClient } from './osb-client';
-import { createBrokersModule } from './broker-registry';
+import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
@@ -40,11 +40,12 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule } from './instances';
+import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
 import { createJobsModule } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
-import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createOrgsModule } from './orgs';
+import type { OrgsService } from './orgs';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -148,7 +149,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const orgs = new OrgsService(knex);
+  const scim = createScimModule({ knex, users, clock, changes });
+  const orgsModule = createOrgsModule({
+    knex,
+    clock,
+    changes,
+    users,
+    pendingRegistrations: scim,
+    spaceDependents: [instancesInSpaces, brokersInSpaces],
+  });
+  const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
@@ -215,7 +225,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
-  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -267,7 +276,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  const directory = new UsersDirectory(users, scim);
   app.use(
     createAsyncDeletesModule({
       orgs,
@@ -283,8 +291,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       },
     }).router,
   );
-  app.use(createOrgsRoutes(orgs, directory));
-  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
+  app.use(orgsModule.router);
+  app.use(
+    createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
+  );
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),

@@ -47,6 +47,7 @@ export type {
 } from './provisioner';
 export { InstancesService } from './service';
 export { KeysService } from './keys-service';
+export { instancesInSpaces } from './space-dependents';
 export { InstancesStore } from './store';
 export type {
   CreateInstanceCommand,
