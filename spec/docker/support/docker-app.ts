@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
+import type { Logger } from '../../../src/logger';
 import request from 'supertest';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
@@ -38,6 +39,7 @@ export async function createDockerTestApp(
   file: string,
   fipPool: string[] = [],
   config: Partial<ContainersConfig> = {},
+  logger: Logger = pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
 ): Promise<DockerTestApp> {
   const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
   await migrateToLatest(knex);
@@ -48,7 +50,7 @@ export async function createDockerTestApp(
       knex,
       secrets,
       owner,
-      logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
+      logger,
       config: {
         dockerHost: undefined,
         lbImage: TEST_IMAGES.haproxy,
