@@ -205,6 +205,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock: systemClock,
     changes,
     jobs,
+    logger,
     secrets,
     plans,
     services,
@@ -332,6 +333,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     start: async () => {
       started = true;
       await jobs.start();
+      await instancesModule.recover();
       await containers.start();
     },
     close: async () => {
