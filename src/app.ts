@@ -53,6 +53,8 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSpaceInstancesModule } from './space-instances';
+import { createUserProvidedModule } from './user-provided';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
@@ -186,7 +188,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
+  const userProvided = createUserProvidedModule({
+    knex,
+    orgs,
+    flags,
+    secrets,
+    clock: systemClock,
+    changes,
+  });
   const instancesModule = createInstancesModule({
+    summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
     changes,
@@ -263,7 +274,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
       instances: instancesModule.instances,
       keys: instancesModule.keys,
-      contents: [],
+      contents: [userProvided.spaceContents],
       jobs,
       clock: systemClock,
       changes,
@@ -287,6 +298,15 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(brokersModule.router);
+  app.use(userProvided.router);
+  app.use(
+    createSpaceInstancesModule({
+      orgs,
+      instances: instancesModule.instances,
+      context: instancesModule.context,
+      userProvided,
+    }).router,
+  );
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);

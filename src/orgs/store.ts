@@ -192,9 +192,17 @@ export class OrgsStore {
   async countSpaceDependents(
     spaceIds: Knex.QueryBuilder | number[],
   ): Promise<{ instances: number; brokers: number }> {
-    const instances = countOf(
-      await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
-    );
+    // User-provided instances count as service instances, as in CC's one table.
+    const instances =
+      countOf(
+        await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
+      ) +
+      countOf(
+        await this.db('user_provided_service_instances')
+          .whereIn('space_id', spaceIds)
+          .count({ n: '*' })
+          .first(),
+      );
     const brokers = countOf(
       await this.db('service_brokers').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
     );
