@@ -15,7 +15,7 @@ import {
   UsersStore,
 } from './auth';
 import { HttpOsbClient } from './osb-client';
-import { createBrokersModule } from './broker-registry';
+import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
@@ -34,16 +34,18 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { checkReadiness, databaseWriteProbe } from './health/readiness';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule } from './instances';
+import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
 import { createJobsModule } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
-import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createOrgsModule } from './orgs';
+import type { OrgsService } from './orgs';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -54,6 +56,7 @@ import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createSpaceInstancesModule } from './space-instances';
+import { userProvidedInSpaces } from './user-provided';
 import { createUserProvidedModule } from './user-provided';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -112,6 +115,9 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
   });
 }
 
+/** How long /readyz waits for each check; a probe that takes longer counts as failed. */
+const READINESS_TIMEOUT_MS = 3000;
+
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
@@ -146,7 +152,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const orgs = new OrgsService(knex);
+  const scim = createScimModule({ knex, users, clock, changes });
+  const orgsModule = createOrgsModule({
+    knex,
+    clock,
+    changes,
+    users,
+    pendingRegistrations: scim,
+    spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
+  });
+  const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
@@ -157,7 +172,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const brokersModule = createBrokersModule({
     knex,
-    clock: systemClock,
+    clock,
     changes,
     fetcher: osb,
     secrets,
@@ -178,7 +193,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
 
   const jobsModule = createJobsModule({
     knex,
-    clock: systemClock,
+    clock,
     changes,
     logger,
     settings: {
@@ -193,13 +208,13 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     orgs,
     flags,
     secrets,
-    clock: systemClock,
+    clock,
     changes,
   });
   const instancesModule = createInstancesModule({
     summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
-    clock: systemClock,
+    clock,
     changes,
     jobs,
     secrets,
@@ -222,7 +237,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
-  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -237,8 +251,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    await knex.raw('select 1');
-    res.json({ status: 'ok' });
+    const readiness = await checkReadiness(
+      { database: databaseWriteProbe(knex), engine: () => containers.ping() },
+      READINESS_TIMEOUT_MS,
+    );
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ok' : 'unavailable',
+      checks: readiness.checks,
+    });
   });
   // Wharf's own OSB broker keeps OSB's auth and error shapes: mounted before the CF middleware.
   app.use(
@@ -268,7 +288,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  const directory = new UsersDirectory(users, scim);
   app.use(
     createAsyncDeletesModule({
       orgs,
@@ -276,7 +295,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       keys: instancesModule.keys,
       contents: [userProvided.spaceContents],
       jobs,
-      clock: systemClock,
+      clock,
       changes,
       settings: {
         pollIntervalMs: config.operations.pollIntervalMs,
@@ -284,8 +303,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       },
     }).router,
   );
-  app.use(createOrgsRoutes(orgs, directory));
-  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
+  app.use(orgsModule.router);
+  app.use(
+    createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
+  );
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),

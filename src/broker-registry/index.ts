@@ -21,6 +21,7 @@ export type {
   UpdateBrokerCommand,
 } from './service';
 export type { RegisteredBroker } from './types';
+export { brokersInSpaces } from './space-dependents';
 
 export interface BrokersModuleDeps {
   knex: Db;

@@ -1,13 +1,20 @@
 import { z } from 'zod';
+import { isWellFormedText } from '../http/text-rules';
 import type { RegisterBrokerCommand, UpdateBrokerCommand } from './service';
 
-const required = z.string().min(1, 'can not be blank');
+// Lone surrogates cannot be sealed, sent in Basic auth or stored faithfully: refused up front.
+const required = (max: number) =>
+  z
+    .string()
+    .min(1, 'can not be blank')
+    .max(max)
+    .refine(isWellFormedText, 'must be valid Unicode text');
 
 export const createBrokerBody = z.object({
-  name: required.max(255),
-  broker_url: required.max(2048),
-  auth_username: required.max(255),
-  auth_password: required.max(1024),
+  name: required(255),
+  broker_url: required(2048),
+  auth_username: required(255),
+  auth_password: required(1024),
   space_guid: z.string().min(1).optional(),
 });
 export type CreateBrokerBody = z.infer<typeof createBrokerBody>;

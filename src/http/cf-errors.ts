@@ -46,8 +46,10 @@ export const CF_ERRORS = {
   },
   UnprocessableEntity: { code: 10008, status: 422, description: '%s' },
   ResourceNotFound: { code: 10010, status: 404, description: '%s' },
-  OrderByParameterInvalid: { code: 10012, status: 500, description: 'Cannot order by: %s' },
+  // CC answers 500 here; a client's bad order-by is a 4xx in Wharf (README, issue 9 item 8).
+  OrderByParameterInvalid: { code: 10012, status: 400, description: 'Cannot order by: %s' },
   RateLimitExceeded: { code: 10013, status: 429, description: 'Rate Limit Exceeded' },
+  ServiceUnavailable: { code: 10015, status: 503, description: '%s' },
   OrganizationInvalid: {
     code: 30001,
     status: 400,

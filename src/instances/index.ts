@@ -50,6 +50,7 @@ export { InstancesService } from './service';
 export { presentInstance } from './presenter';
 export type { SummaryExtras } from './space-summary';
 export { KeysService } from './keys-service';
+export { instancesInSpaces } from './space-dependents';
 export { InstancesStore } from './store';
 export type {
   CreateInstanceCommand,

@@ -17,6 +17,7 @@ import { UserProvidedStore } from './store';
 import type { UserProvidedInstance } from './types';
 
 export type { UserProvidedInstance } from './types';
+export { userProvidedInSpaces } from './space-dependents';
 
 export interface UserProvidedModuleDeps {
   knex: Db;
