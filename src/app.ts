@@ -172,7 +172,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
   const brokersModule = createBrokersModule({
     knex,
-    clock,
+    clock: systemClock,
     changes,
     fetcher: osb,
     secrets,
@@ -193,7 +193,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
 
   const jobsModule = createJobsModule({
     knex,
-    clock,
+    clock: systemClock,
     changes,
     logger,
     settings: {
@@ -214,7 +214,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const instancesModule = createInstancesModule({
     summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
-    clock,
+    clock: systemClock,
     changes,
     jobs,
     secrets,
