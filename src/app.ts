@@ -217,6 +217,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock: systemClock,
     changes,
     jobs,
+    logger,
     secrets,
     plans,
     services,
@@ -353,6 +354,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     start: async () => {
       started = true;
       await jobs.start();
+      await instancesModule.recover();
       await containers.start();
     },
     close: async () => {

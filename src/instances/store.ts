@@ -153,6 +153,8 @@ function toKey(row: KeyRow): ServiceKey {
 }
 
 export interface NewInstance {
+  /** Chosen by the caller when a job must name the instance before it exists. */
+  guid?: string;
   name: string;
   spaceId: number;
   servicePlanId: number;
@@ -286,7 +288,7 @@ export class InstancesStore {
 
   async insert(fields: NewInstance): Promise<string> {
     const now = this.stamp();
-    const guid = randomUUID();
+    const guid = fields.guid ?? randomUUID();
     await this.db('service_instances').insert({
       guid,
       name: fields.name,
