@@ -15,7 +15,7 @@ import {
   UsersStore,
 } from './auth';
 import { HttpOsbClient } from './osb-client';
-import { createBrokersModule } from './broker-registry';
+import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
@@ -40,14 +40,15 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule } from './instances';
+import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
 import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
 import { createMetricsModule } from './metrics';
 import type { MetricsModule } from './metrics';
 import { createUiModule } from './ui';
-import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createOrgsModule } from './orgs';
+import type { OrgsService } from './orgs';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -57,6 +58,9 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSpaceInstancesModule } from './space-instances';
+import { userProvidedInSpaces } from './user-provided';
+import { createUserProvidedModule } from './user-provided';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
@@ -159,7 +163,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const orgs = new OrgsService(knex);
+  const scim = createScimModule({ knex, users, clock, changes });
+  const orgsModule = createOrgsModule({
+    knex,
+    clock,
+    changes,
+    users,
+    pendingRegistrations: scim,
+    spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
+  });
+  const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
@@ -209,11 +222,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
+  const userProvided = createUserProvidedModule({
+    knex,
+    orgs,
+    flags,
+    secrets,
+    clock,
+    changes,
+  });
   const instancesModule = createInstancesModule({
+    summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
     changes,
     jobs,
+    logger,
     secrets,
     plans,
     services,
@@ -234,7 +257,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
-  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -350,15 +372,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  const directory = new UsersDirectory(users, scim);
   app.use(
     createAsyncDeletesModule({
       orgs,
       instances: instancesModule.instances,
       keys: instancesModule.keys,
-      contents: [],
+      contents: [userProvided.spaceContents],
       jobs,
-      clock: systemClock,
+      clock,
       changes,
       settings: {
         pollIntervalMs: config.operations.pollIntervalMs,
@@ -366,8 +387,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       },
     }).router,
   );
-  app.use(createOrgsRoutes(orgs, directory));
-  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
+  app.use(orgsModule.router);
+  app.use(
+    createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
+  );
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -380,6 +403,15 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(brokersModule.router);
+  app.use(userProvided.router);
+  app.use(
+    createSpaceInstancesModule({
+      orgs,
+      instances: instancesModule.instances,
+      context: instancesModule.context,
+      userProvided,
+    }).router,
+  );
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
@@ -406,6 +438,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     start: async () => {
       started = true;
       await jobs.start();
+      await instancesModule.recover();
       await containers.start();
       brokersModule.schedule.start();
     },

@@ -25,6 +25,7 @@ export type {
 } from './service';
 export type { BrokerSyncOutcome, RegisteredBroker } from './types';
 export { BrokerResyncSchedule } from './resync-schedule';
+export { brokersInSpaces } from './space-dependents';
 
 export interface BrokersModuleDeps {
   knex: Db;
