@@ -11,7 +11,8 @@ import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
 import { ADMIN_SCOPES } from '../../src/auth/types';
 import { loadConfig } from '../../src/config';
-import { createKnex } from '../../src/db/knex';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { removeLabelled } from '../docker/support/cleanup';
 import {
   buildTestImages,
@@ -67,6 +68,7 @@ describeWithBrowser('the dashboard in a browser', () => {
     const docker = new Docker();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-browser-'));
     let wharf: Wharf;
+    let database: TestDatabase | undefined;
     let server: Server;
     let base: string;
     let browser: Browser;
@@ -86,10 +88,8 @@ describeWithBrowser('the dashboard in a browser', () => {
         WHARF_POLL_INTERVAL_SECONDS: '0.5',
         WHARF_JOB_TICK_MS: '200',
       });
-      const knex = createKnex({
-        databaseUrl: undefined,
-        sqliteFile: path.join(dir, 'wharf.sqlite'),
-      });
+      database = await createTestDatabase(dir);
+      const knex = database.connect();
       const logger = pino({ level: 'silent' });
       // Its own database, so its own installation id: the owner label cleaned up after.
       wharf = await buildWharf({ config, logger, knex });
@@ -127,6 +127,7 @@ describeWithBrowser('the dashboard in a browser', () => {
       await new Promise((resolve) => server?.close(resolve));
       await wharf?.close();
       if (wharf !== undefined) await removeLabelled(docker, 'wharf.owner', wharf.installationId);
+      await database?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
