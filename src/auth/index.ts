@@ -7,3 +7,7 @@ export { loadOrCreateSigningKey } from './signing-key';
 export { UsersStore } from './store';
 export { TokenService } from './token-service';
 export { UsersService, UserExistsError } from './users-service';
+export * from './auth-context';
+export * from './guards';
+export * from './types';
+export * from './oauth-errors';

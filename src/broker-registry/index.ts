@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/knex';
 import type { OrgsService } from '../orgs';
 import { validateCatalog } from '../osb-catalog';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { createBrokerRoutes } from './routes';
 import { BrokersService } from './service';
 import type { CatalogFetcher, CatalogValidator } from './service';

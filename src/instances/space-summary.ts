@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Router } from 'express';
-import { requireReadScope } from '../auth/guards';
+import { requireReadScope } from '../auth';
 import { pageRequest } from '../db/page-request';
 import { toCfTimestamp } from '../http/envelope';
 import { param } from '../http/request-helpers';
