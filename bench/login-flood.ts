@@ -71,7 +71,12 @@ export async function benchLoginFlood(): Promise<void> {
       `login flood: ${floodResult.requests.average.toFixed(0)} token req/s (401 or 503); list kept ${(ratio * 100).toFixed(1)}% of quiet (goal >= 50%)${ratio < 0.5 ? '  BELOW GOAL' : ''}\n`,
     );
   } finally {
-    server.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+      server.closeAllConnections();
+    });
     await wharf.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

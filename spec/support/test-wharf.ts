@@ -95,6 +95,23 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
   };
 }
 
+/**
+ * Another process of the same installation as `first`: its own Wharf and connection pool on the
+ * same database and data directory (so the same signing key). Close it before `first.stop()`.
+ */
+export async function startPeerWharf(
+  first: TestWharf,
+  env: Record<string, string> = {},
+): Promise<Wharf> {
+  const config = loadConfig({
+    WHARF_DATA_DIR: first.dataDir,
+    WHARF_LOG_LEVEL: 'silent',
+    WHARF_EXTERNAL_URL: 'http://wharf.test',
+    ...env,
+  });
+  return buildWharf({ config, logger: createLogger('silent'), knex: first.database.connect() });
+}
+
 export function bearer(token: string): { Authorization: string } {
   return { Authorization: `bearer ${token}` };
 }

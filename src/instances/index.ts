@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import express from 'express';
+import type { Logger } from 'pino';
 import type { BrokersService } from '../broker-registry';
 import type { FeatureFlagsService, PlansService, ServicesService } from '../catalog';
 import type { ChangeFeed } from '../changes';
@@ -14,6 +15,7 @@ import { BrokerProvisioner } from './broker-provisioner';
 import { ContainerProvisioner, isContainerBacked } from './container-provisioner';
 import { InstanceDeleteJobs } from './delete-jobs';
 import { InstanceContext } from './instance-context';
+import { InstanceRecovery } from './recovery';
 import { InstanceSecrets } from './instance-secrets';
 import { InstanceOperationJobs } from './operation-jobs';
 import type { PollingSettings } from './operation-jobs';
@@ -22,6 +24,7 @@ import { createInstanceRoutes } from './routes';
 import { InstancesService } from './service';
 import { KeysService } from './keys-service';
 import { createSpaceSummaryRoutes } from './space-summary';
+import type { SummaryExtras } from './space-summary';
 import { InstancesStore } from './store';
 
 export { containerExtraCheck } from './container-extra-check';
@@ -46,6 +49,8 @@ export type {
   PollOutcome,
 } from './provisioner';
 export { InstancesService } from './service';
+export { presentInstance } from './presenter';
+export type { SummaryExtras } from './space-summary';
 export { KeysService } from './keys-service';
 export { instancesInSpaces } from './space-dependents';
 export { InstancesStore } from './store';
@@ -62,6 +67,7 @@ export interface InstancesModuleDeps {
   clock: Clock;
   changes: ChangeFeed;
   jobs: JobQueue;
+  logger: Logger;
   secrets: SecretBox;
   plans: PlansService;
   services: ServicesService;
@@ -73,6 +79,8 @@ export interface InstancesModuleDeps {
   /** …container-backed ones through Wharf's container engine. */
   containers: ContainerService;
   settings: PollingSettings & { containerSyncTimeoutMs: number };
+  /** More entries for the space summary (user-provided and shared-in instances). */
+  summaryExtras?: readonly SummaryExtras[];
 }
 
 export interface InstancesModule {
@@ -81,6 +89,8 @@ export interface InstancesModule {
   context: InstanceContext;
   /** `/v2/service_instances`, `/v2/service_keys`, the space summary. */
   router: Router;
+  /** At start-up: queues recovery for instances left in progress with no job working on them. */
+  recover(): Promise<number>;
 }
 
 /** The instances feature's one door: store, services, background jobs and routes. */
@@ -117,12 +127,25 @@ export function createInstancesModule(deps: InstancesModuleDeps): InstancesModul
     deps.flags,
     deps.secrets,
     operations,
+    deps.jobs,
   );
-  const keys = new KeysService(store, context, provisioners, deps.secrets, operations);
+  const keys = new KeysService(store, context, provisioners, deps.secrets, deps.jobs, operations);
+  const recovery = new InstanceRecovery(
+    deps.jobs,
+    store,
+    context,
+    provisioners,
+    instances,
+    keys,
+    operations,
+    deps.secrets,
+    deps.logger,
+    deps.settings.intervalMs,
+  );
   const router = express.Router();
   router.use(
     createInstanceRoutes(instances, keys, new InstanceDeleteJobs(deps.jobs, instances, keys)),
   );
-  router.use(createSpaceSummaryRoutes(instances, context));
-  return { instances, keys, context, router };
+  router.use(createSpaceSummaryRoutes(instances, context, deps.summaryExtras));
+  return { instances, keys, context, router, recover: () => recovery.recoverOrphans() };
 }

@@ -7,9 +7,11 @@ import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import { pageRequest } from '../db/page-request';
 import type { SecretBox } from '../secrets';
-import type { CallerInfo, InstanceContext } from './instance-context';
+import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import { REDACTED_CREDENTIALS } from './presenter';
-import type { ProvisionerResolver } from './provisioner';
+import { OPERATION_KINDS } from './operation-kinds';
+import type { OperationRecorder } from './operation-kinds';
+import type { InstanceTarget, Provisioner, ProvisionerResolver } from './provisioner';
 import type { OperationEvents } from './operation-events';
 import type { InstancesStore } from './store';
 import type { InstanceScope } from './store';
@@ -25,6 +27,7 @@ export class KeysService {
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly secrets: SecretBox,
+    private readonly recorder: OperationRecorder,
     private readonly events?: Pick<OperationEvents, 'bindFailed'>,
   ) {}
 
@@ -100,6 +103,25 @@ export class KeysService {
       throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
     const guid = randomUUID();
     const target = this.context.target(instance, setting, caller);
+    // Recorded before the bind: if Wharf dies mid-way, the job removes the binding (the caller got nothing).
+    await this.recorder.perform(
+      {
+        kind: OPERATION_KINDS.createKey,
+        resourceGuid: guid,
+        payload: { instanceGuid: instance.guid },
+      },
+      () => this.bindAndStore(provisioner, target, guid, instance.id, command),
+    );
+    return this.get(null, guid);
+  }
+
+  private async bindAndStore(
+    provisioner: Provisioner,
+    target: InstanceTarget,
+    guid: string,
+    instanceId: number,
+    command: CreateKeyCommand,
+  ): Promise<void> {
     let credentials: Record<string, unknown>;
     try {
       credentials = await provisioner.bind(target, guid, command.parameters);
@@ -111,7 +133,7 @@ export class KeysService {
       await this.store.insertKey({
         guid,
         name: command.name,
-        serviceInstanceId: instance.id,
+        serviceInstanceId: instanceId,
         credentialsEncrypted: this.secrets.encrypt(JSON.stringify(credentials)),
         parametersEncrypted:
           command.parameters === undefined
@@ -124,7 +146,6 @@ export class KeysService {
       if (isUniqueViolation(err)) throw new CfError('ServiceKeyNameTaken', command.name);
       throw err;
     }
-    return this.get(null, guid);
   }
 
   async delete(caller: CallerInfo, guid: string): Promise<void> {
@@ -152,6 +173,23 @@ export class KeysService {
     const setting = await this.context.settingOf(instance);
     await this.context.assertCanManage(caller.ctx, setting.space);
     const provisioner = await this.provisioners.forService(setting.service);
+    await this.recorder.perform(
+      {
+        kind: OPERATION_KINDS.deleteKey,
+        resourceGuid: key.guid,
+        payload: { instanceGuid: instance.guid },
+      },
+      () => this.unbindAndForget(caller, provisioner, instance, setting, key),
+    );
+  }
+
+  private async unbindAndForget(
+    caller: CallerInfo,
+    provisioner: Provisioner | undefined,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    key: ServiceKey,
+  ): Promise<void> {
     if (provisioner) {
       try {
         await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);

@@ -18,7 +18,7 @@ export interface PollingSettings {
   mitigationBaseMs: number;
 }
 
-const POLL = 'instance.poll';
+export const POLL = 'instance.poll';
 const MITIGATE = 'instance.orphan-mitigation';
 const MITIGATE_BINDING = 'binding.orphan-mitigation';
 

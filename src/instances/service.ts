@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isAdmin, readsEverything } from '../auth';
 import type { AuthContext } from '../auth';
 import type { FeatureFlagsService } from '../catalog';
@@ -14,6 +15,8 @@ import type { InstancesStore } from './store';
 import type { InstanceChanges, InstanceScope } from './store';
 import type { OperationEvents } from './operation-events';
 import { maintenanceUpgrade } from './maintenance-upgrade';
+import { OPERATION_KINDS } from './operation-kinds';
+import type { OperationRecorder } from './operation-kinds';
 import type { CreateInstanceCommand, ServiceInstance, UpdateInstanceCommand } from './types';
 import type { ServicePlan } from '../catalog';
 import { toPlainObject } from '../http/plain-object';
@@ -25,6 +28,13 @@ export interface OperationResult {
 }
 
 const MAX_TAGS_LENGTH = 2048;
+
+interface NewPlan {
+  id: number;
+  guid: string;
+  uniqueId: string;
+  maintenanceInfo: Record<string, unknown> | null;
+}
 
 function checkNameNotEmpty(name: string): void {
   if (name.trim() === '') throw new CfError('ServiceInstanceNameEmpty');
@@ -49,6 +59,7 @@ export class InstancesService {
     private readonly flags: FeatureFlagsService,
     private readonly secrets: SecretBox,
     private readonly events: OperationEvents,
+    private readonly recorder: OperationRecorder,
   ) {}
 
   private scopeOf(ctx: AuthContext): InstanceScope {
@@ -157,9 +168,35 @@ export class InstancesService {
     checkTags(command.tags, setting.service.label);
     await this.assertPlanUsableIn(setting);
     const provisioner = await this.provisionerFor(setting);
-    let guid: string;
+    const guid = randomUUID();
+    // Recorded before the row and the provisioner call: if Wharf dies mid-way, the job resumes it.
+    return this.recorder.perform({ kind: OPERATION_KINDS.createInstance, resourceGuid: guid }, () =>
+      this.provisionNew(
+        caller,
+        guid,
+        command,
+        plan,
+        space,
+        setting,
+        provisioner,
+        acceptsIncomplete,
+      ),
+    );
+  }
+
+  private async provisionNew(
+    caller: CallerInfo,
+    guid: string,
+    command: CreateInstanceCommand,
+    plan: ServicePlan,
+    space: Space,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationResult> {
     try {
-      guid = await this.store.insert({
+      await this.store.insert({
+        guid,
         name: command.name,
         spaceId: space.id,
         servicePlanId: plan.id,
@@ -215,7 +252,7 @@ export class InstancesService {
   }
 
   /** Records a provisioner outcome: finished now, or in progress with a poll job. */
-  private async settle(
+  async settle(
     guid: string,
     type: 'create' | 'update' | 'delete',
     outcome: OperationOutcome,
@@ -302,9 +339,34 @@ export class InstancesService {
       });
       return { instance: await this.require(guid), async: false };
     }
+    const provisioner = await this.provisionerFor(setting);
+    return this.recorder.perform({ kind: OPERATION_KINDS.updateInstance, resourceGuid: guid }, () =>
+      this.updateThroughProvisioner(caller, instance, setting, provisioner, command, {
+        newPlan,
+        upgrade,
+        localChanges,
+        acceptsIncomplete,
+      }),
+    );
+  }
+
+  private async updateThroughProvisioner(
+    caller: CallerInfo,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    command: UpdateInstanceCommand,
+    plan: {
+      newPlan: NewPlan | undefined;
+      upgrade: { version: string; description?: string } | undefined;
+      localChanges: InstanceChanges;
+      acceptsIncomplete: boolean;
+    },
+  ): Promise<OperationResult> {
+    const { newPlan, upgrade, localChanges, acceptsIncomplete } = plan;
+    const guid = instance.guid;
     if (!(await this.store.beginOperation(instance.id, 'update', '')))
       throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    const provisioner = await this.provisionerFor(setting);
     const target = this.context.target(
       { guid, name: command.name ?? instance.name },
       setting,
@@ -371,15 +433,7 @@ export class InstancesService {
     }
   }
 
-  private async newPlanFor(
-    setting: InstanceSetting,
-    planGuid: string,
-  ): Promise<{
-    id: number;
-    guid: string;
-    uniqueId: string;
-    maintenanceInfo: Record<string, unknown> | null;
-  }> {
+  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<NewPlan> {
     // CC's validate_changing_plan: a plan that cannot change says so before the new plan is looked at.
     const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
     if (!updateable) throw new CfError('ServicePlanNotUpdateable');
@@ -440,9 +494,25 @@ export class InstancesService {
       await this.store.delete(instance.id);
       return { instance, async: false };
     }
-    if ((await this.store.countKeys(instance.id)) > 0) await options.deleteKeys(instance);
     const setting = await this.context.settingOf(instance);
     const provisioner = await this.provisionerFor(setting);
+    return this.recorder.perform({ kind: OPERATION_KINDS.deleteInstance, resourceGuid: guid }, () =>
+      this.deprovision(caller, instance, setting, provisioner, options),
+    );
+  }
+
+  private async deprovision(
+    caller: CallerInfo,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    options: {
+      acceptsIncomplete: boolean;
+      deleteKeys: (instance: ServiceInstance) => Promise<void>;
+    },
+  ): Promise<OperationResult> {
+    const guid = instance.guid;
+    if ((await this.store.countKeys(instance.id)) > 0) await options.deleteKeys(instance);
     await this.store.update(instance.id, {
       operation: { type: 'delete', state: 'in progress', description: '' },
     });

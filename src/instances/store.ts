@@ -153,6 +153,8 @@ function toKey(row: KeyRow): ServiceKey {
 }
 
 export interface NewInstance {
+  /** Chosen by the caller when a job must name the instance before it exists. */
+  guid?: string;
   name: string;
   spaceId: number;
   servicePlanId: number;
@@ -286,7 +288,7 @@ export class InstancesStore {
 
   async insert(fields: NewInstance): Promise<string> {
     const now = this.stamp();
-    const guid = randomUUID();
+    const guid = fields.guid ?? randomUUID();
     await this.db('service_instances').insert({
       guid,
       name: fields.name,
@@ -392,11 +394,13 @@ export class InstancesStore {
   }
 
   /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
+  /** Managed and user-provided instances share one name space per space (CC keeps one table). */
   async nameTaken(spaceId: number, name: string): Promise<boolean> {
-    return (
-      (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !==
-      undefined
-    );
+    for (const table of ['service_instances', 'user_provided_service_instances']) {
+      if ((await this.db(table).where({ space_id: spaceId, name }).first('id')) !== undefined)
+        return true;
+    }
+    return false;
   }
 
   async countKeys(instanceId: number): Promise<number> {

@@ -76,4 +76,37 @@ describe('ConcurrencyGate', () => {
     for (const t of tasks) t.finish();
     expect(await Promise.all(runs)).toEqual(['a', 'b', 'c']);
   });
+
+  it('with a rest ratio, the slot rests as long as the task took (times the ratio) before the next starts', async () => {
+    let now = 0;
+    const rests: number[] = [];
+    let endRest: () => void = () => undefined;
+    const gate = new ConcurrencyGate(1, 5, {
+      restRatio: 1,
+      now: () => now,
+      sleep: (ms) => {
+        rests.push(ms);
+        return new Promise((resolve) => {
+          endRest = resolve;
+        });
+      },
+    });
+    const log: string[] = [];
+    const a = deferredTask(log, 'a');
+    const b = deferredTask(log, 'b');
+    const ra = gate.run(a.task);
+    const rb = gate.run(b.task);
+    await tick();
+    now = 40;
+    a.finish();
+    expect(await ra).toBe('a');
+    await tick();
+    expect({ rests, log }).toEqual({ rests: [40], log: ['start a'] });
+    endRest();
+    await tick();
+    await tick();
+    expect(log).toEqual(['start a', 'start b']);
+    b.finish();
+    expect(await rb).toBe('b');
+  });
 });
