@@ -144,7 +144,11 @@ export function createInstancesModule(deps: InstancesModuleDeps): InstancesModul
   );
   const router = express.Router();
   router.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(deps.jobs, instances, keys)),
+    createInstanceRoutes(
+      instances,
+      keys,
+      new InstanceDeleteJobs(deps.jobs, instances, keys, deps.clock, deps.settings.intervalMs),
+    ),
   );
   router.use(createSpaceSummaryRoutes(instances, context, deps.summaryExtras));
   return { instances, keys, context, router, recover: () => recovery.recoverOrphans() };
