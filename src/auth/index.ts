@@ -11,3 +11,5 @@ export * from './auth-context';
 export * from './guards';
 export * from './types';
 export * from './oauth-errors';
+export { PUBLIC_CLIENT_ID } from './oauth-token';
+export type { IssuedTokens } from './token-service';

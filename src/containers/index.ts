@@ -44,6 +44,8 @@ export interface ContainersModuleDeps {
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
+  /** Told how long each reconciler pass took (metrics). */
+  onPass?: (seconds: number) => void;
 }
 
 export interface ContainersModule {
@@ -82,6 +84,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
     now,
+    onPass: deps.onPass,
   });
   const service = new ContainerService({
     store,
