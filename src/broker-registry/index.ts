@@ -71,3 +71,4 @@ export function createBrokersModule(deps: BrokersModuleDeps): BrokersModule {
     router: createBrokerRoutes(service),
   };
 }
+export { createBrokerBody, toRegisterCommand, toUpdateCommand, updateBrokerBody } from './schemas';

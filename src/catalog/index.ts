@@ -11,3 +11,6 @@ export { CatalogReadCache } from './read-cache';
 export { GenerationStore } from './generation-store';
 export type { ExtraCheck } from './services-service';
 export { presentPlan, presentService } from './presenter';
+// The /ui forms parse with the v2 schemas, so the dashboard refuses exactly what the API refuses.
+export { planBody, serviceBody } from './schemas';
+export { toCatalogViewer } from './viewer';

@@ -38,6 +38,7 @@ export {
   secretNames,
 } from './container-template';
 export type { ContainerTemplate } from './container-template';
+export { createInstanceBody, toCreateInstanceCommand } from './schemas';
 export { InstanceContext } from './instance-context';
 export type { CallerInfo, InstanceSetting } from './instance-context';
 export type { PollingSettings } from './operation-jobs';

@@ -1,11 +1,11 @@
-import type { AuthContext } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
 import type { BrokersService } from '../../broker-registry';
 import {
   createBrokerBody,
   toRegisterCommand,
   toUpdateCommand,
   updateBrokerBody,
-} from '../../broker-registry/schemas';
+} from '../../broker-registry';
 import type { BrokerForm, BrokerRow } from '../ports';
 import { expected, invalidForm } from './expected';
 

@@ -1,7 +1,7 @@
-import type { AuthContext } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
 import type { PlansService, ServicesService, VisibilitiesService } from '../../catalog';
-import { planBody, serviceBody } from '../../catalog/schemas';
-import { toCatalogViewer } from '../../catalog/viewer';
+import { planBody, serviceBody } from '../../catalog';
+import { toCatalogViewer } from '../../catalog';
 import { pageRequest } from '../../db/page-request';
 import type { OrgsService } from '../../orgs';
 import type { CatalogServiceRow, NewCatalogEntry, PlanVisibility } from '../ports';

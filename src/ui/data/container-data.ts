@@ -1,5 +1,5 @@
-import type { AuthContext } from '../../auth/auth-context';
-import { isAdmin } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
+import { isAdmin } from '../../auth';
 import type { ContainerService, Scope, ServiceView } from '../../containers';
 import { toTenant } from '../../containers';
 import type { ContainerDetail, ContainerRow } from '../ports';

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
 import type { BrokersService } from '../../broker-registry';
 import type { PlansService, ServicesService, VisibilitiesService } from '../../catalog';
 import type { Clock } from '../../clock';

@@ -1,10 +1,10 @@
-import type { AuthContext } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
 import type { ServicesService } from '../../catalog';
-import { toCatalogViewer } from '../../catalog/viewer';
+import { toCatalogViewer } from '../../catalog';
 import type { Filter } from '../../db/page-request';
 import { pageRequest } from '../../db/page-request';
 import type { InstancesService, KeysService } from '../../instances';
-import { createInstanceBody, toCreateInstanceCommand } from '../../instances/schemas';
+import { createInstanceBody, toCreateInstanceCommand } from '../../instances';
 import type { OrgsService } from '../../orgs';
 import type {
   Choice,

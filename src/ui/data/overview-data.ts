@@ -1,8 +1,8 @@
-import type { AuthContext } from '../../auth/auth-context';
-import { isAdmin } from '../../auth/auth-context';
+import type { AuthContext } from '../../auth';
+import { isAdmin } from '../../auth';
 import type { BrokersService } from '../../broker-registry';
 import type { PlansService, ServicesService } from '../../catalog';
-import { toCatalogViewer } from '../../catalog/viewer';
+import { toCatalogViewer } from '../../catalog';
 import type { Clock } from '../../clock';
 import { pageRequest } from '../../db/page-request';
 import type { InstancesService } from '../../instances';
