@@ -11,6 +11,7 @@ import * as containerServicesSealed from './20261201153331_container_services_se
 import * as scimUserRegistrations from './20261201154000_scim_user_registrations';
 import * as refreshTokenFamilies from './20261201154100_refresh_token_families';
 import * as jobLeases from './20261201154500_job_leases';
+import * as containerPublishPorts from './20261201163500_container_publish_ports';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,4 +35,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201154000_scim_user_registrations', scimUserRegistrations],
   ['20261201154100_refresh_token_families', refreshTokenFamilies],
   ['20261201154500_job_leases', jobLeases],
+  ['20261201163500_container_publish_ports', containerPublishPorts],
 ];

@@ -60,6 +60,7 @@ export async function createDockerTestApp(
         allowedRegistries: ['docker.io'],
         tenantMaxServices: 50,
         tenantMaxReplicas: 100,
+        publishPorts: { first: 30000, last: 32767 },
         ...config,
       },
       resyncMs: 1000,
