@@ -6,8 +6,9 @@ import { buildWharf } from '../src/app';
 import { ADMIN_SCOPES } from '../src/auth/types';
 import type { OsbCatalog } from '../src/osb-catalog';
 import { loadConfig } from '../src/config';
-import { createKnex } from '../src/db/knex';
+import type { Knex } from '../src/db/knex';
 import { createLogger } from '../src/logger';
+import { createTestDatabase } from '../spec/support/test-database';
 import { FakeBroker, generateCatalog } from '../spec/support/fake-broker';
 
 const PLANS_PER_SERVICE = 10;
@@ -45,13 +46,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
 }
 
-/** One fresh Wharf on a temp SQLite file: register a broker of `services` × 10, then sync its next catalog over HTTP. */
+/** One fresh Wharf on a fresh test database (see test-database.ts): register a broker of `services` × 10, then sync its next catalog over HTTP. */
 async function measureScale(services: number): Promise<SyncMeasurement> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-brokers-'));
-  const knex = createKnex({
-    databaseUrl: undefined,
-    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
-  });
+  const database = await createTestDatabase(dataDir);
+  const knex = database.connect();
   const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent' });
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   const admin = await wharf.users.addUser('bench-admin', 'bench-password', ADMIN_SCOPES);
@@ -141,12 +140,13 @@ async function measureScale(services: number): Promise<SyncMeasurement> {
     server.close();
     await Promise.all([first.close(), second.close()]);
     await wharf.close();
+    await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 /** The sync must have done the work it is timed for: a tenth gone, half rewritten. */
-async function checkResult(knex: ReturnType<typeof createKnex>, services: number): Promise<void> {
+async function checkResult(knex: Knex, services: number): Promise<void> {
   const kept = services - Math.floor(services / 10);
   const count = async (table: string, where: Record<string, unknown> = {}): Promise<number> => {
     const row = (await knex(table).where(where).count({ n: '*' }).first()) as

@@ -6,8 +6,8 @@ import express from 'express';
 import { buildWharf } from '../src/app';
 import { ADMIN_SCOPES } from '../src/auth/types';
 import { loadConfig } from '../src/config';
-import { createKnex } from '../src/db/knex';
 import { createLogger } from '../src/logger';
+import { createTestDatabase } from '../spec/support/test-database';
 import { seedCatalog } from './catalog-seed';
 import { formatRow, measure } from './http-measure';
 import type { Measurement } from './http-measure';
@@ -17,10 +17,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Issue 3's benchmark: catalog reads at scale, against this HTTP stack's own ceiling. */
 export async function benchCatalog(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
-  const knex = createKnex({
-    databaseUrl: undefined,
-    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
-  });
+  const database = await createTestDatabase(dataDir);
+  const knex = database.connect();
   const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent' });
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   process.stdout.write('seeding 10,000 services x 3 plans, 7,000 orgs, 200,000 visibilities...\n');
@@ -104,5 +102,6 @@ export async function benchCatalog(): Promise<void> {
     }),
   );
   await wharf.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -15,8 +15,8 @@ import { loadConfig } from '../src/config';
 import type { WireService } from '../src/containers';
 import { createContainersModule } from '../src/containers';
 import { toTar } from '../src/containers/drivers/docker/tar';
-import { createKnex } from '../src/db/knex';
 import { createLogger } from '../src/logger';
+import { createTestDatabase } from '../spec/support/test-database';
 import { formatRow, measure } from './http-measure';
 import type { Measurement } from './http-measure';
 
@@ -85,7 +85,8 @@ export async function startBenchWharf(env: Record<string, string> = {}): Promise
   });
   const logger = createLogger('silent');
   const owner = `bench-${randomUUID()}`;
-  const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'wharf.sqlite') });
+  const database = await createTestDatabase(dir);
+  const knex = database.connect();
   const containers = createContainersModule({
     knex,
     owner,
@@ -119,6 +120,7 @@ export async function startBenchWharf(env: Record<string, string> = {}): Promise
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await wharf.close();
+      await database.drop();
       await removeLabelled(new Docker(), 'wharf.owner', owner);
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -2,12 +2,14 @@ import { benchBrokerSync } from './broker-sync';
 import { benchCatalog } from './catalog';
 import { benchContainers } from './containers';
 import { benchInstances } from './instances';
+import { benchLoginFlood } from './login-flood';
 
 const suites: Record<string, () => Promise<void>> = {
   catalog: benchCatalog,
   'broker-sync': benchBrokerSync,
   containers: benchContainers,
   instances: benchInstances,
+  'login-flood': benchLoginFlood,
 };
 
 async function main(): Promise<void> {

@@ -14,9 +14,9 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
-import { validateCatalog } from './osb-catalog';
 import { HttpOsbClient } from './osb-client';
-import { BrokersService, createBrokerRoutes } from './broker-registry';
+import { brokersInSpaces, createBrokersModule } from './broker-registry';
+import type { BrokersService } from './broker-registry';
 import {
   CatalogReadCache,
   createCatalogRoutes,
@@ -34,29 +34,18 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { checkReadiness, databaseWriteProbe } from './health/readiness';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import {
-  BrokerProvisioner,
-  createInstanceRoutes,
-  InstanceContext,
-  InstanceOperationJobs,
-  InstancesService,
-  KeysService,
-} from './instances';
-import type { ProvisionerResolver } from './instances';
-import { containerExtraCheck } from './instances/container-extra-check';
-import { ContainerProvisioner, isContainerBacked } from './instances/container-provisioner';
-import { InstanceSecrets } from './instances/instance-secrets';
-import { InstanceDeleteJobs } from './instances/delete-jobs';
-import { createSpaceSummaryRoutes } from './instances/space-summary';
+import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
 import { createJobsModule } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
-import { createOrgsRoutes, OrgsService, UsersDirectory } from './orgs';
+import { createOrgsModule } from './orgs';
+import type { OrgsService } from './orgs';
 import {
   ContainerServiceEngine,
   createOsbBrokerRouter,
@@ -64,6 +53,7 @@ import {
 } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
+import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
@@ -122,6 +112,9 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
   });
 }
 
+/** How long /readyz waits for each check; a probe that takes longer counts as failed. */
+const READINESS_TIMEOUT_MS = 3000;
+
 /** The composition root: builds stores, services and routers; no business logic here. */
 export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const { config, logger } = options;
@@ -156,7 +149,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
-  const orgs = new OrgsService(knex);
+  const scim = createScimModule({ knex, users, clock, changes });
+  const orgsModule = createOrgsModule({
+    knex,
+    clock,
+    changes,
+    users,
+    pendingRegistrations: scim,
+    spaceDependents: [instancesInSpaces, brokersInSpaces],
+  });
+  const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
   const checkExtra = containerExtraCheck(config.containers.maxReplicas);
   const services = new ServicesService(knex, checkExtra);
@@ -165,13 +167,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
   });
-  const brokers = new BrokersService(knex, {
+  const brokersModule = createBrokersModule({
+    knex,
+    clock: systemClock,
+    changes,
     fetcher: osb,
-    validate: (raw, existing) => validateCatalog(raw, existing),
     secrets,
     orgs,
     flags,
   });
+  const brokers = brokersModule.service;
   const containers =
     options.containers ??
     createContainersModule({
@@ -183,21 +188,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       secrets,
     });
 
-  const instanceSecrets = new InstanceSecrets(knex, secrets);
-  const provisioners: ProvisionerResolver = {
-    forService: async (service) => {
-      if (service.serviceBrokerGuid !== null) {
-        return new BrokerProvisioner(
-          osb,
-          brokers.connectionOf(await brokers.require(service.serviceBrokerGuid)),
-        );
-      }
-      if (!isContainerBacked(service)) return undefined;
-      return new ContainerProvisioner(service, containers.service, plans, instanceSecrets, {
-        syncTimeoutMs: config.operations.containerSyncTimeoutMs,
-      });
-    },
-  };
   const jobsModule = createJobsModule({
     knex,
     clock: systemClock,
@@ -210,34 +200,32 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
-  const instanceContext = new InstanceContext(plans, services, orgs);
-  const operations = new InstanceOperationJobs(
+  const instancesModule = createInstancesModule({
     knex,
+    clock: systemClock,
+    changes,
     jobs,
-    systemClock,
-    instanceContext,
-    provisioners,
-    {
+    logger,
+    secrets,
+    plans,
+    services,
+    orgs,
+    flags,
+    brokers,
+    osb,
+    containers: containers.service,
+    settings: {
       intervalMs: config.operations.pollIntervalMs,
       maxDurationMs: config.operations.maxPollDurationMs,
       mitigationBaseMs: config.operations.orphanMitigationBaseMs,
+      containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
     },
-  );
-  const instances = new InstancesService(
-    knex,
-    instanceContext,
-    provisioners,
-    flags,
-    secrets,
-    operations,
-  );
-  const keys = new KeysService(knex, instanceContext, provisioners, secrets, operations);
+  });
   const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
     username: config.brokerUsername,
     password: config.brokerPassword,
   });
 
-  const scim = createScimModule({ knex, users, clock: systemClock, changes });
   const quotas = createQuotasModule({ knex });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
@@ -252,8 +240,14 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    await knex.raw('select 1');
-    res.json({ status: 'ok' });
+    const readiness = await checkReadiness(
+      { database: databaseWriteProbe(knex), engine: () => containers.ping() },
+      READINESS_TIMEOUT_MS,
+    );
+    res.status(readiness.ready ? 200 : 503).json({
+      status: readiness.ready ? 'ok' : 'unavailable',
+      checks: readiness.checks,
+    });
   });
   // Wharf's own OSB broker keeps OSB's auth and error shapes: mounted before the CF middleware.
   app.use(
@@ -283,9 +277,25 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(scim.router);
   app.use('/services', containers.router);
   app.use('/v2', rawJsonBody);
-  const directory = new UsersDirectory(users, scim);
-  app.use(createOrgsRoutes(orgs, directory));
-  app.use(createUserRolesModule({ orgs, users, directory, flags, changes }).router);
+  app.use(
+    createAsyncDeletesModule({
+      orgs,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      contents: [],
+      jobs,
+      clock: systemClock,
+      changes,
+      settings: {
+        pollIntervalMs: config.operations.pollIntervalMs,
+        maxDurationMs: config.operations.maxPollDurationMs,
+      },
+    }).router,
+  );
+  app.use(orgsModule.router);
+  app.use(
+    createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
+  );
   app.use(
     createCatalogRoutes({
       generation: new GenerationStore(knex),
@@ -297,13 +307,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
     }),
   );
-  app.use(createBrokerRoutes(brokers));
-  app.use(createInstanceRoutes(instances, keys, new InstanceDeleteJobs(jobs, instances, keys)));
+  app.use(brokersModule.router);
+  app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
   app.use(createDomainsModule({ orgs }).router);
   app.use(createAppsModule({ orgs }).router);
-  app.use(createSpaceSummaryRoutes(instances, instanceContext));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware(logger));
 
@@ -324,6 +333,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     start: async () => {
       started = true;
       await jobs.start();
+      await instancesModule.recover();
       await containers.start();
     },
     close: async () => {

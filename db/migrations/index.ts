@@ -7,6 +7,7 @@ import * as instancesKeysJobs from './20261123094000_instances_keys_jobs';
 import * as osbBroker from './20261123110000_osb_broker';
 import * as installation from './20261201151500_installation';
 import * as cfCliSurface from './20261201153000_cf_cli_surface';
+import * as catalogGenerationAtCommit from './20261201155500_catalog_generation_at_commit';
 import * as containerServicesSealed from './20261201153331_container_services_sealed';
 import * as scimUserRegistrations from './20261201154000_scim_user_registrations';
 import * as refreshTokenFamilies from './20261201154100_refresh_token_families';
@@ -35,5 +36,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201154000_scim_user_registrations', scimUserRegistrations],
   ['20261201154100_refresh_token_families', refreshTokenFamilies],
   ['20261201154500_job_leases', jobLeases],
+  ['20261201155500_catalog_generation_at_commit', catalogGenerationAtCommit],
   ['20261201163500_container_publish_ports', containerPublishPorts],
 ];

@@ -12,7 +12,8 @@ import { loadConfig } from '../../src/config';
 import { loadKeyRing } from '../../src/secrets/key-ring';
 import { SecretBox } from '../../src/secrets/secret-box';
 import { createContainersModule } from '../../src/containers';
-import { createKnex } from '../../src/db/knex';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { countLabelled, removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
 import { eventually, get } from './support/http';
@@ -43,6 +44,7 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-bridge-'));
   const owner = `spec-${randomUUID()}`;
   let w: Wharf;
+  let database: TestDatabase;
   let adminToken: string;
   let devToken: string;
   let spaceGuid: string;
@@ -62,7 +64,8 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
       WHARF_JOB_TICK_MS: '200',
       WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: '90',
     });
-    const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'wharf.sqlite') });
+    database = await createTestDatabase(dir);
+    const knex = database.connect();
     const logger = pino({ level: 'silent' });
     const containers = createContainersModule({
       knex,
@@ -150,6 +153,7 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
 
   afterAll(async () => {
     await w.close();
+    await database.drop();
     await removeLabelled(docker, 'wharf.owner', owner);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -21,7 +21,8 @@ import { loadKeyRing } from '../../src/secrets/key-ring';
 import { SecretBox } from '../../src/secrets/secret-box';
 import { createContainersModule, presentService, toTenant } from '../../src/containers';
 import type { WireService } from '../../src/containers';
-import { createKnex } from '../../src/db/knex';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { countLabelled, removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
 import { eventually, hostnamesSeen } from './support/http';
@@ -45,9 +46,10 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
     WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: '90',
   });
   let adminTenant: string;
+  let database: TestDatabase;
 
   async function withWharf<T>(work: (w: Wharf, c: WharfConfig) => Promise<T>): Promise<T> {
-    const knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'wharf.sqlite') });
+    const knex = database.connect();
     const containers = createContainersModule({
       knex,
       owner,
@@ -106,6 +108,7 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
 
   beforeAll(async () => {
     buildTestImages();
+    database = await createTestDatabase(dir);
     await withWharf(async (w) => {
       const admin = await w.users.addUser('admin', 'admin-password', ADMIN_SCOPES);
       adminTenant = toTenant(admin.guid);
@@ -113,6 +116,7 @@ describeWithDocker('wharf service (the CLI) on the real engine', () => {
   }, 120000);
 
   afterAll(async () => {
+    await database.drop();
     await removeLabelled(docker, 'wharf.owner', owner);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -64,7 +64,7 @@ describeWithDocker('Image references on the real engine (issue 9 item 7)', () =>
   beforeAll(async () => {
     buildTestImages();
     probe = await startProbe();
-    t = await createDockerTestApp(path.join(dir, 'default.sqlite'));
+    t = await createDockerTestApp(path.join(dir, 'default'));
   }, 120000);
   afterAll(async () => {
     await t.close();
@@ -98,7 +98,7 @@ describeWithDocker('Image references on the real engine (issue 9 item 7)', () =>
   }, 90000);
 
   it('when an allowed registry refuses the pull, then the service fails without echoing its answer', async () => {
-    const allowing = await createDockerTestApp(path.join(dir, 'allowing.sqlite'), [], {
+    const allowing = await createDockerTestApp(path.join(dir, 'allowing'), [], {
       allowedRegistries: [`127.0.0.1:${PROBE_PORT}`],
     });
     try {

@@ -8,10 +8,11 @@ import type { Wharf } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createContainersModule } from '../../src/containers';
 import type { ContainerService, Scope, ServiceView } from '../../src/containers';
-import { createKnex } from '../../src/db/knex';
 import { migrateToLatest } from '../../src/db/migrate';
 import { loadKeyRing } from '../../src/secrets/key-ring';
 import { SecretBox } from '../../src/secrets/secret-box';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
 import { eventually, get } from './support/http';
@@ -43,6 +44,15 @@ describeWithDocker('installations sharing one engine', () => {
   const logger = pino({ level: 'silent' });
   const started: Wharf[] = [];
   const legacyServiceIds: string[] = [];
+  /** One database per installation name (a restart under the same name finds its own again). */
+  const databases = new Map<string, TestDatabase>();
+  const databaseOf = async (name: string): Promise<TestDatabase> => {
+    const known = databases.get(name);
+    if (known !== undefined) return known;
+    const created = await createTestDatabase(path.join(root, name));
+    databases.set(name, created);
+    return created;
+  };
 
   const startWharf = async (name: string): Promise<Wharf> => {
     const config = loadConfig({
@@ -50,7 +60,7 @@ describeWithDocker('installations sharing one engine', () => {
       WHARF_LOG_LEVEL: 'silent',
       WHARF_LB_IMAGE: TEST_IMAGES.haproxy,
     });
-    const wharf = await buildWharf({ config, logger });
+    const wharf = await buildWharf({ config, logger, knex: (await databaseOf(name)).connect() });
     started.push(wharf);
     await wharf.start();
     return wharf;
@@ -94,6 +104,7 @@ describeWithDocker('installations sharing one engine', () => {
       await removeLabelled(docker, 'wharf.owner', w.installationId);
     }
     for (const id of legacyServiceIds) await removeLabelled(docker, 'wharf.service', id);
+    for (const database of databases.values()) await database.drop();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -134,8 +145,7 @@ describeWithDocker('installations sharing one engine', () => {
   it('when an older Wharf left objects labelled wharf.owner=wharf, then the upgraded installation adopts them untouched and another installation leaves them alone', async () => {
     // An older Wharf: the same code with the fixed legacy owner label, stepped by hand.
     const dir = path.join(root, 'upgraded');
-    const file = path.join(dir, 'wharf.sqlite');
-    const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
+    const knex = (await databaseOf('upgraded')).connect();
     await migrateToLatest(knex);
     const old = createContainersModule({
       knex,

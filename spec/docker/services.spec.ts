@@ -28,7 +28,7 @@ describeWithDocker('container services on the real engine', () => {
 
   beforeAll(async () => {
     buildTestImages();
-    t = await createDockerTestApp(path.join(dir, 'wharf.sqlite'));
+    t = await createDockerTestApp(dir);
   }, 120000);
   afterAll(async () => {
     await t.close();

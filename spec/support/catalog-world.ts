@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import type { Knex } from '../../src/db/knex';
 import type { CfErrorBody } from './cf-expect';
 import { createOrg, createSpace } from './orgs';
 import { bearer } from './test-wharf';
@@ -64,7 +65,7 @@ export function catalogHelpers(wharf: () => TestWharf): CatalogHelpers {
     },
     async insertBroker(name, spaceId = null) {
       const guid = randomUUID();
-      const [id] = await wharf().knex('service_brokers').insert({
+      await wharf().knex('service_brokers').insert({
         guid,
         name,
         broker_url: 'http://127.0.0.1:1',
@@ -74,13 +75,13 @@ export function catalogHelpers(wharf: () => TestWharf): CatalogHelpers {
         created_at: now(),
         updated_at: now(),
       });
-      return { id: Number(id), guid };
+      return { id: await idOf(wharf().knex, 'service_brokers', guid), guid };
     },
     async insertBrokerPlan(serviceGuid, name, fields = {}) {
       const knex = wharf().knex;
       const service = await knex('services').where({ guid: serviceGuid }).first('id');
       const guid = randomUUID();
-      const [id] = await knex('service_plans').insert({
+      await knex('service_plans').insert({
         guid,
         name,
         description: `${name} from the broker`,
@@ -90,23 +91,31 @@ export function catalogHelpers(wharf: () => TestWharf): CatalogHelpers {
         updated_at: now(),
         ...fields,
       });
-      return { id: Number(id), guid };
+      return { id: await idOf(knex, 'service_plans', guid), guid };
     },
     async insertInstance(planGuid, spaceGuid, name) {
       const knex = wharf().knex;
       const plan = await knex('service_plans').where({ guid: planGuid }).first('id');
       const space = await knex('spaces').where({ guid: spaceGuid }).first('id');
-      const [id] = await knex('service_instances').insert({
-        guid: randomUUID(),
+      const guid = randomUUID();
+      await knex('service_instances').insert({
+        guid,
         name,
         space_id: space.id,
         service_plan_id: plan.id,
         created_at: now(),
         updated_at: now(),
       });
-      return Number(id);
+      return idOf(knex, 'service_instances', guid);
     },
   };
+}
+
+/** The id of the row just inserted with `guid` (PostgreSQL returns no ids from a bare insert). */
+async function idOf(knex: Knex, table: string, guid: string): Promise<number> {
+  const row: { id: number | string } | undefined = await knex(table).where({ guid }).first('id');
+  if (row === undefined) throw new Error(`no ${table} row ${guid}`);
+  return Number(row.id);
 }
 
 export function cfError(code: number, errorCode: string, description: string): CfErrorBody {

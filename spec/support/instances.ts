@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
 import type { OsbCatalog } from '../../src/osb-catalog';
 import { loadConfig } from '../../src/config';
-import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
 import type { FakeBroker, RecordedRequest } from './fake-broker';
+import type { TestDatabase } from './test-database';
 import { createOrg, createSpace, grantOrgRole, grantSpaceRole } from './orgs';
 import { bearer, CORE_TABLES, startTestWharf } from './test-wharf';
 import type { TestWharf } from './test-wharf';
@@ -45,13 +44,14 @@ export async function startInstancesWharf(env: Record<string, string> = {}): Pro
 }
 
 /**
- * A second Wharf process on the data directory of a closed one (same SQLite file, same signing
- * key, so tokens minted by the first stay valid): what a restart of Wharf looks like.
+ * A second Wharf process on the data directory and database of a closed one (same signing key, so
+ * tokens minted by the first stay valid): what a restart of Wharf looks like.
  */
 export async function reopenWharf(
-  dataDir: string,
+  closed: { dataDir: string; database: TestDatabase },
   env: Record<string, string> = {},
 ): Promise<Wharf & { dataDir: string; destroy(): Promise<void> }> {
+  const { dataDir, database } = closed;
   const config = loadConfig({
     WHARF_DATA_DIR: dataDir,
     WHARF_LOG_LEVEL: 'silent',
@@ -59,10 +59,7 @@ export async function reopenWharf(
     ...FAST_OPERATIONS,
     ...env,
   });
-  const knex = createKnex({
-    databaseUrl: undefined,
-    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
-  });
+  const knex = database.connect();
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   await wharf.start();
   return {
@@ -70,6 +67,7 @@ export async function reopenWharf(
     dataDir,
     destroy: async () => {
       await wharf.close();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

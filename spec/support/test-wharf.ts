@@ -9,11 +9,14 @@ import type { SigningKey } from '../../src/auth/signing-key';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from '../../src/auth/types';
 import type { User } from '../../src/auth/types';
 import { loadConfig } from '../../src/config';
-import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
+import { createTestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
 
 export interface TestWharf extends Wharf {
   dataDir: string;
+  /** This Wharf's own database (SQLite or PostgreSQL, per `WHARF_TEST_DATABASE`). */
+  database: TestDatabase;
   /** A signed access token for a user with the given scopes (created on demand). */
   tokenFor(user: User): string;
   createUser(name: string, scopes?: readonly string[]): Promise<User>;
@@ -38,7 +41,10 @@ export const CORE_TABLES = [
 
 export const READ_WRITE_SCOPES = DEFAULT_USER_SCOPES;
 
-/** A Wharf on a fresh migrated SQLite file in its own temp directory (one per spec file). */
+/**
+ * A Wharf on a fresh migrated database (see test-database.ts) with its own temp data directory;
+ * `stop()` deletes both.
+ */
 export async function startTestWharf(env: Record<string, string> = {}): Promise<TestWharf> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-spec-'));
   const config = loadConfig({
@@ -47,10 +53,8 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
     WHARF_EXTERNAL_URL: 'http://wharf.test',
     ...env,
   });
-  const knex: Knex = createKnex({
-    databaseUrl: undefined,
-    sqliteFile: path.join(dataDir, 'wharf.sqlite'),
-  });
+  const database = await createTestDatabase(dataDir);
+  const knex: Knex = database.connect();
   const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
   const tokenFor = (user: User): string =>
     wharf.tokens.issue(
@@ -73,6 +77,7 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
   return {
     ...wharf,
     dataDir,
+    database,
     tokenFor,
     createUser,
     userWithToken: async (name, scopes) => {
@@ -84,9 +89,27 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
     adminToken: tokenFor(admin),
     stop: async () => {
       await wharf.close();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Another process of the same installation as `first`: its own Wharf and connection pool on the
+ * same database and data directory (so the same signing key). Close it before `first.stop()`.
+ */
+export async function startPeerWharf(
+  first: TestWharf,
+  env: Record<string, string> = {},
+): Promise<Wharf> {
+  const config = loadConfig({
+    WHARF_DATA_DIR: first.dataDir,
+    WHARF_LOG_LEVEL: 'silent',
+    WHARF_EXTERNAL_URL: 'http://wharf.test',
+    ...env,
+  });
+  return buildWharf({ config, logger: createLogger('silent'), knex: first.database.connect() });
 }
 
 export function bearer(token: string): { Authorization: string } {

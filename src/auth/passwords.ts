@@ -1,6 +1,20 @@
 import crypto from 'node:crypto';
+import { ConcurrencyGate } from './concurrency-gate';
+
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which sqlite3 shares: a flood of password
+ * grants used to occupy every thread and starve the API's queries (1,170 → 4 list requests/s).
+ * One hash at a time keeps threads for the database, and resting as long as each hash took keeps
+ * hashing to half a core, leaving CPU for the API; a short queue waits, the rest is refused (the
+ * token endpoint answers 503 with Retry-After). Process-wide because the pool is.
+ */
+export const passwordHashing = new ConcurrencyGate(1, 16, { restRatio: 1 });
 
 function scrypt(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+  return passwordHashing.run(() => rawScrypt(password, salt, keylen));
+}
+
+function rawScrypt(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     crypto.scrypt(password, salt, keylen, (err, key) => {
       if (err) reject(err);

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { sendJson } from '../http/send';
 import { getAuthContext } from './auth-context';
+import { GateBusyError } from './concurrency-gate';
 import { OAuthError, sendOAuthError } from './oauth-errors';
 import type { OAuthTokenEndpoint } from './oauth-token';
 import type { SigningKey } from './signing-key';
@@ -109,6 +110,19 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
       } catch (err) {
         if (err instanceof OAuthError) {
           sendOAuthError(res, err);
+          return;
+        }
+        if (err instanceof GateBusyError) {
+          // More password checks are queued than the hashing gate admits: refuse fast.
+          sendOAuthError(
+            res,
+            new OAuthError(
+              503,
+              'temporarily_unavailable',
+              'Too many logins at once; retry shortly',
+              1,
+            ),
+          );
           return;
         }
         throw err;

@@ -1,4 +1,59 @@
+import type { Router } from 'express';
+import type { FeatureFlagsService } from '../catalog';
+import type { ChangeFeed } from '../changes';
+import type { Clock } from '../clock';
+import type { Db } from '../db/knex';
+import type { OrgsService } from '../orgs';
+import { validateCatalog } from '../osb-catalog';
+import type { SecretBox } from '../secrets/secret-box';
+import { createBrokerRoutes } from './routes';
+import { BrokersService } from './service';
+import type { CatalogFetcher, CatalogValidator } from './service';
+import { BrokersStore } from './store';
+
 export { BrokersService } from './service';
-export type { CatalogFetcher, CatalogValidator, BrokerResult } from './service';
-export { createBrokerRoutes } from './routes';
+export type {
+  BrokerCaller,
+  BrokerResult,
+  CatalogFetcher,
+  CatalogValidator,
+  RegisterBrokerCommand,
+  UpdateBrokerCommand,
+} from './service';
 export type { RegisteredBroker } from './types';
+export { brokersInSpaces } from './space-dependents';
+
+export interface BrokersModuleDeps {
+  knex: Db;
+  clock: Clock;
+  changes: ChangeFeed;
+  /** `GET /v2/catalog` of the broker being registered (the OSB client). */
+  fetcher: CatalogFetcher;
+  secrets: SecretBox;
+  orgs: OrgsService;
+  flags: FeatureFlagsService;
+  /** Defaults to the OSB catalog rules (`validateCatalog`). */
+  validate?: CatalogValidator;
+  /** Specs may hand in their own store. */
+  store?: BrokersStore;
+}
+
+export interface BrokersModule {
+  service: BrokersService;
+  /** `/v2/service_brokers`. */
+  router: Router;
+}
+
+/** The broker registry: its store, service and v2 routes, wired from what it is handed. */
+export function createBrokersModule(deps: BrokersModuleDeps): BrokersModule {
+  const service = new BrokersService({
+    store: deps.store ?? new BrokersStore(deps.knex, deps.clock),
+    fetcher: deps.fetcher,
+    validate: deps.validate ?? ((raw, existing) => validateCatalog(raw, existing)),
+    secrets: deps.secrets,
+    orgs: deps.orgs,
+    flags: deps.flags,
+    changes: deps.changes,
+  });
+  return { service, router: createBrokerRoutes(service) };
+}

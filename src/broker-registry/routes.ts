@@ -11,7 +11,7 @@ import { sendJson } from '../http/send';
 import { toWarningsHeader } from './broker-url';
 import type { OsbCallContext } from '../osb-client';
 import { presentBroker } from './presenter';
-import { createBrokerBody, updateBrokerBody } from './schemas';
+import { createBrokerBody, toRegisterCommand, toUpdateCommand, updateBrokerBody } from './schemas';
 import type { BrokerResult, BrokersService } from './service';
 
 const BROKER_QUERYABLE = ['name', 'space_guid'] as const;
@@ -35,8 +35,8 @@ export function createBrokerRoutes(brokers: BrokersService): Router {
   });
   router.post('/v2/service_brokers', async (req, res) => {
     const ctx = requireWriteScope(req);
-    const body = parseBody(createBrokerBody, getJsonBody(req));
-    const result = await brokers.register(ctx, body, callContext(req, ctx.userGuid));
+    const command = toRegisterCommand(parseBody(createBrokerBody, getJsonBody(req)));
+    const result = await brokers.register(ctx, command, callContext(req, ctx.userGuid));
     sendBroker(res, 201, result, `/v2/service_brokers/${result.broker.guid}`);
   });
   router.get('/v2/service_brokers/:guid', async (req, res) => {
@@ -45,11 +45,11 @@ export function createBrokerRoutes(brokers: BrokersService): Router {
   });
   router.put('/v2/service_brokers/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
-    const body = parseBody(updateBrokerBody, getJsonBody(req));
+    const command = toUpdateCommand(parseBody(updateBrokerBody, getJsonBody(req)));
     sendBroker(
       res,
       200,
-      await brokers.update(ctx, param(req, 'guid'), body, callContext(req, ctx.userGuid)),
+      await brokers.update(ctx, param(req, 'guid'), command, callContext(req, ctx.userGuid)),
     );
   });
   router.delete('/v2/service_brokers/:guid', async (req, res) => {

@@ -2,20 +2,17 @@ import { isAdmin, readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
 import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
 import type { FeatureFlagsService } from '../catalog';
-import type { Knex } from '../db/knex';
+import type { ChangeAction, ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
-import type { Paged } from '../db/paging';
-import { inTransaction } from '../db/transaction';
-import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
+import type { Paged } from '../db/paging';
+import { CfError } from '../http/cf-errors';
 import type { OrgsService, Space } from '../orgs';
-import type { SecretBox } from '../secrets/secret-box';
-import { checkBrokerUrl } from './broker-url';
 import type { ExistingBrokerCatalog, OsbCatalog } from '../osb-catalog';
 import type { BrokerConnection, OsbCallContext } from '../osb-client';
-import type { CreateBrokerBody, UpdateBrokerBody } from './schemas';
-import { BrokersStore } from './store';
-import type { BrokerFields } from './store';
+import type { SecretBox } from '../secrets/secret-box';
+import { checkBrokerUrl } from './broker-url';
+import type { BrokerFields, BrokersStore } from './store';
 import { toSyncEntries } from './to-sync-entries';
 import type { RegisteredBroker } from './types';
 
@@ -31,9 +28,37 @@ export type CatalogValidator = (
   existing?: ExistingBrokerCatalog,
 ) => CatalogValidation;
 
+/** Register a broker: in Wharf's words, whatever wire (v2 body, CLI arguments) it came from. */
+export interface RegisterBrokerCommand {
+  name: string;
+  brokerUrl: string;
+  authUsername: string;
+  authPassword: string;
+  /** A space-scoped (private) broker; absent for a global one. */
+  spaceGuid?: string;
+}
+
+/** Change some of a broker's settings; anything but the name refetches the catalog. */
+export interface UpdateBrokerCommand {
+  name?: string;
+  brokerUrl?: string;
+  authUsername?: string;
+  authPassword?: string;
+}
+
 export interface BrokerResult {
   broker: RegisteredBroker;
   warnings: string[];
+}
+
+export interface BrokersServiceDeps {
+  store: BrokersStore;
+  fetcher: CatalogFetcher;
+  validate: CatalogValidator;
+  secrets: SecretBox;
+  orgs: OrgsService;
+  flags: FeatureFlagsService;
+  changes: ChangeFeed;
 }
 
 /**
@@ -51,17 +76,8 @@ export type BrokerCaller = AuthContext | null;
 export class BrokersService {
   private readonly store: BrokersStore;
 
-  constructor(
-    private readonly knex: Knex,
-    private readonly deps: {
-      fetcher: CatalogFetcher;
-      validate: CatalogValidator;
-      secrets: SecretBox;
-      orgs: OrgsService;
-      flags: FeatureFlagsService;
-    },
-  ) {
-    this.store = new BrokersStore(knex);
+  constructor(private readonly deps: BrokersServiceDeps) {
+    this.store = deps.store;
   }
 
   async list(ctx: AuthContext, query: PageRequest): Promise<Paged<RegisteredBroker>> {
@@ -143,70 +159,87 @@ export class BrokersService {
     return result.catalog;
   }
 
+  /** Only the name and state go out: never the URL's secrets or the password. */
+  private publish(action: ChangeAction, broker: RegisteredBroker): void {
+    this.deps.changes.publish({
+      topic: 'broker',
+      action,
+      id: broker.guid,
+      detail: { name: broker.name },
+    });
+  }
+
   async register(
     caller: BrokerCaller,
-    body: CreateBrokerBody,
+    command: RegisterBrokerCommand,
     ctx: OsbCallContext,
   ): Promise<BrokerResult> {
     // Access first, as CC's controller does: a caller who may not register learns nothing else.
-    const space = await this.authorize(caller, body.space_guid);
-    const brokerUrl = checkBrokerUrl(body.broker_url);
+    const space = await this.authorize(caller, command.spaceGuid);
+    const brokerUrl = checkBrokerUrl(command.brokerUrl);
     // Cheap check first so a taken name never costs a call to the broker; the unique index below
     // is the race-proof guard.
-    if (await this.store.findByName(body.name)) throw new CfError('ServiceBrokerNameTaken');
-    const conn = { url: brokerUrl, username: body.auth_username, password: body.auth_password };
+    if (await this.store.findByName(command.name)) throw new CfError('ServiceBrokerNameTaken');
+    const conn = {
+      url: brokerUrl,
+      username: command.authUsername,
+      password: command.authPassword,
+    };
     const catalog = await this.fetchValidCatalog(conn, ctx);
     const fields: BrokerFields = {
-      name: body.name,
+      name: command.name,
       brokerUrl,
-      authUsername: body.auth_username,
-      authPasswordEncrypted: this.deps.secrets.encrypt(body.auth_password),
+      authUsername: command.authUsername,
+      authPasswordEncrypted: this.deps.secrets.encrypt(command.authPassword),
       spaceId: space?.id ?? null,
     };
-    const { guid, warnings } = await inTransaction(this.knex, async (trx) => {
-      const created = await new BrokersStore(trx).insert(fields).catch(rethrowNameTaken);
+    const { guid, warnings } = await this.store.transaction(async (store, trx) => {
+      const created = await store.insert(fields).catch(rethrowNameTaken);
       const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
       return { guid: created.guid, warnings: outcome.warnings };
     });
-    return { broker: await this.require(guid), warnings };
+    const broker = await this.require(guid);
+    this.publish('created', broker);
+    return { broker, warnings };
   }
 
   async update(
     caller: BrokerCaller,
     guid: string,
-    body: UpdateBrokerBody,
+    command: UpdateBrokerCommand,
     ctx: OsbCallContext,
   ): Promise<BrokerResult> {
     // CC answers a bare 404 for PUT on an unknown broker (cf-v2-api.md §3.3).
     const broker = await this.require(guid, 'NotFound');
     await this.authorize(caller, broker.spaceGuid ?? undefined);
-    const brokerUrl = body.broker_url === undefined ? undefined : checkBrokerUrl(body.broker_url);
+    const brokerUrl =
+      command.brokerUrl === undefined ? undefined : checkBrokerUrl(command.brokerUrl);
     const fields: Partial<BrokerFields> = {
-      name: body.name,
+      name: command.name,
       brokerUrl,
-      authUsername: body.auth_username,
+      authUsername: command.authUsername,
       authPasswordEncrypted:
-        body.auth_password === undefined
+        command.authPassword === undefined
           ? undefined
-          : this.deps.secrets.encrypt(body.auth_password),
+          : this.deps.secrets.encrypt(command.authPassword),
     };
     const onlyName =
       brokerUrl === undefined &&
-      body.auth_username === undefined &&
-      body.auth_password === undefined;
+      command.authUsername === undefined &&
+      command.authPassword === undefined;
     const catalog = onlyName
       ? undefined
       : await this.fetchValidCatalog(
           {
             url: brokerUrl ?? broker.brokerUrl,
-            username: body.auth_username ?? broker.authUsername,
-            password: body.auth_password ?? this.connectionOf(broker).password,
+            username: command.authUsername ?? broker.authUsername,
+            password: command.authPassword ?? this.connectionOf(broker).password,
           },
           ctx,
           broker,
         );
-    const warnings = await inTransaction(this.knex, async (trx) => {
-      await new BrokersStore(trx).update(broker.id, fields).catch(rethrowNameTaken);
+    const warnings = await this.store.transaction(async (store, trx) => {
+      await store.update(broker.id, fields).catch(rethrowNameTaken);
       if (catalog === undefined) return [];
       return (
         await syncBrokerCatalog(
@@ -217,29 +250,32 @@ export class BrokersService {
         )
       ).warnings;
     });
-    return { broker: await this.require(guid), warnings };
+    const updated = await this.require(guid);
+    this.publish('updated', updated);
+    return { broker: updated, warnings };
   }
 
   /** Refetches and syncs the catalog with the stored settings (`wharf broker sync`). */
   async sync(guid: string, ctx: OsbCallContext): Promise<BrokerResult> {
     const broker = await this.require(guid);
     const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
-    const outcome = await inTransaction(this.knex, (trx) =>
+    const outcome = await this.store.transaction((_store, trx) =>
       syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)),
     );
+    this.publish('updated', broker);
     return { broker, warnings: outcome.warnings };
   }
 
   async remove(caller: BrokerCaller, guid: string): Promise<void> {
     const broker = await this.require(guid, 'NotFound');
     await this.authorize(caller, broker.spaceGuid ?? undefined);
-    await inTransaction(this.knex, async (trx) => {
-      const store = new BrokersStore(trx);
+    await this.store.transaction(async (store, trx) => {
       if ((await store.countInstances(broker.id)) > 0)
         throw new CfError('ServiceBrokerNotRemovable', broker.name);
       await removeBrokerCatalog(trx, broker.id);
       await store.delete(broker.id);
     });
+    this.publish('deleted', broker);
   }
 
   async findByName(name: string): Promise<RegisteredBroker | undefined> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
@@ -52,7 +53,18 @@ export interface BrokerFields {
 }
 
 export class BrokersStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction on `knex`, handing it a store on that transaction and the
+   * transaction itself (for the catalog feature's sync, which writes its own tables).
+   */
+  transaction<T>(work: (store: BrokersStore, trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) => work(new BrokersStore(trx, this.clock), trx));
+  }
 
   private select(): Knex.QueryBuilder {
     return this.db('service_brokers')
@@ -97,7 +109,7 @@ export class BrokersStore {
   }
 
   async insert(fields: BrokerFields): Promise<{ id: number; guid: string }> {
-    const now = currentTimestamp();
+    const now = currentTimestamp(this.clock.now());
     const guid = randomUUID();
     await this.db('service_brokers').insert({
       guid,
@@ -127,7 +139,7 @@ export class BrokersStore {
         ...(fields.authPasswordEncrypted !== undefined
           ? { auth_password_encrypted: fields.authPasswordEncrypted }
           : {}),
-        updated_at: currentTimestamp(),
+        updated_at: currentTimestamp(this.clock.now()),
       });
   }
 

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+import { isSemver } from '../osb-catalog';
 
 /** `extra` is a JSON-encoded string in CF; anything else is refused with the field named. */
 const jsonString = z.string().refine((value) => {
@@ -53,7 +51,7 @@ export type ServiceUpdateBody = z.infer<typeof serviceUpdateBody>;
 
 const maintenanceInfo = z
   .object({
-    version: z.string().regex(SEMVER, 'must be a semantic version'),
+    version: z.string().refine(isSemver, 'must be a semantic version'),
     description: z.string().optional(),
   })
   .strict();

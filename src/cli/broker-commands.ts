@@ -36,10 +36,10 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
             null,
             {
               name,
-              broker_url: url,
-              auth_username: username,
-              auth_password: password,
-              ...(opts.space ? { space_guid: opts.space } : {}),
+              brokerUrl: url,
+              authUsername: username,
+              authPassword: password,
+              ...(opts.space ? { spaceGuid: opts.space } : {}),
             },
             {},
           );
@@ -72,9 +72,9 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
             guid,
             {
               name: opts.name,
-              broker_url: opts.url,
-              auth_username: opts.username,
-              auth_password: opts.password,
+              brokerUrl: opts.url,
+              authUsername: opts.username,
+              authPassword: opts.password,
             },
             {},
           );

@@ -50,6 +50,8 @@ export interface ContainersModule {
   router: Router;
   service: ContainerService;
   reconciler: Reconciler;
+  /** Resolves when the container engine answers (for /readyz). */
+  ping(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     router: createServicesRouter(service, deps.logger),
     service,
     reconciler,
+    ping: () => driver.ping(),
     start: async () => {
       await store.sealPlaintextRows();
       reconciler.start();

@@ -46,12 +46,13 @@ export function createServicesRouter(service: ContainerService, logger: Logger):
       next(err);
       return;
     }
+    const refusal = clientErrorOf(err);
     if (err instanceof Unauthorized) {
       res.status(401).json({ message: err.message });
     } else if (err instanceof ContainerServiceError) {
       res.status(err.status).json({ message: err.message });
-    } else if (isBodyParseError(err)) {
-      res.status(400).json({ message: 'Request body is not valid JSON' });
+    } else if (refusal !== undefined) {
+      res.status(refusal.status).json({ message: refusal.message });
     } else {
       logger.error({ err }, 'container services request failed');
       res.status(500).json({ message: 'Internal server error' });
@@ -72,8 +73,31 @@ function scopeOf(req: Request, need: ServicesAccess): Scope {
   }
 }
 
-function isBodyParseError(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.parse.failed'
-  );
+/** body-parser's `type`s, each answered in the `{"message"}` shape (issue 9 item 8). */
+const BODY_REFUSALS: Readonly<Record<string, { status: number; message: string }>> = {
+  'entity.parse.failed': { status: 400, message: 'Request body is not valid JSON' },
+  'entity.too.large': { status: 413, message: 'Request body is larger than 1 MiB' },
+  'charset.unsupported': { status: 415, message: 'Request body charset is not supported' },
+  'encoding.unsupported': { status: 415, message: 'Request body encoding is not supported' },
+  'entity.verify.failed': { status: 400, message: 'Request body was refused' },
+  'request.aborted': { status: 400, message: 'Request body was cut short' },
+  'request.size.invalid': { status: 400, message: 'Request body does not match Content-Length' },
+  'stream.encoding.set': { status: 400, message: 'Request body could not be read' },
+  'stream.not.readable': { status: 400, message: 'Request body could not be read' },
+};
+
+/**
+ * A refusal of the request itself (body-parser, a bad gzip stream, a malformed `%`-escape in the
+ * path): these errors carry a 4xx `status`. Anything else is a fault of Wharf's (500).
+ */
+function clientErrorOf(err: unknown): { status: number; message: string } | undefined {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return undefined;
+  const status = err.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const type = 'type' in err && typeof err.type === 'string' ? err.type : '';
+  const known = BODY_REFUSALS[type];
+  if (known !== undefined) return known;
+  if (err instanceof URIError)
+    return { status: 400, message: 'Malformed percent-encoding in path' };
+  return { status, message: status === 400 ? 'Bad request' : 'Request refused' };
 }

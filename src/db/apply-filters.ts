@@ -37,11 +37,23 @@ const SQL_OPERATORS: Readonly<Record<Exclude<FilterOperator, 'in'>, string>> = {
 
 type Scalar = string | number | boolean | null;
 
+/**
+ * Strings compare by their bytes on both databases: SQLite's BINARY collation does so, while
+ * PostgreSQL would use the database's collation (en-US puts "~" before letters and "a" before
+ * "B"), so `label<x` and `order-by=name` would answer differently there. Equality needs no
+ * collation (every collation in use is deterministic) and keeps using the plain indexes.
+ * Returns the SQL for one column bound as `??`.
+ */
+export function bytewiseColumnSql(db: { client: Knex.Client }): string {
+  return db.client.config.client === 'pg' ? '?? COLLATE "C"' : '??';
+}
+
 function compare(
   qb: Knex.QueryBuilder,
   column: string,
   operator: FilterOperator,
   values: readonly Scalar[],
+  text = false,
 ): void {
   if (operator === 'in') {
     const nonNull = values.filter((v): v is string | number | boolean => v !== null);
@@ -60,7 +72,11 @@ function compare(
     void (operator === 'eq' ? qb.whereNull(column) : qb.whereRaw('1 = 0'));
     return;
   }
-  void qb.where(column, SQL_OPERATORS[operator], value);
+  if (text && operator !== 'eq') {
+    void qb.whereRaw(`${bytewiseColumnSql(qb)} ${SQL_OPERATORS[operator]} ?`, [column, value]);
+  } else {
+    void qb.where(column, SQL_OPERATORS[operator], value);
+  }
 }
 
 /** CC's boolean rule: only `t` and `true` are true. */
@@ -129,17 +145,19 @@ function applyFilterList(
       case 'relation': {
         void qb.whereIn(spec.column, function (this: Knex.QueryBuilder) {
           void this.select('id').from(spec.table);
-          compare(this, `${spec.table}.guid`, filter.operator, filter.values);
+          compare(this, `${spec.table}.guid`, filter.operator, filter.values, true);
         });
         break;
       }
       case 'subquery':
         void qb.whereIn(spec.column, function (this: Knex.QueryBuilder) {
           spec.from(this);
-          compare(this, spec.guidColumn, filter.operator, filter.values);
+          compare(this, spec.guidColumn, filter.operator, filter.values, true);
         });
         break;
       case 'string':
+        compare(qb, spec.column, filter.operator, filter.values, true);
+        break;
       case 'boolean':
       case 'integer':
       case 'timestamp':

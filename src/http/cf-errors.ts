@@ -46,8 +46,10 @@ export const CF_ERRORS = {
   },
   UnprocessableEntity: { code: 10008, status: 422, description: '%s' },
   ResourceNotFound: { code: 10010, status: 404, description: '%s' },
-  OrderByParameterInvalid: { code: 10012, status: 500, description: 'Cannot order by: %s' },
+  // CC answers 500 here; a client's bad order-by is a 4xx in Wharf (README, issue 9 item 8).
+  OrderByParameterInvalid: { code: 10012, status: 400, description: 'Cannot order by: %s' },
   RateLimitExceeded: { code: 10013, status: 429, description: 'Rate Limit Exceeded' },
+  ServiceUnavailable: { code: 10015, status: 503, description: '%s' },
   OrganizationInvalid: {
     code: 30001,
     status: 400,
@@ -73,6 +75,28 @@ export const CF_ERRORS = {
     description: 'Quota Definition could not be found: %s',
   },
   AppNotFound: { code: 100004, status: 404, description: 'The app could not be found: %s' },
+  SpaceDeleteTimeout: {
+    code: 290007,
+    status: 524,
+    description: 'Deletion of space %s timed out before all resources within could be deleted',
+  },
+  SpaceDeletionFailed: {
+    code: 290008,
+    status: 502,
+    description:
+      'Deletion of space %s failed because one or more resources within could not be deleted.\n\n%s',
+  },
+  OrganizationDeleteTimeout: {
+    code: 290009,
+    status: 524,
+    description: 'Delete of organization %s timed out before all resources within could be deleted',
+  },
+  OrganizationDeletionFailed: {
+    code: 290010,
+    status: 502,
+    description:
+      'Deletion of organization %s failed because one or more resources within could not be deleted.\n\n%s',
+  },
   UserProvidedServiceInstanceNotFound: {
     code: 340001,
     status: 404,

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { databaseUnavailability, describeUnavailability } from '../db/unavailable';
 import { CfError, UNKNOWN_ERROR_BODY } from './cf-errors';
 import { presentV2Error } from './error-presenters';
 import { getRequestId } from './request-id';
@@ -33,6 +34,15 @@ export function createErrorMiddleware(logger: Logger) {
     }
     if (err instanceof CfError) {
       sendCfError(res, err.status, presentV2Error(err));
+      return;
+    }
+    const unavailable = databaseUnavailability(err);
+    if (unavailable !== undefined) {
+      // Read-only, full or locked: the server's trouble, and worth a retry later (not a 500).
+      logger.warn({ requestId: getRequestId(req), unavailable }, 'database refused a write');
+      const error = new CfError('ServiceUnavailable', describeUnavailability(unavailable));
+      res.setHeader('Retry-After', '5');
+      sendCfError(res, error.status, presentV2Error(error));
       return;
     }
     const clientStatus = clientErrorStatus(err);

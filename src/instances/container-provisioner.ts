@@ -103,6 +103,9 @@ export class ContainerProvisioner implements Provisioner {
     try {
       view = await this.containers.create(scopeOf(target), body);
     } catch (err) {
+      // A resumed provision finds the service it created before Wharf died: follow it, do not fail.
+      if (acceptsIncomplete && err instanceof ContainerServiceError && err.status === 409)
+        return { kind: 'in progress', description: 'resuming after a restart' };
       if (err instanceof ContainerServiceError)
         throw new CfError('ServiceInstanceInvalid', err.message);
       throw err;

@@ -1,21 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { Knex } from '../db/knex';
 import type { SecretBox } from '../secrets/secret-box';
-import { InstancesStore } from './store';
+import type { InstancesStore } from './store';
 
 const secretsSchema = z.record(z.string());
 
 /** Random secrets generated once per instance (`${secret:NAME}`), kept sealed in its row. */
 export class InstanceSecrets {
-  private readonly store: InstancesStore;
-
   constructor(
-    knex: Knex,
+    private readonly store: InstancesStore,
     private readonly box: SecretBox,
-  ) {
-    this.store = new InstancesStore(knex);
-  }
+  ) {}
 
   async ensure(instanceGuid: string, names: readonly string[]): Promise<Record<string, string>> {
     const sealed = await this.store.readSecrets(instanceGuid);

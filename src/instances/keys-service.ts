@@ -1,36 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { hasScope, isAdmin, readsEverything, SCOPES } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
-import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import { pageRequest } from '../db/page-request';
 import type { SecretBox } from '../secrets/secret-box';
-import type { CallerInfo, InstanceContext } from './instance-context';
+import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import { REDACTED_CREDENTIALS } from './presenter';
-import type { ProvisionerResolver } from './service';
-import type { OperationEvents } from './operation-jobs';
-import { InstancesStore } from './store';
+import { OPERATION_KINDS } from './operation-kinds';
+import type { OperationRecorder } from './operation-kinds';
+import type { InstanceTarget, Provisioner, ProvisionerResolver } from './provisioner';
+import type { OperationEvents } from './operation-events';
+import type { InstancesStore } from './store';
 import type { InstanceScope } from './store';
-import type { ServiceInstance, ServiceKey } from './types';
+import type { CreateKeyCommand, ServiceInstance, ServiceKey } from './types';
 
 export type KeyCredentials = Record<string, unknown> | typeof REDACTED_CREDENTIALS;
 
 /** Service keys (cf-v2-api.md §3.7): visible to admins and the developers of the instance's space only. */
 export class KeysService {
-  private readonly store: InstancesStore;
-
   constructor(
-    knex: Knex,
+    private readonly store: InstancesStore,
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly secrets: SecretBox,
+    private readonly recorder: OperationRecorder,
     private readonly events?: Pick<OperationEvents, 'bindFailed'>,
-  ) {
-    this.store = new InstancesStore(knex);
-  }
+  ) {}
 
   private scopeOf(ctx: AuthContext): InstanceScope {
     return readsEverything(ctx) ? { kind: 'all' } : { kind: 'developer', userGuid: ctx.userGuid };
@@ -88,28 +86,44 @@ export class KeysService {
       : toObject(JSON.parse(this.secrets.decrypt(key.parametersEncrypted)));
   }
 
-  async create(
-    caller: CallerInfo,
-    body: { service_instance_guid: string; name: string; parameters?: Record<string, unknown> },
-  ): Promise<ServiceKey> {
-    const instance = await this.store.find(body.service_instance_guid);
-    if (!instance) throw new CfError('ServiceInstanceNotFound', body.service_instance_guid);
+  async create(caller: CallerInfo, command: CreateKeyCommand): Promise<ServiceKey> {
+    const instance = await this.store.find(command.serviceInstanceGuid);
+    if (!instance) throw new CfError('ServiceInstanceNotFound', command.serviceInstanceGuid);
     const setting = await this.context.settingOf(instance);
     await this.context.assertCanManage(caller.ctx, setting.space);
     if (instance.lastOperation?.state === 'in progress')
       throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
     if (!(setting.plan.bindable ?? setting.service.bindable))
       throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
-    if (await this.store.keyNameTaken(instance.id, body.name))
-      throw new CfError('ServiceKeyNameTaken', body.name);
+    if (await this.store.keyNameTaken(instance.id, command.name))
+      throw new CfError('ServiceKeyNameTaken', command.name);
     const provisioner = await this.provisioners.forService(setting.service);
     if (!provisioner)
       throw new CfError('ServiceKeyNotSupported', "This service doesn't support creation of keys.");
     const guid = randomUUID();
     const target = this.context.target(instance, setting, caller);
+    // Recorded before the bind: if Wharf dies mid-way, the job removes the binding (the caller got nothing).
+    await this.recorder.perform(
+      {
+        kind: OPERATION_KINDS.createKey,
+        resourceGuid: guid,
+        payload: { instanceGuid: instance.guid },
+      },
+      () => this.bindAndStore(provisioner, target, guid, instance.id, command),
+    );
+    return this.get(null, guid);
+  }
+
+  private async bindAndStore(
+    provisioner: Provisioner,
+    target: InstanceTarget,
+    guid: string,
+    instanceId: number,
+    command: CreateKeyCommand,
+  ): Promise<void> {
     let credentials: Record<string, unknown>;
     try {
-      credentials = await provisioner.bind(target, guid, body.parameters);
+      credentials = await provisioner.bind(target, guid, command.parameters);
     } catch (err) {
       await this.events?.bindFailed(target, guid, err);
       throw err;
@@ -117,21 +131,20 @@ export class KeysService {
     try {
       await this.store.insertKey({
         guid,
-        name: body.name,
-        serviceInstanceId: instance.id,
+        name: command.name,
+        serviceInstanceId: instanceId,
         credentialsEncrypted: this.secrets.encrypt(JSON.stringify(credentials)),
         parametersEncrypted:
-          body.parameters === undefined
+          command.parameters === undefined
             ? null
-            : this.secrets.encrypt(JSON.stringify(body.parameters)),
+            : this.secrets.encrypt(JSON.stringify(command.parameters)),
       });
     } catch (err) {
       // Compensate: the binding exists at the provisioner but Wharf could not record it.
       await provisioner.unbind(target, guid).catch(() => undefined);
-      if (isUniqueViolation(err)) throw new CfError('ServiceKeyNameTaken', body.name);
+      if (isUniqueViolation(err)) throw new CfError('ServiceKeyNameTaken', command.name);
       throw err;
     }
-    return this.get(null, guid);
   }
 
   async delete(caller: CallerInfo, guid: string): Promise<void> {
@@ -159,6 +172,23 @@ export class KeysService {
     const setting = await this.context.settingOf(instance);
     await this.context.assertCanManage(caller.ctx, setting.space);
     const provisioner = await this.provisioners.forService(setting.service);
+    await this.recorder.perform(
+      {
+        kind: OPERATION_KINDS.deleteKey,
+        resourceGuid: key.guid,
+        payload: { instanceGuid: instance.guid },
+      },
+      () => this.unbindAndForget(caller, provisioner, instance, setting, key),
+    );
+  }
+
+  private async unbindAndForget(
+    caller: CallerInfo,
+    provisioner: Provisioner | undefined,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    key: ServiceKey,
+  ): Promise<void> {
     if (provisioner) {
       try {
         await provisioner.unbind(this.context.target(instance, setting, caller), key.guid);

@@ -1,9 +1,7 @@
 import { CfError } from '../http/cf-errors';
+import { isSemver } from '../osb-catalog';
 import type { InstanceSetting } from './instance-context';
 import type { ServiceInstance } from './types';
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**
  * A maintenance upgrade asked by `maintenance_info` (cf-v2-api.md §3.5, errors 390006-390009):
@@ -16,7 +14,7 @@ export function maintenanceUpgrade(
   changingPlan: boolean,
 ): { version: string; description?: string } | undefined {
   if (requested === undefined) return undefined;
-  if (!SEMVER.test(requested.version)) throw new CfError('MaintenanceInfoNotSemver');
+  if (!isSemver(requested.version)) throw new CfError('MaintenanceInfoNotSemver');
   if (instance.maintenanceInfo?.version === requested.version) return undefined;
   if (changingPlan) throw new CfError('MaintenanceInfoNotUpdatableWhenChangingPlan');
   const planInfo = setting.plan.maintenanceInfo;

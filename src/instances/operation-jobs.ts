@@ -1,24 +1,14 @@
 import type { Clock } from '../clock';
 import { CfError } from '../http/cf-errors';
 import { BrokerError } from '../osb-client';
-import type { Knex } from '../db/knex';
 import { failureOf } from '../jobs';
 import type { Job, JobQueue, JobResult } from '../jobs';
 import type { InstanceContext } from './instance-context';
-import type { InstanceTarget, PollOutcome, Provisioner } from './provisioner';
-import type { ProvisionerResolver } from './service';
-import { InstancesStore } from './store';
+import type { InstanceTarget, PollOutcome, Provisioner, ProvisionerResolver } from './provisioner';
+import type { OperationEvents } from './operation-events';
+import type { InstancesStore } from './store';
 import type { InstanceChanges } from './store';
 import type { OperationType } from './types';
-
-export interface OperationEvents {
-  /** Polls the provisioner's last operation in the background until it ends. */
-  pollLater(instanceGuid: string, type: OperationType): Promise<void>;
-  /** Starts orphan mitigation when the failure leaves the broker's state unknown (osb-api.md §9). */
-  provisionFailed(target: InstanceTarget, err: unknown): Promise<void>;
-  /** The same for a key's bind: the broker may hold a binding Wharf never recorded. */
-  bindFailed(target: InstanceTarget, bindingGuid: string, err: unknown): Promise<void>;
-}
 
 export interface PollingSettings {
   intervalMs: number;
@@ -28,7 +18,7 @@ export interface PollingSettings {
   mitigationBaseMs: number;
 }
 
-const POLL = 'instance.poll';
+export const POLL = 'instance.poll';
 const MITIGATE = 'instance.orphan-mitigation';
 const MITIGATE_BINDING = 'binding.orphan-mitigation';
 
@@ -55,17 +45,14 @@ function text(payload: Record<string, unknown>, key: string): string {
 
 /** The persisted jobs behind async instance operations: polling and orphan mitigation. */
 export class InstanceOperationJobs implements OperationEvents {
-  private readonly instances: InstancesStore;
-
   constructor(
-    knex: Knex,
+    private readonly instances: InstancesStore,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly settings: PollingSettings,
   ) {
-    this.instances = new InstancesStore(knex);
     jobs.register(POLL, (job) => this.poll(job), {
       maxAttempts: 1000,
       delayMs: () => settings.intervalMs,

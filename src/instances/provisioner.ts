@@ -1,3 +1,5 @@
+import type { Service } from '../catalog';
+
 /**
  * The port between CC semantics (this feature) and whatever runs an instance: an external OSB
  * broker or Wharf's container engine. Everything here is in Wharf's words, not OSB's.
@@ -63,4 +65,9 @@ export interface Provisioner {
     parameters: Record<string, unknown> | undefined,
   ): Promise<Record<string, unknown>>;
   unbind(target: InstanceTarget, bindingGuid: string): Promise<void>;
+}
+
+export interface ProvisionerResolver {
+  /** The broker of a broker service, the container engine for a container-backed one. */
+  forService(service: Service): Promise<Provisioner | undefined>;
 }

@@ -17,7 +17,14 @@ import { presentJob } from '../jobs';
 import type { InstanceDeleteJobs } from './delete-jobs';
 import type { KeysService } from './keys-service';
 import { presentInstance, presentKey } from './presenter';
-import { createInstanceBody, createKeyBody, updateInstanceBody } from './schemas';
+import {
+  createInstanceBody,
+  createKeyBody,
+  toCreateInstanceCommand,
+  toCreateKeyCommand,
+  toUpdateInstanceCommand,
+  updateInstanceBody,
+} from './schemas';
 import type { InstancesService } from './service';
 
 const INSTANCE_QUERYABLE = [
@@ -60,8 +67,8 @@ export function createInstanceRoutes(
 
   router.post('/v2/service_instances', async (req, res) => {
     const caller = writer(req);
-    const body = parseBody(createInstanceBody, getJsonBody(req));
-    const result = await instances.create(caller, body, acceptsIncomplete(req));
+    const command = toCreateInstanceCommand(parseBody(createInstanceBody, getJsonBody(req)));
+    const result = await instances.create(caller, command, acceptsIncomplete(req));
     sendJson(
       res,
       result.async ? 202 : 201,
@@ -84,8 +91,13 @@ export function createInstanceRoutes(
   });
   router.put('/v2/service_instances/:guid', async (req, res) => {
     const caller = writer(req);
-    const body = parseBody(updateInstanceBody, getJsonBody(req));
-    const result = await instances.update(caller, param(req, 'guid'), body, acceptsIncomplete(req));
+    const command = toUpdateInstanceCommand(parseBody(updateInstanceBody, getJsonBody(req)));
+    const result = await instances.update(
+      caller,
+      param(req, 'guid'),
+      command,
+      acceptsIncomplete(req),
+    );
     // CC's PUT convention: 201 without Location, or 202 with it.
     sendJson(
       res,
@@ -177,7 +189,10 @@ export function createInstanceRoutes(
 
   router.post('/v2/service_keys', async (req, res) => {
     const caller = writer(req);
-    const key = await keys.create(caller, parseBody(createKeyBody, getJsonBody(req)));
+    const key = await keys.create(
+      caller,
+      toCreateKeyCommand(parseBody(createKeyBody, getJsonBody(req))),
+    );
     sendJson(
       res,
       201,

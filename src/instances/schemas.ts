@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CreateInstanceCommand, CreateKeyCommand, UpdateInstanceCommand } from './types';
 
 const parameters = z.record(z.unknown(), { invalid_type_error: 'Expected instance of Hash' });
 const tags = z.array(z.string());
@@ -30,3 +31,33 @@ export const createKeyBody = z.object({
   parameters: parameters.optional(),
 });
 export type CreateKeyBody = z.infer<typeof createKeyBody>;
+
+/** Wire bodies to domain commands: an absent field stays undefined ("leave as it is"). */
+export function toCreateInstanceCommand(body: CreateInstanceBody): CreateInstanceCommand {
+  return {
+    name: body.name,
+    spaceGuid: body.space_guid,
+    servicePlanGuid: body.service_plan_guid,
+    parameters: body.parameters,
+    tags: body.tags,
+  };
+}
+
+export function toUpdateInstanceCommand(body: UpdateInstanceBody): UpdateInstanceCommand {
+  return {
+    name: body.name,
+    spaceGuid: body.space_guid,
+    servicePlanGuid: body.service_plan_guid,
+    parameters: body.parameters,
+    tags: body.tags,
+    maintenanceInfo: body.maintenance_info,
+  };
+}
+
+export function toCreateKeyCommand(body: CreateKeyBody): CreateKeyCommand {
+  return {
+    serviceInstanceGuid: body.service_instance_guid,
+    name: body.name,
+    parameters: body.parameters,
+  };
+}

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { isAdmin, readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
 import type { FeatureFlagsService } from '../catalog';
-import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
@@ -10,19 +10,15 @@ import type { Space } from '../orgs';
 import { isBrokerFailure } from '../osb-client';
 import type { SecretBox } from '../secrets/secret-box';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
-import type { OperationOutcome, Provisioner } from './provisioner';
-import type { CreateInstanceBody, UpdateInstanceBody } from './schemas';
-import { InstancesStore } from './store';
+import type { OperationOutcome, Provisioner, ProvisionerResolver } from './provisioner';
+import type { InstancesStore } from './store';
 import type { InstanceChanges, InstanceScope } from './store';
-import type { OperationEvents } from './operation-jobs';
+import type { OperationEvents } from './operation-events';
 import { maintenanceUpgrade } from './maintenance-upgrade';
-import type { ServiceInstance } from './types';
-import type { Service, ServicePlan } from '../catalog';
-
-export interface ProvisionerResolver {
-  /** The broker of a broker service, the container engine for a container-backed one. */
-  forService(service: Service): Promise<Provisioner | undefined>;
-}
+import { OPERATION_KINDS } from './operation-kinds';
+import type { OperationRecorder } from './operation-kinds';
+import type { CreateInstanceCommand, ServiceInstance, UpdateInstanceCommand } from './types';
+import type { ServicePlan } from '../catalog';
 
 export interface OperationResult {
   instance: ServiceInstance;
@@ -31,6 +27,13 @@ export interface OperationResult {
 }
 
 const MAX_TAGS_LENGTH = 2048;
+
+interface NewPlan {
+  id: number;
+  guid: string;
+  uniqueId: string;
+  maintenanceInfo: Record<string, unknown> | null;
+}
 
 function checkNameNotEmpty(name: string): void {
   if (name.trim() === '') throw new CfError('ServiceInstanceNameEmpty');
@@ -48,29 +51,22 @@ function checkTags(tags: readonly string[] | undefined, serviceLabel: string): v
 
 /** Managed service instances with CC semantics (cf-v2-api.md §3.5), over a Provisioner. */
 export class InstancesService {
-  private readonly store: InstancesStore;
-
   constructor(
-    knex: Knex,
+    private readonly store: InstancesStore,
     private readonly context: InstanceContext,
     private readonly provisioners: ProvisionerResolver,
     private readonly flags: FeatureFlagsService,
     private readonly secrets: SecretBox,
     private readonly events: OperationEvents,
-  ) {
-    this.store = new InstancesStore(knex);
-  }
+    private readonly recorder: OperationRecorder,
+  ) {}
 
   private scopeOf(ctx: AuthContext): InstanceScope {
     return readsEverything(ctx) ? { kind: 'all' } : { kind: 'member', userGuid: ctx.userGuid };
   }
 
-  list(
-    ctx: AuthContext,
-    query: PageRequest,
-    restrict?: (qb: Knex.QueryBuilder) => void,
-  ): Promise<Paged<ServiceInstance>> {
-    return this.store.list(query, this.scopeOf(ctx), restrict);
+  list(ctx: AuthContext, query: PageRequest): Promise<Paged<ServiceInstance>> {
+    return this.store.list(query, this.scopeOf(ctx));
   }
 
   async listInSpace(
@@ -79,11 +75,7 @@ export class InstancesService {
     query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const space = await this.context.orgs.getSpace(ctx, spaceGuid);
-    return this.store.list(
-      query,
-      { kind: 'all' },
-      (qb) => void qb.where('service_instances.space_id', space.id),
-    );
+    return this.store.list(query, { kind: 'all' }, { spaceId: space.id });
   }
 
   async listForPlan(
@@ -92,11 +84,7 @@ export class InstancesService {
     query: PageRequest,
   ): Promise<Paged<ServiceInstance>> {
     const plan = await this.context.plans.require(planGuid);
-    return this.store.list(
-      query,
-      this.scopeOf(ctx),
-      (qb) => void qb.where('service_instances.service_plan_id', plan.id),
-    );
+    return this.store.list(query, this.scopeOf(ctx), { servicePlanId: plan.id });
   }
 
   /** Nested routes (`…/:guid/service_bindings`) report an unknown instance as 60028 (cf-v2-api.md §3.5). */
@@ -160,47 +148,73 @@ export class InstancesService {
   /** CC's create checks in CC's order (cf-v2-api.md §3.5), then the provisioner. */
   async create(
     caller: CallerInfo,
-    body: CreateInstanceBody,
+    command: CreateInstanceCommand,
     acceptsIncomplete: boolean,
   ): Promise<OperationResult> {
-    const plan = await this.context.plans.require(body.service_plan_guid).catch(() => {
+    const plan = await this.context.plans.require(command.servicePlanGuid).catch(() => {
       throw new CfError('ServiceInstanceInvalid', 'not a valid service plan');
     });
-    const space = await this.context.orgs.requireSpace(body.space_guid).catch(() => {
+    const space = await this.context.orgs.requireSpace(command.spaceGuid).catch(() => {
       throw new CfError('ServiceInstanceInvalid', 'not a valid space');
     });
     await this.assertMayCreate(caller.ctx, space, plan);
     const setting = await this.context.setting(plan.guid, space);
     // CC's validation order: name empty, name taken, name too long, tags (cf-v2-api.md §3.5).
-    checkNameNotEmpty(body.name);
-    if (await this.store.nameTaken(space.id, body.name))
-      throw new CfError('ServiceInstanceNameTaken', body.name);
-    checkName(body.name);
-    checkTags(body.tags, setting.service.label);
+    checkNameNotEmpty(command.name);
+    if (await this.store.nameTaken(space.id, command.name))
+      throw new CfError('ServiceInstanceNameTaken', command.name);
+    checkName(command.name);
+    checkTags(command.tags, setting.service.label);
     await this.assertPlanUsableIn(setting);
     const provisioner = await this.provisionerFor(setting);
-    let guid: string;
+    const guid = randomUUID();
+    // Recorded before the row and the provisioner call: if Wharf dies mid-way, the job resumes it.
+    return this.recorder.perform({ kind: OPERATION_KINDS.createInstance, resourceGuid: guid }, () =>
+      this.provisionNew(
+        caller,
+        guid,
+        command,
+        plan,
+        space,
+        setting,
+        provisioner,
+        acceptsIncomplete,
+      ),
+    );
+  }
+
+  private async provisionNew(
+    caller: CallerInfo,
+    guid: string,
+    command: CreateInstanceCommand,
+    plan: ServicePlan,
+    space: Space,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    acceptsIncomplete: boolean,
+  ): Promise<OperationResult> {
     try {
-      guid = await this.store.insert({
-        name: body.name,
+      await this.store.insert({
+        guid,
+        name: command.name,
         spaceId: space.id,
         servicePlanId: plan.id,
-        tags: body.tags ?? [],
+        tags: command.tags ?? [],
         maintenanceInfo: plan.maintenanceInfo === null ? null : { ...plan.maintenanceInfo },
         parametersEncrypted:
-          body.parameters === undefined
+          command.parameters === undefined
             ? null
-            : this.secrets.encrypt(JSON.stringify(body.parameters)),
+            : this.secrets.encrypt(JSON.stringify(command.parameters)),
         operation: { type: 'create', state: 'in progress', description: '' },
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('ServiceInstanceNameTaken', body.name);
+      if (isUniqueViolation(err)) throw new CfError('ServiceInstanceNameTaken', command.name);
       throw err;
     }
-    const target = this.context.target({ guid, name: body.name }, setting, caller);
+    const target = this.context.target({ guid, name: command.name }, setting, caller);
     let outcome: OperationOutcome;
     try {
-      outcome = await provisioner.provision(target, body.parameters, acceptsIncomplete);
+      outcome = await provisioner.provision(target, command.parameters, acceptsIncomplete);
     } catch (err) {
       // The row goes; whatever the provisioner may have half-made is cleaned up in the background.
       await this.store.delete((await this.require(guid)).id);
@@ -237,7 +251,7 @@ export class InstancesService {
   }
 
   /** Records a provisioner outcome: finished now, or in progress with a poll job. */
-  private async settle(
+  async settle(
     guid: string,
     type: 'create' | 'update' | 'delete',
     outcome: OperationOutcome,
@@ -271,7 +285,7 @@ export class InstancesService {
   async update(
     caller: CallerInfo,
     guid: string,
-    body: UpdateInstanceBody,
+    command: UpdateInstanceCommand,
     acceptsIncomplete: boolean,
   ): Promise<OperationResult> {
     const instance = await this.require(guid);
@@ -280,41 +294,41 @@ export class InstancesService {
     // CC refuses a busy instance before it looks at what the update asks for (cf-v2-api.md §3.5).
     if (instance.lastOperation?.state === 'in progress')
       throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    if (body.space_guid !== undefined && body.space_guid !== instance.spaceGuid)
+    if (command.spaceGuid !== undefined && command.spaceGuid !== instance.spaceGuid)
       throw new CfError('ServiceInstanceSpaceChangeNotAllowed');
     const setting = await this.context.settingOf(instance);
     const newPlan =
-      body.service_plan_guid === undefined || body.service_plan_guid === instance.servicePlanGuid
+      command.servicePlanGuid === undefined || command.servicePlanGuid === instance.servicePlanGuid
         ? undefined
-        : await this.newPlanFor(setting, body.service_plan_guid);
-    const renamed = body.name !== undefined && body.name !== instance.name;
-    if (body.name !== undefined) checkNameNotEmpty(body.name);
+        : await this.newPlanFor(setting, command.servicePlanGuid);
+    const renamed = command.name !== undefined && command.name !== instance.name;
+    if (command.name !== undefined) checkNameNotEmpty(command.name);
     if (
       renamed &&
-      body.name !== undefined &&
-      (await this.store.nameTaken(instance.spaceId, body.name))
+      command.name !== undefined &&
+      (await this.store.nameTaken(instance.spaceId, command.name))
     )
-      throw new CfError('ServiceInstanceNameTaken', body.name);
-    if (body.name !== undefined) checkName(body.name);
-    checkTags(body.tags, setting.service.label);
+      throw new CfError('ServiceInstanceNameTaken', command.name);
+    if (command.name !== undefined) checkName(command.name);
+    checkTags(command.tags, setting.service.label);
     const upgrade = maintenanceUpgrade(
       instance,
       setting,
-      body.maintenance_info,
+      command.maintenanceInfo,
       newPlan !== undefined,
     );
     const needsProvisioner =
       upgrade !== undefined ||
       newPlan !== undefined ||
-      body.parameters !== undefined ||
+      command.parameters !== undefined ||
       (renamed && setting.service.allowContextUpdates);
     // Name, tags and parameters are Wharf's own only once the broker accepted the update: a failed
     // PATCH leaves them as they were (and records the failed operation, as CC does).
     const localChanges: InstanceChanges = {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.tags !== undefined ? { tags: body.tags } : {}),
-      ...(body.parameters !== undefined
-        ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(body.parameters)) }
+      ...(command.name !== undefined ? { name: command.name } : {}),
+      ...(command.tags !== undefined ? { tags: command.tags } : {}),
+      ...(command.parameters !== undefined
+        ? { parametersEncrypted: this.secrets.encrypt(JSON.stringify(command.parameters)) }
         : {}),
     };
     if (!needsProvisioner) {
@@ -324,17 +338,46 @@ export class InstancesService {
       });
       return { instance: await this.require(guid), async: false };
     }
+    const provisioner = await this.provisionerFor(setting);
+    return this.recorder.perform({ kind: OPERATION_KINDS.updateInstance, resourceGuid: guid }, () =>
+      this.updateThroughProvisioner(caller, instance, setting, provisioner, command, {
+        newPlan,
+        upgrade,
+        localChanges,
+        acceptsIncomplete,
+      }),
+    );
+  }
+
+  private async updateThroughProvisioner(
+    caller: CallerInfo,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    command: UpdateInstanceCommand,
+    plan: {
+      newPlan: NewPlan | undefined;
+      upgrade: { version: string; description?: string } | undefined;
+      localChanges: InstanceChanges;
+      acceptsIncomplete: boolean;
+    },
+  ): Promise<OperationResult> {
+    const { newPlan, upgrade, localChanges, acceptsIncomplete } = plan;
+    const guid = instance.guid;
     if (!(await this.store.beginOperation(instance.id, 'update', '')))
       throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
-    const provisioner = await this.provisionerFor(setting);
-    const target = this.context.target({ guid, name: body.name ?? instance.name }, setting, caller);
+    const target = this.context.target(
+      { guid, name: command.name ?? instance.name },
+      setting,
+      caller,
+    );
     let outcome: OperationOutcome;
     try {
       outcome = await provisioner.update(
         target,
         {
           ...(newPlan ? { newPlanGuid: newPlan.guid, newPlanUniqueId: newPlan.uniqueId } : {}),
-          ...(body.parameters ? { parameters: body.parameters } : {}),
+          ...(command.parameters ? { parameters: command.parameters } : {}),
           ...(upgrade ? { maintenanceInfo: upgrade } : {}),
         },
         acceptsIncomplete,
@@ -389,15 +432,7 @@ export class InstancesService {
     }
   }
 
-  private async newPlanFor(
-    setting: InstanceSetting,
-    planGuid: string,
-  ): Promise<{
-    id: number;
-    guid: string;
-    uniqueId: string;
-    maintenanceInfo: Record<string, unknown> | null;
-  }> {
+  private async newPlanFor(setting: InstanceSetting, planGuid: string): Promise<NewPlan> {
     // CC's validate_changing_plan: a plan that cannot change says so before the new plan is looked at.
     const updateable = setting.plan.planUpdateable ?? setting.service.planUpdateable;
     if (!updateable) throw new CfError('ServicePlanNotUpdateable');
@@ -458,9 +493,25 @@ export class InstancesService {
       await this.store.delete(instance.id);
       return { instance, async: false };
     }
-    if ((await this.store.countKeys(instance.id)) > 0) await options.deleteKeys(instance);
     const setting = await this.context.settingOf(instance);
     const provisioner = await this.provisionerFor(setting);
+    return this.recorder.perform({ kind: OPERATION_KINDS.deleteInstance, resourceGuid: guid }, () =>
+      this.deprovision(caller, instance, setting, provisioner, options),
+    );
+  }
+
+  private async deprovision(
+    caller: CallerInfo,
+    instance: ServiceInstance,
+    setting: InstanceSetting,
+    provisioner: Provisioner,
+    options: {
+      acceptsIncomplete: boolean;
+      deleteKeys: (instance: ServiceInstance) => Promise<void>;
+    },
+  ): Promise<OperationResult> {
+    const guid = instance.guid;
+    if ((await this.store.countKeys(instance.id)) > 0) await options.deleteKeys(instance);
     await this.store.update(instance.id, {
       operation: { type: 'delete', state: 'in progress', description: '' },
     });

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { silentChangeFeed } from '../changes';
+import type { ChangeAction, ChangeFeed } from '../changes';
+import { systemClock } from '../clock';
+import type { Clock } from '../clock';
 import { z } from 'zod';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
@@ -149,6 +153,8 @@ function toKey(row: KeyRow): ServiceKey {
 }
 
 export interface NewInstance {
+  /** Chosen by the caller when a job must name the instance before it exists. */
+  guid?: string;
   name: string;
   spaceId: number;
   servicePlanId: number;
@@ -174,8 +180,57 @@ export interface InstanceChanges {
 export type InstanceScope =
   { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
 
+/** Named narrowing of an instance list (instead of query callbacks from services). */
+export interface InstanceListFilter {
+  spaceId?: number;
+  servicePlanId?: number;
+}
+
+/**
+ * Instances and keys. Every write is published on the change feed (topics `service_instance` and
+ * `service_key`, detail `{state, type}` of the last operation), whoever made it: a request or a job.
+ */
 export class InstancesStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+    private readonly changes: ChangeFeed = silentChangeFeed,
+  ) {}
+
+  private stamp(): string {
+    return currentTimestamp(this.clock.now());
+  }
+
+  private publishInstance(
+    guid: string,
+    action: ChangeAction,
+    operation: { type: string; state: string } | null,
+  ): void {
+    this.changes.publish({
+      topic: 'service_instance',
+      action,
+      id: guid,
+      detail: { state: operation?.state ?? null, type: operation?.type ?? null },
+    });
+  }
+
+  /** Publishes an instance's state as stored now (after a partial update). */
+  private async publishStored(id: number): Promise<void> {
+    const row:
+      | { guid: string; last_operation_type: string | null; last_operation_state: string | null }
+      | undefined = await this.db('service_instances')
+      .select('guid', 'last_operation_type', 'last_operation_state')
+      .where({ id })
+      .first();
+    if (!row) return;
+    this.publishInstance(
+      row.guid,
+      'updated',
+      row.last_operation_type === null || row.last_operation_state === null
+        ? null
+        : { type: row.last_operation_type, state: row.last_operation_state },
+    );
+  }
 
   private select(): Knex.QueryBuilder {
     return this.db('service_instances')
@@ -212,12 +267,14 @@ export class InstancesStore {
   async list(
     query: PageRequest,
     scope: InstanceScope,
-    restrict?: (qb: Knex.QueryBuilder) => void,
+    where: InstanceListFilter = {},
   ): Promise<Paged<ServiceInstance>> {
     const qb = this.select();
     applyFilters(qb, query, INSTANCE_FILTERS);
     this.restrict(qb, 'service_instances.space_id', scope);
-    restrict?.(qb);
+    if (where.spaceId !== undefined) void qb.where('service_instances.space_id', where.spaceId);
+    if (where.servicePlanId !== undefined)
+      void qb.where('service_instances.service_plan_id', where.servicePlanId);
     const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
     return { total, items: rows.map(toInstance) };
   }
@@ -230,8 +287,8 @@ export class InstancesStore {
   }
 
   async insert(fields: NewInstance): Promise<string> {
-    const now = currentTimestamp();
-    const guid = randomUUID();
+    const now = this.stamp();
+    const guid = fields.guid ?? randomUUID();
     await this.db('service_instances').insert({
       guid,
       name: fields.name,
@@ -249,11 +306,12 @@ export class InstancesStore {
       created_at: now,
       updated_at: now,
     });
+    this.publishInstance(guid, 'created', fields.operation);
     return guid;
   }
 
   async update(id: number, changes: InstanceChanges): Promise<void> {
-    const now = currentTimestamp();
+    const now = this.stamp();
     const row: Record<string, unknown> = { updated_at: now };
     if (changes.name !== undefined) row.name = changes.name;
     if (changes.servicePlanId !== undefined) row.service_plan_id = changes.servicePlanId;
@@ -274,11 +332,12 @@ export class InstancesStore {
       row.last_operation_updated_at = now;
     }
     await this.db('service_instances').where({ id }).update(row);
+    await this.publishStored(id);
   }
 
   /** Claims the instance for one operation: succeeds only if none is in progress (race-proof). */
   async beginOperation(id: number, type: OperationType, description: string): Promise<boolean> {
-    const now = currentTimestamp();
+    const now = this.stamp();
     const n = await this.db('service_instances')
       .where({ id })
       .where(
@@ -295,12 +354,31 @@ export class InstancesStore {
         last_operation_updated_at: now,
         updated_at: now,
       });
+    if (n > 0) await this.publishStored(id);
     return n > 0;
   }
 
   async delete(id: number): Promise<void> {
+    const keys: Array<{ guid: string }> = await this.db('service_keys')
+      .select('guid')
+      .where('service_instance_id', id);
+    const instance: { guid: string } | undefined = await this.db('service_instances')
+      .select('guid')
+      .where({ id })
+      .first();
     await this.db('service_keys').where('service_instance_id', id).delete();
     await this.db('service_instances').where({ id }).delete();
+    for (const key of keys) this.publishKey(key.guid, 'deleted');
+    if (instance)
+      this.publishInstance(instance.guid, 'deleted', { type: 'delete', state: 'succeeded' });
+  }
+
+  /** Instances whose last operation is still in progress (for recovery after a crash). */
+  async inProgress(): Promise<ServiceInstance[]> {
+    const rows: InstanceRow[] = await this.select()
+      .where('service_instances.last_operation_state', 'in progress')
+      .orderBy('service_instances.id');
+    return rows.map(toInstance);
   }
 
   async readSecrets(guid: string): Promise<string | null> {
@@ -364,7 +442,7 @@ export class InstancesStore {
     credentialsEncrypted: string;
     parametersEncrypted: string | null;
   }): Promise<void> {
-    const now = currentTimestamp();
+    const now = this.stamp();
     await this.db('service_keys').insert({
       guid: fields.guid,
       name: fields.name,
@@ -373,6 +451,17 @@ export class InstancesStore {
       parameters_encrypted: fields.parametersEncrypted,
       created_at: now,
       updated_at: now,
+    });
+    this.publishKey(fields.guid, 'created');
+  }
+
+  private publishKey(guid: string, action: 'created' | 'deleted'): void {
+    // Keys are bound synchronously: a stored key's operation has always succeeded.
+    this.changes.publish({
+      topic: 'service_key',
+      action,
+      id: guid,
+      detail: { state: 'succeeded', type: action === 'created' ? 'create' : 'delete' },
     });
   }
 
@@ -384,6 +473,11 @@ export class InstancesStore {
   }
 
   async deleteKey(id: number): Promise<void> {
+    const key: { guid: string } | undefined = await this.db('service_keys')
+      .select('guid')
+      .where({ id })
+      .first();
     await this.db('service_keys').where({ id }).delete();
+    if (key) this.publishKey(key.guid, 'deleted');
   }
 }

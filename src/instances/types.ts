@@ -39,3 +39,29 @@ export interface ServiceKey extends Timestamped {
   credentialsEncrypted: string;
   parametersEncrypted: string | null;
 }
+
+/** `POST /v2/service_instances` in Wharf's words. */
+export interface CreateInstanceCommand {
+  name: string;
+  spaceGuid: string;
+  servicePlanGuid: string;
+  parameters?: Record<string, unknown>;
+  tags?: string[];
+}
+
+/** `PUT /v2/service_instances/:guid`: only what is given changes. */
+export interface UpdateInstanceCommand {
+  name?: string;
+  spaceGuid?: string;
+  servicePlanGuid?: string;
+  parameters?: Record<string, unknown>;
+  tags?: string[];
+  maintenanceInfo?: { version: string; description?: string };
+}
+
+/** `POST /v2/service_keys`. */
+export interface CreateKeyCommand {
+  serviceInstanceGuid: string;
+  name: string;
+  parameters?: Record<string, unknown>;
+}

@@ -60,6 +60,8 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export class JobQueue {
   private readonly handlers = new Map<string, Registered>();
   private readonly inFlight = new Map<string, Map<number, InFlight>>();
+  /** Jobs done inline by `perform`: their leases are renewed too, but they hold no pool slot. */
+  private readonly inline = new Map<number, InFlight>();
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private ticking: Promise<void> | undefined;
@@ -84,6 +86,46 @@ export class JobQueue {
     this.publish(stored, 'created');
     this.kick();
     return stored;
+  }
+
+  /**
+   * Does `work` now, in the caller, as a job: recorded as running under this worker's lease before
+   * `work` starts, the lease renewed while it runs, its end written after. If the process dies
+   * mid-way the lease runs out and the kind's registered handler resumes the job (issue 16).
+   * Work that throws reaches the caller with its error, and the job is discarded.
+   */
+  async perform<T>(job: NewJob, work: (job: Job) => Promise<T>): Promise<T> {
+    const { workerId, leaseMs } = this.settings;
+    const stored = await this.store.insertClaimed(job, workerId, leaseMs, this.clock.now());
+    this.publish(stored, 'created');
+    const lost = new AbortController();
+    const flight: InFlight = {
+      job: stored,
+      lockedUntil: stored.lockedUntil?.getTime() ?? this.clock.now().getTime(),
+      lost,
+      done: Promise.resolve(),
+    };
+    this.inline.set(stored.id, flight);
+    let failed = false;
+    try {
+      return await work(stored);
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      this.inline.delete(stored.id);
+      // A failure reached the caller and the work compensated: nothing is left to resume or show.
+      const written = failed
+        ? await this.store.discard(stored.id, workerId)
+        : await this.store.complete(stored.id, workerId, { state: 'succeeded' }, this.clock.now());
+      if (!written)
+        this.logger.warn(
+          { job: stored.guid, kind: stored.kind },
+          'job lease lost: outcome not written',
+        );
+      else if (failed) this.changes.publish({ topic: 'job', action: 'deleted', id: stored.guid });
+      else this.publish({ ...stored, state: 'succeeded' }, 'updated');
+    }
   }
 
   find(guid: string): Promise<Job | undefined> {
@@ -187,7 +229,11 @@ export class JobQueue {
   private async renewLeases(): Promise<void> {
     const now = this.clock.now();
     const { leaseMs, workerId } = this.settings;
-    for (const flight of [...this.inFlight.values()].flatMap((pool) => [...pool.values()])) {
+    const flights = [
+      ...[...this.inFlight.values()].flatMap((pool) => [...pool.values()]),
+      ...this.inline.values(),
+    ];
+    for (const flight of flights) {
       if (flight.lost.signal.aborted || flight.lockedUntil - now.getTime() > leaseMs / 2) continue;
       if (await this.store.heartbeat(flight.job.id, workerId, leaseMs, now)) {
         flight.lockedUntil = now.getTime() + leaseMs;

@@ -77,7 +77,19 @@ function whereDue(qb: Knex.QueryBuilder, now: Date, kind: string | undefined): K
 export class KnexJobStore implements JobStore {
   constructor(private readonly db: Db) {}
 
-  async insert(job: NewJob, now: Date): Promise<Job> {
+  insert(job: NewJob, now: Date): Promise<Job> {
+    return this.insertRow(job, now, {});
+  }
+
+  insertClaimed(job: NewJob, worker: string, leaseMs: number, now: Date): Promise<Job> {
+    return this.insertRow(job, now, {
+      state: 'running' satisfies JobState,
+      locked_by: worker,
+      locked_until: new Date(now.getTime() + leaseMs).toISOString(),
+    });
+  }
+
+  private async insertRow(job: NewJob, now: Date, claim: Record<string, string>): Promise<Job> {
     const guid = randomUUID();
     const stamp = currentTimestamp(now);
     await this.db('jobs').insert({
@@ -90,6 +102,7 @@ export class KnexJobStore implements JobStore {
       attempts: 0,
       created_at: stamp,
       updated_at: stamp,
+      ...claim,
     });
     const inserted = await this.find(guid);
     if (!inserted) throw new Error(`job ${guid} vanished after insert`);
@@ -146,6 +159,10 @@ export class KnexJobStore implements JobStore {
       );
     }
     return claimed;
+  }
+
+  async discard(id: number, worker: string): Promise<boolean> {
+    return (await this.db('jobs').where({ id, locked_by: worker, state: 'running' }).delete()) > 0;
   }
 
   async heartbeat(id: number, worker: string, leaseMs: number, now: Date): Promise<boolean> {

@@ -55,6 +55,8 @@ export type JobOutcome =
 /** The storage port of the queue: SQLite and PostgreSQL behind one Knex implementation. */
 export interface JobStore {
   insert(job: NewJob, now: Date): Promise<Job>;
+  /** Inserts a job already running under `worker`'s lease (work done inline, resumable if it dies). */
+  insertClaimed(job: NewJob, worker: string, leaseMs: number, now: Date): Promise<Job>;
   find(guid: string): Promise<Job | undefined>;
   /**
    * Takes up to `limit` due jobs for `worker` until now + leaseMs: pending ones whose time came, and
@@ -67,6 +69,8 @@ export interface JobStore {
     now: Date,
     kind?: string,
   ): Promise<Job[]>;
+  /** Deletes a job the worker holds (work whose failure the caller already got). */
+  discard(id: number, worker: string): Promise<boolean>;
   /** Renews the lease; false when the worker no longer holds the job. */
   heartbeat(id: number, worker: string, leaseMs: number, now: Date): Promise<boolean>;
   /** Writes the outcome only while `worker` holds the job; false when the claim was lost. */

@@ -1,9 +1,16 @@
+export { createOrgsModule } from './module';
+export type { OrgsModule, OrgsModuleDeps } from './module';
 export { OrgsService } from './service';
+export type { CreateOrganization, CreateSpace, UpdateOrganization, UpdateSpace } from './service';
 export { createOrgsRoutes } from './routes';
 export { UsersDirectory } from './users-directory';
+export type { UserDirectoryPort } from './users-directory';
+export type { SpaceDependent, SpaceIds } from './store';
+export type { OrgsStore } from './store-port';
 export type { Organization, Space } from './types';
 export { presentOrganization, presentSpace } from './presenter';
 export { ORG_ROLES, SPACE_ROLES } from './types';
 export { orgsVisibleTo, orgsWithRole, spacesVisibleTo, spacesWithRole } from './membership';
 export type { Member } from './membership';
 export type { OrgRole, SpaceRole } from './types';
+export type { PendingRegistrations } from './users-directory';

@@ -172,7 +172,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     requireAdmin(req);
     const body = parseBody(createUserBody, getJsonBody(req));
     const user = await users.createCcUser(body.guid);
-    sendJson(res, 201, presentUser(user), `/v2/users/${user.guid}`);
+    sendJson(res, 201, presentUser(user), `/v2/users/${encodeURIComponent(user.guid)}`);
   });
   router.get('/v2/users/:guid', async (req, res) => {
     const ctx = requireReadScope(req);

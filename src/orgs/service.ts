@@ -1,29 +1,50 @@
-import type { Knex } from '../db/knex';
-import { isUniqueViolation } from '../db/knex';
-import type { Paged } from '../db/paging';
-import { inTransaction } from '../db/transaction';
 import { isAdmin, readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
-import { CfError } from '../http/cf-errors';
-import type { PageRequest } from '../db/page-request';
-import { OrgsStore } from './store';
-import type { UserRow } from './store';
 import type { User } from '../auth/types';
-import { fromDbTimestamp } from '../db/timestamps';
+import type { ChangeFeed } from '../changes';
+import { isUniqueViolation } from '../db/knex';
+import type { PageRequest } from '../db/page-request';
+import type { Paged } from '../db/paging';
+import { CfError } from '../http/cf-errors';
+import type { OrgsStore, SpaceScope } from './store-port';
 import type { Organization, OrgRole, Space, SpaceRole } from './types';
 
-export interface OrganizationFields {
-  name?: string;
-  status?: 'active' | 'suspended';
-  billing_enabled?: boolean;
+export interface CreateOrganization {
+  name: string;
+  status?: Organization['status'] | undefined;
+  billingEnabled?: boolean | undefined;
+}
+
+export interface UpdateOrganization {
+  name?: string | undefined;
+  status?: Organization['status'] | undefined;
+  billingEnabled?: boolean | undefined;
+}
+
+export interface CreateSpace {
+  name: string;
+  organizationGuid: string;
+  allowSsh?: boolean | undefined;
+}
+
+export interface UpdateSpace {
+  name?: string | undefined;
+  allowSsh?: boolean | undefined;
+}
+
+export interface OrgsServiceDeps {
+  store: OrgsStore;
+  changes: ChangeFeed;
 }
 
 /** Organizations, spaces and the roles in them: the tenancy other features ask about. */
 export class OrgsService {
   private readonly store: OrgsStore;
+  private readonly changes: ChangeFeed;
 
-  constructor(private readonly knex: Knex) {
-    this.store = new OrgsStore(knex);
+  constructor(deps: OrgsServiceDeps) {
+    this.store = deps.store;
+    this.changes = deps.changes;
   }
 
   /** The caller's users.id, or undefined for callers who read every row. */
@@ -58,24 +79,27 @@ export class OrgsService {
     return userId !== undefined && this.store.hasOrgRole(organizationId, userId, role);
   }
 
-  async createOrganization(fields: OrganizationFields & { name: string }): Promise<Organization> {
+  async createOrganization(command: CreateOrganization): Promise<Organization> {
+    let guid: string;
     try {
-      const guid = await this.store.insertOrganization({
-        name: fields.name,
-        status: fields.status ?? 'active',
-        billingEnabled: fields.billing_enabled ?? false,
+      guid = await this.store.insertOrganization({
+        name: command.name,
+        status: command.status ?? 'active',
+        billingEnabled: command.billingEnabled ?? false,
       });
-      return await this.requireOrganization(guid);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('OrganizationNameTaken', fields.name);
+      if (isUniqueViolation(err)) throw new CfError('OrganizationNameTaken', command.name);
       throw err;
     }
+    const org = await this.requireOrganization(guid);
+    this.changes.publish({ topic: 'organization', action: 'created', id: guid });
+    return org;
   }
 
   async updateOrganization(
     ctx: AuthContext,
     guid: string,
-    fields: OrganizationFields,
+    command: UpdateOrganization,
   ): Promise<Organization> {
     const org = await this.requireOrganization(guid);
     if (!isAdmin(ctx)) {
@@ -84,35 +108,32 @@ export class OrgsService {
       // billing; status (suspend/re-activate) is kept for admins too. Refused, never silently dropped.
       if (
         org.status !== 'active' ||
-        fields.billing_enabled !== undefined ||
-        fields.status !== undefined
+        command.billingEnabled !== undefined ||
+        command.status !== undefined
       ) {
         throw new CfError('NotAuthorized');
       }
     }
     try {
-      await this.store.updateOrganization(org.id, {
-        name: fields.name,
-        status: fields.status,
-        billingEnabled: fields.billing_enabled,
-      });
+      await this.store.updateOrganization(org.id, command);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('OrganizationNameTaken', fields.name ?? '');
+      if (isUniqueViolation(err)) throw new CfError('OrganizationNameTaken', command.name ?? '');
       throw err;
     }
+    this.changes.publish({ topic: 'organization', action: 'updated', id: guid });
     return this.requireOrganization(guid);
   }
 
   async deleteOrganization(guid: string, recursive: boolean): Promise<void> {
     const org = await this.requireOrganization(guid);
-    await inTransaction(this.knex, async (trx) => {
-      const store = new OrgsStore(trx);
+    await this.store.transaction(async (store) => {
       if (!recursive && (await store.countSpaces(org.id)) > 0) {
         throw new CfError('AssociationNotEmpty', 'spaces', 'organizations');
       }
-      await assertNoDependents(store, store.spaceIdsOf(org.id), 'organizations');
+      await assertNoDependents(store, { organizationId: org.id }, 'organizations');
       await store.deleteOrganization(org.id);
     });
+    this.changes.publish({ topic: 'organization', action: 'deleted', id: guid });
   }
 
   async listSpaces(
@@ -159,47 +180,49 @@ export class OrgsService {
     return isAdmin(ctx) || this.isOrgMember(ctx, organizationId, 'managers');
   }
 
-  async createSpace(
-    ctx: AuthContext,
-    fields: { name: string; organization_guid: string; allow_ssh?: boolean },
-  ): Promise<Space> {
-    const org = await this.store.findOrganization(fields.organization_guid);
+  private async isSpaceManager(ctx: AuthContext, space: Space): Promise<boolean> {
+    const userId = await this.store.userIdByGuid(ctx.userGuid);
+    return userId !== undefined && this.store.hasSpaceRole(space.id, userId, ['managers']);
+  }
+
+  async createSpace(ctx: AuthContext, command: CreateSpace): Promise<Space> {
+    const org = await this.store.findOrganization(command.organizationGuid);
     if (!org)
       throw new CfError(
         'InvalidRelation',
-        `Could not find Organization with guid: ${fields.organization_guid}`,
+        `Could not find Organization with guid: ${command.organizationGuid}`,
       );
     if (!(await this.canManageSpaces(ctx, org.id))) throw new CfError('NotAuthorized');
+    let guid: string;
     try {
-      const guid = await this.store.insertSpace({
-        name: fields.name,
+      guid = await this.store.insertSpace({
+        name: command.name,
         organizationId: org.id,
-        allowSsh: fields.allow_ssh ?? true,
+        allowSsh: command.allowSsh ?? true,
       });
-      return await this.requireSpace(guid);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('SpaceNameTaken', fields.name);
+      if (isUniqueViolation(err)) throw new CfError('SpaceNameTaken', command.name);
       throw err;
     }
+    const space = await this.requireSpace(guid);
+    this.changes.publish({ topic: 'space', action: 'created', id: guid });
+    return space;
   }
 
-  async updateSpace(
-    ctx: AuthContext,
-    guid: string,
-    fields: { name?: string; allow_ssh?: boolean },
-  ): Promise<Space> {
+  async updateSpace(ctx: AuthContext, guid: string, command: UpdateSpace): Promise<Space> {
     const space = await this.requireSpace(guid);
-    const userId = await this.store.userIdByGuid(ctx.userGuid);
-    const spaceManager =
-      userId !== undefined && (await this.store.hasSpaceRole(space.id, userId, ['managers']));
-    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId)))
+    if (
+      !(await this.isSpaceManager(ctx, space)) &&
+      !(await this.canManageSpaces(ctx, space.organizationId))
+    )
       throw new CfError('NotAuthorized');
     try {
-      await this.store.updateSpace(space.id, { name: fields.name, allowSsh: fields.allow_ssh });
+      await this.store.updateSpace(space.id, command);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new CfError('SpaceNameTaken', fields.name ?? '');
+      if (isUniqueViolation(err)) throw new CfError('SpaceNameTaken', command.name ?? '');
       throw err;
     }
+    this.changes.publish({ topic: 'space', action: 'updated', id: guid });
     return this.requireSpace(guid);
   }
 
@@ -207,11 +230,11 @@ export class OrgsService {
     const space = await this.requireSpace(guid);
     if (!(await this.canManageSpaces(ctx, space.organizationId)))
       throw new CfError('NotAuthorized');
-    await inTransaction(this.knex, async (trx) => {
-      const store = new OrgsStore(trx);
-      await assertNoDependents(store, [space.id], 'spaces');
+    await this.store.transaction(async (store) => {
+      await assertNoDependents(store, { spaceId: space.id }, 'spaces');
       await store.deleteSpace(space.id);
     });
+    this.changes.publish({ topic: 'space', action: 'deleted', id: guid });
   }
 
   private async requireUserId(userGuid: string): Promise<number> {
@@ -231,8 +254,7 @@ export class OrgsService {
     const org = await this.requireOrganization(orgGuid);
     if (!(await this.canManageSpaces(ctx, org.id))) throw new CfError('NotAuthorized');
     const userId = await this.requireUserId(userGuid);
-    await inTransaction(this.knex, async (trx) => {
-      const store = new OrgsStore(trx);
+    await this.store.transaction(async (store) => {
       if (present) {
         await store.addOrgRole(org.id, userId, role);
         // Any org role implies membership, as in CC.
@@ -246,6 +268,12 @@ export class OrgsService {
         await store.removeUserFromOrgSpaces(org.id, userId);
       }
     });
+    this.changes.publish({
+      topic: 'user',
+      action: 'updated',
+      id: userGuid,
+      detail: { organization: orgGuid, role, present },
+    });
     return this.requireOrganization(orgGuid);
   }
 
@@ -257,10 +285,10 @@ export class OrgsService {
     present: boolean,
   ): Promise<Space> {
     const space = await this.requireSpace(spaceGuid);
-    const callerId = await this.store.userIdByGuid(ctx.userGuid);
-    const spaceManager =
-      callerId !== undefined && (await this.store.hasSpaceRole(space.id, callerId, ['managers']));
-    if (!spaceManager && !(await this.canManageSpaces(ctx, space.organizationId)))
+    if (
+      !(await this.isSpaceManager(ctx, space)) &&
+      !(await this.canManageSpaces(ctx, space.organizationId))
+    )
       throw new CfError('NotAuthorized');
     const userId = await this.requireUserId(userGuid);
     if (present) {
@@ -274,6 +302,12 @@ export class OrgsService {
     } else {
       await this.store.removeSpaceRole(space.id, userId, role);
     }
+    this.changes.publish({
+      topic: 'user',
+      action: 'updated',
+      id: userGuid,
+      detail: { space: spaceGuid, role, present },
+    });
     return this.requireSpace(spaceGuid);
   }
 
@@ -282,15 +316,14 @@ export class OrgsService {
     ctx: AuthContext,
     kind: 'organization' | 'space',
     guid: string,
-    role: string,
+    role: OrgRole | SpaceRole,
     query: PageRequest,
   ): Promise<Paged<User>> {
     const resourceId =
       kind === 'organization'
         ? (await this.getOrganization(ctx, guid)).id
         : (await this.getSpace(ctx, guid)).id;
-    const page = await this.store.listUsers(query, { kind, resourceId, role });
-    return { total: page.total, items: page.items.map(toUserFromRow) };
+    return this.store.listUsers(query, { kind, resourceId, role });
   }
 
   /**
@@ -299,32 +332,16 @@ export class OrgsService {
    */
   async listUsers(ctx: AuthContext, query: PageRequest): Promise<Paged<User>> {
     if (!readsEverything(ctx)) throw new CfError('NotAuthorized');
-    const page = await this.store.listUsers(query);
-    return { total: page.total, items: page.items.map(toUserFromRow) };
+    return this.store.listUsers(query);
   }
-}
-
-function toUserFromRow(row: UserRow): User {
-  const scopes: unknown = JSON.parse(row.scopes);
-  return {
-    id: row.id,
-    guid: row.guid,
-    username: row.username,
-    email: row.email,
-    origin: row.origin,
-    scopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
-    createdAt: fromDbTimestamp(row.created_at),
-    updatedAt: fromDbTimestamp(row.updated_at),
-  };
 }
 
 /** Instances and space-scoped brokers must be deleted first, even with `recursive=true`. */
 async function assertNoDependents(
   store: OrgsStore,
-  spaceIds: Knex.QueryBuilder | number[],
+  scope: SpaceScope,
   owner: string,
 ): Promise<void> {
-  const { instances, brokers } = await store.countSpaceDependents(spaceIds);
-  if (instances > 0) throw new CfError('AssociationNotEmpty', 'service_instances', owner);
-  if (brokers > 0) throw new CfError('AssociationNotEmpty', 'service_brokers', owner);
+  const association = await store.firstDependentIn(scope);
+  if (association !== undefined) throw new CfError('AssociationNotEmpty', association, owner);
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { User } from '../auth/types';
+import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters, whereMatches } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
@@ -6,8 +8,31 @@ import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
+import { defaultQuotaGuidQuery } from '../quotas';
 import { orgsVisibleTo, spacesVisibleTo } from './membership';
+import type {
+  NewOrganization,
+  NewSpace,
+  OrganizationChanges,
+  OrgsStore,
+  RoleHolding,
+  SpaceChanges,
+  SpaceScope,
+} from './store-port';
 import type { Organization, OrgRole, Space, SpaceRole } from './types';
+
+/** A set of space ids, as a sub-select or a list. */
+export type SpaceIds = Knex.QueryBuilder | number[];
+
+/**
+ * Rows of another feature that keep a space from being deleted (CC's AssociationNotEmpty),
+ * counted by that feature's own exported query piece; app.ts hands the list in.
+ */
+export interface SpaceDependent {
+  /** The association CC names in the error, e.g. `service_instances`. */
+  association: string;
+  countIn(db: Db, spaceIds: SpaceIds): Promise<number>;
+}
 
 interface OrgRow {
   id: number;
@@ -105,18 +130,26 @@ export const SPACE_FILTERS: FilterColumns = {
   auditor_guid: userRoleFilter('space_roles', 'space_id', 'auditors'),
 };
 
-export class OrgsStore {
-  constructor(private readonly db: Db) {}
+export class SqlOrgsStore implements OrgsStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly dependents: readonly SpaceDependent[],
+  ) {}
+
+  transaction<T>(work: (store: OrgsStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) => work(new SqlOrgsStore(trx, this.clock, this.dependents)));
+  }
+
+  private now(): string {
+    return currentTimestamp(this.clock.now());
+  }
 
   private orgs(): Knex.QueryBuilder {
     // Every organization uses the one default quota definition (src/quotas; none is enforced).
     return this.db('organizations').select(
       'organizations.*',
-      this.db('quota_definitions')
-        .select('guid')
-        .where('name', 'default')
-        .limit(1)
-        .as('quota_definition_guid'),
+      defaultQuotaGuidQuery(this.db).as('quota_definition_guid'),
     );
   }
 
@@ -135,8 +168,10 @@ export class OrgsStore {
     if (visibleToUserId !== undefined) {
       void qb.whereIn('organizations.id', orgsVisibleTo(this.db, { userId: visibleToUserId }));
     }
-    const order = query.order.by === 'name' ? 'organizations.name' : 'organizations.id';
-    const { total, rows } = await pageOf<OrgRow>(qb, query, order);
+    const { total, rows } =
+      query.order.by === 'name'
+        ? await pageOf<OrgRow>(qb, query, 'organizations.name', 'text')
+        : await pageOf<OrgRow>(qb, query, 'organizations.id');
     return { total, items: rows.map(toOrganization) };
   }
 
@@ -145,12 +180,8 @@ export class OrgsStore {
     return row ? toOrganization(row) : undefined;
   }
 
-  async insertOrganization(fields: {
-    name: string;
-    status: string;
-    billingEnabled: boolean;
-  }): Promise<string> {
-    const now = currentTimestamp();
+  async insertOrganization(fields: NewOrganization): Promise<string> {
+    const now = this.now();
     const guid = randomUUID();
     await this.db('organizations').insert({
       guid,
@@ -163,17 +194,14 @@ export class OrgsStore {
     return guid;
   }
 
-  async updateOrganization(
-    id: number,
-    fields: { name?: string; status?: string; billingEnabled?: boolean },
-  ): Promise<void> {
+  async updateOrganization(id: number, fields: OrganizationChanges): Promise<void> {
     await this.db('organizations')
       .where({ id })
       .update({
         ...(fields.name !== undefined ? { name: fields.name } : {}),
         ...(fields.status !== undefined ? { status: fields.status } : {}),
         ...(fields.billingEnabled !== undefined ? { billing_enabled: fields.billingEnabled } : {}),
-        updated_at: currentTimestamp(),
+        updated_at: this.now(),
       });
   }
 
@@ -185,24 +213,15 @@ export class OrgsStore {
     await this.db('organizations').where({ id }).delete();
   }
 
-  /**
-   * Service instances and space-scoped brokers living in the given spaces: a space that still has
-   * them cannot go (CC answers 10006). Read-only look at tables owned by the catalog side.
-   */
-  async countSpaceDependents(
-    spaceIds: Knex.QueryBuilder | number[],
-  ): Promise<{ instances: number; brokers: number }> {
-    const instances = countOf(
-      await this.db('service_instances').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
-    );
-    const brokers = countOf(
-      await this.db('service_brokers').whereIn('space_id', spaceIds).count({ n: '*' }).first(),
-    );
-    return { instances, brokers };
-  }
-
-  spaceIdsOf(organizationId: number): Knex.QueryBuilder {
-    return this.db('spaces').select('id').where('organization_id', organizationId);
+  async firstDependentIn(scope: SpaceScope): Promise<string | undefined> {
+    const spaceIds: SpaceIds =
+      'spaceId' in scope
+        ? [scope.spaceId]
+        : this.db('spaces').select('id').where('organization_id', scope.organizationId);
+    for (const dependent of this.dependents) {
+      if ((await dependent.countIn(this.db, spaceIds)) > 0) return dependent.association;
+    }
+    return undefined;
   }
 
   async countSpaces(organizationId: number): Promise<number> {
@@ -224,8 +243,10 @@ export class OrgsStore {
     if (visibleToUserId !== undefined) {
       void qb.whereIn('spaces.id', spacesVisibleTo(this.db, { userId: visibleToUserId }));
     }
-    const order = query.order.by === 'name' ? 'spaces.name' : 'spaces.id';
-    const { total, rows } = await pageOf<SpaceRow>(qb, query, order);
+    const { total, rows } =
+      query.order.by === 'name'
+        ? await pageOf<SpaceRow>(qb, query, 'spaces.name', 'text')
+        : await pageOf<SpaceRow>(qb, query, 'spaces.id');
     return { total, items: rows.map(toSpace) };
   }
 
@@ -234,12 +255,8 @@ export class OrgsStore {
     return row ? toSpace(row) : undefined;
   }
 
-  async insertSpace(fields: {
-    name: string;
-    organizationId: number;
-    allowSsh: boolean;
-  }): Promise<string> {
-    const now = currentTimestamp();
+  async insertSpace(fields: NewSpace): Promise<string> {
+    const now = this.now();
     const guid = randomUUID();
     await this.db('spaces').insert({
       guid,
@@ -252,13 +269,13 @@ export class OrgsStore {
     return guid;
   }
 
-  async updateSpace(id: number, fields: { name?: string; allowSsh?: boolean }): Promise<void> {
+  async updateSpace(id: number, fields: SpaceChanges): Promise<void> {
     await this.db('spaces')
       .where({ id })
       .update({
         ...(fields.name !== undefined ? { name: fields.name } : {}),
         ...(fields.allowSsh !== undefined ? { allow_ssh: fields.allowSsh } : {}),
-        updated_at: currentTimestamp(),
+        updated_at: this.now(),
       });
   }
 
@@ -329,10 +346,7 @@ export class OrgsStore {
   }
 
   /** Users, optionally only those holding `role` in one organization or space; paged in SQL. */
-  async listUsers(
-    query: PageRequest,
-    holding?: { kind: 'organization' | 'space'; resourceId: number; role: string },
-  ): Promise<Paged<UserRow>> {
+  async listUsers(query: PageRequest, holding?: RoleHolding): Promise<Paged<User>> {
     const qb = this.db('users').select('users.*');
     if (holding !== undefined) {
       const table = holding.kind === 'organization' ? 'organization_roles' : 'space_roles';
@@ -346,11 +360,25 @@ export class OrgsStore {
     }
     applyFilters(qb, query, USER_FILTERS);
     const { total, rows } = await pageOf<UserRow>(qb, query, 'users.id');
-    return { total, items: rows };
+    return { total, items: rows.map(toUser) };
   }
 }
 
-export interface UserRow {
+function toUser(row: UserRow): User {
+  const scopes: unknown = JSON.parse(row.scopes);
+  return {
+    id: row.id,
+    guid: row.guid,
+    username: row.username,
+    email: row.email,
+    origin: row.origin,
+    scopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
+    createdAt: fromDbTimestamp(row.created_at),
+    updatedAt: fromDbTimestamp(row.updated_at),
+  };
+}
+
+interface UserRow {
   id: number;
   guid: string;
   username: string | null;

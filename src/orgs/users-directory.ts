@@ -1,6 +1,8 @@
 import { readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
 import type { User } from '../auth/types';
+import { silentChangeFeed } from '../changes';
+import type { ChangeFeed } from '../changes';
 import { CfError } from '../http/cf-errors';
 
 /** What `/v2/users` needs from the auth feature's user directory. */
@@ -19,6 +21,7 @@ export class UsersDirectory {
   constructor(
     private readonly users: UserDirectoryPort,
     private readonly pending?: PendingRegistrations,
+    private readonly changes: ChangeFeed = silentChangeFeed,
   ) {}
 
   async createCcUser(guid: string): Promise<User> {
@@ -28,7 +31,9 @@ export class UsersDirectory {
       if (this.pending && (await this.pending.claimCcRegistration(guid))) return existing;
       throw new CfError('InvalidRelation', `The user already exists: ${guid}`);
     }
-    return this.users.createExternal(guid);
+    const user = await this.users.createExternal(guid);
+    this.changes.publish({ topic: 'user', action: 'created', id: guid });
+    return user;
   }
 
   async getUser(ctx: AuthContext, guid: string): Promise<User> {
@@ -40,5 +45,6 @@ export class UsersDirectory {
 
   async deleteUser(guid: string): Promise<void> {
     if (!(await this.users.delete(guid))) throw new CfError('UserNotFound', guid);
+    this.changes.publish({ topic: 'user', action: 'deleted', id: guid });
   }
 }

@@ -1,4 +1,5 @@
 import { charLength, isPlainObject, rubyInspect } from './inspect';
+import { isSemver } from './semver';
 import type { JsonObject } from './inspect';
 
 /**
@@ -98,14 +99,6 @@ export function checkArrayOfHashes(out: ProblemSink, label: string, input: unkno
   if (isObjectArray(input)) return true;
   out.push(`${label} must be an array of hashes, but has value ${rubyInspect(input)}`);
   return false;
-}
-
-/** Semantic Versioning 2.0.0, the regular expression semver.org recommends. */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-
-export function isSemver(input: unknown): boolean {
-  return typeof input === 'string' && SEMVER.test(input);
 }
 
 /** CC reports the string problem and the semver problem separately, so a missing version gives two lines. */

@@ -5,3 +5,4 @@ export type {
   ExistingCatalogService,
 } from './validate-catalog';
 export type { OsbCatalog, OsbMaintenanceInfo, OsbPlan, OsbService } from './types';
+export { isSemver } from './semver';

@@ -2,7 +2,7 @@ import type { PlansService, Service, ServicePlan, ServicesService } from '../cat
 import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import { pageRequest } from '../db/page-request';
-import { isContainerBacked } from '../instances/container-provisioner';
+import { isContainerBacked } from '../instances';
 import type { CatalogEntry } from './catalog';
 
 /** What a request's `service_id`/`plan_id` resolve to in Wharf's catalog. */

@@ -1,5 +1,5 @@
 import type { Service, ServicePlan } from '../catalog';
-import type { ContainerTemplate } from '../instances/container-template';
+import type { ContainerTemplate } from '../instances';
 import type { ApiVersion } from './api-version';
 import { supports } from './api-version';
 import { templateFor } from './instance-template';

@@ -9,8 +9,8 @@ import {
   renderEnv,
   renderPlaceholders,
   secretNames,
-} from '../instances/container-template';
-import type { ContainerTemplate } from '../instances/container-template';
+} from '../instances';
+import type { ContainerTemplate } from '../instances';
 import type { InPlaceSettings } from './engine';
 import { sameJson } from './json-equal';
 import type { ContainerRef, Endpoint, JsonObject } from './types';

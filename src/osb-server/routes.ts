@@ -1,5 +1,6 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
+import { BODY_LIMIT_BYTES, getJsonBody, jsonBody } from '../http/json-body';
 import type { Logger } from '../logger';
 import type { ApiVersion } from './api-version';
 import { LATEST_MINOR, parseApiVersion } from './api-version';
@@ -142,7 +143,12 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
     res.status(200).json(presentCatalog(await broker.catalog(), versionOf(req)));
   });
   router.put(instance, async (req, res) => {
-    const details = toProvisionDetails(req.params.instance_id, req.body, req.query, versionOf(req));
+    const details = toProvisionDetails(
+      req.params.instance_id,
+      getJsonBody(req),
+      req.query,
+      versionOf(req),
+    );
     send(res, details.ok ? await broker.provision(details.value) : details, presentProvision);
   });
   router.get(instance, async (req, res) => {
@@ -151,7 +157,12 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
     );
   });
   router.patch(instance, async (req, res) => {
-    const details = toUpdateDetails(req.params.instance_id, req.body, req.query, versionOf(req));
+    const details = toUpdateDetails(
+      req.params.instance_id,
+      getJsonBody(req),
+      req.query,
+      versionOf(req),
+    );
     send(res, details.ok ? await broker.update(details.value) : details, presentChange);
   });
   router.delete(instance, async (req, res) => {
@@ -170,7 +181,7 @@ function brokerRoutes(broker: ServiceBroker, send: Sender): Router {
     const details = toBindDetails(
       req.params.instance_id,
       req.params.binding_id,
-      req.body,
+      getJsonBody(req),
       req.query,
       versionOf(req),
     );
@@ -216,8 +227,9 @@ export function createOsbBrokerRouter(deps: OsbBrokerRouterDeps): Router {
   router.use(echoRequestIdentity);
   router.use(requireBasicAuth(deps.credentials));
   router.use(requireApiVersion);
-  // Bodies are JSON whatever their content type says (§1: SHOULD be application/json).
-  router.use(express.json({ type: () => true, limit: '1mb' }));
+  // Bodies are JSON whatever their content type says (§1: SHOULD be application/json); a refused
+  // body (400 not JSON, 413 too large, 415 charset) reaches errorHandler with its status.
+  router.use(jsonBody({ limitBytes: BODY_LIMIT_BYTES }));
   router.use(brokerRoutes(broker, sender(deps.logger)));
   router.use((req: Request, res: Response) => {
     res

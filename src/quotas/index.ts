@@ -25,3 +25,4 @@ export function createQuotasModule(deps: { knex: Knex }): QuotasModule {
     },
   };
 }
+export { defaultQuotaGuidQuery } from './queries';

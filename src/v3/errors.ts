@@ -1,18 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { CfError, UNKNOWN_ERROR_BODY } from '../http/cf-errors';
-import type { CfErrorBody } from '../http/cf-errors';
+import { presentV3Error } from '../http/error-presenters';
+import type { V3ErrorBody } from '../http/error-presenters';
 import { getRequestId } from '../http/request-id';
 import { CF_JSON_CONTENT_TYPE } from '../http/send';
-
-export interface V3ErrorBody {
-  errors: { code: number; title: string; detail: string }[];
-}
-
-/** The v3 shape of one CF error (cf-cli-v6-requests.md §0): same table, other presenter. */
-export function toV3ErrorBody(body: CfErrorBody): V3ErrorBody {
-  return { errors: [{ code: body.code, title: body.error_code, detail: body.description }] };
-}
 
 function send(res: Response, status: number, body: V3ErrorBody): void {
   res.status(status);
@@ -22,18 +14,28 @@ function send(res: Response, status: number, body: V3ErrorBody): void {
 
 export function v3NotFound(_req: Request, res: Response): void {
   const err = new CfError('NotFound');
-  send(res, err.status, toV3ErrorBody(err.toBody()));
+  send(res, err.status, presentV3Error(err));
 }
 
-/** Every error under /v3 leaves in the v3 shape; unknown failures never leak internals. */
+const UNKNOWN_V3: V3ErrorBody = {
+  errors: [
+    {
+      code: UNKNOWN_ERROR_BODY.code,
+      title: UNKNOWN_ERROR_BODY.error_code,
+      detail: UNKNOWN_ERROR_BODY.description,
+    },
+  ],
+};
+
+/** Every error under /v3 leaves in the v3 shape (one error table, http/error-presenters). */
 export function createV3ErrorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return;
     if (err instanceof CfError) {
-      send(res, err.status, toV3ErrorBody(err.toBody()));
+      send(res, err.status, presentV3Error(err));
       return;
     }
     logger.error({ requestId: getRequestId(req), err }, 'unexpected error');
-    send(res, 500, toV3ErrorBody(UNKNOWN_ERROR_BODY));
+    send(res, 500, UNKNOWN_V3);
   };
 }

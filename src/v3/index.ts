@@ -7,7 +7,6 @@ import { v3RootLink } from './links';
 import { createV3Routes } from './routes';
 
 export { V3_API_VERSION, v3RootLink } from './links';
-export { toV3ErrorBody } from './errors';
 
 export interface V3ModuleDeps {
   /** The external base URL: v3 links are absolute (the CLI appends `/<guid>/…` to them). */

@@ -5,13 +5,13 @@ import { setAuthState } from '../../../src/auth/auth-context';
 import { InProcessChangeFeed } from '../../../src/changes';
 import type { Change } from '../../../src/changes';
 import type { ContainersConfig } from '../../../src/config';
-import { createKnex } from '../../../src/db/knex';
-import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
+import { migrateToLatest } from '../../../src/db/migrate';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule } from '../../../src/containers';
+import { createTestDatabase } from '../../support/test-database';
 import { testSecretBox } from './test-secrets';
 
 export const USERS = {
@@ -36,7 +36,8 @@ export interface TestApp {
  * `x-test-user: <guid>[,admin]` becomes the auth state (no header: anonymous).
  */
 export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
-  const knex = createKnex({ databaseUrl: undefined, sqliteFile: ':memory:' });
+  const database = await createTestDatabase();
+  const knex = database.connect();
   await migrateToLatest(knex);
   const driver = new FakeDriver();
   const health = new FakeHealthProbe(driver);
@@ -94,6 +95,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     close: async () => {
       await module.stop();
       await knex.destroy();
+      await database.drop();
     },
   };
 }

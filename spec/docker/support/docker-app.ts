@@ -8,11 +8,11 @@ import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, WireService } from '../../../src/containers';
-import { createKnex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
 import type { Knex } from '../../../src/db/knex';
 import { testSecretBox } from '../../containers/support/test-secrets';
 import { TEST_IMAGES } from './docker-available';
+import { createTestDatabase } from '../../support/test-database';
 import { eventually } from './http';
 
 export const TEST_USER = 'f0e1d2c3-b4a5-4968-8776-655443322110';
@@ -34,14 +34,18 @@ export interface DockerTestApp {
   close(): Promise<void>;
 }
 
-/** The real Docker driver behind the /services router, on a private SQLite file and owner label. */
+/**
+ * The real Docker driver behind the /services router, on a private database (its SQLite file in
+ * `dir`, or a PostgreSQL database; see test-database.ts) and owner label.
+ */
 export async function createDockerTestApp(
-  file: string,
+  dir: string,
   fipPool: string[] = [],
   config: Partial<ContainersConfig> = {},
   logger: Logger = pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
 ): Promise<DockerTestApp> {
-  const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
+  const database = await createTestDatabase(dir);
+  const knex = database.connect();
   await migrateToLatest(knex);
   const owner = `spec-${randomUUID()}`;
   const secrets = testSecretBox();
@@ -112,6 +116,7 @@ export async function createDockerTestApp(
     async close() {
       await holder.module.stop();
       await knex.destroy();
+      await database.drop();
     },
   };
 }

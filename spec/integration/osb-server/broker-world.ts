@@ -7,7 +7,7 @@ import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, ServiceView } from '../../../src/containers';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
-import { containerExtraCheck } from '../../../src/instances/container-extra-check';
+import { containerExtraCheck } from '../../../src/instances';
 import { ContainerServiceEngine, createOsbBrokerRouter } from '../../../src/osb-server';
 import type { BrokerCredentials } from '../../../src/osb-server';
 import { containerRefFor } from '../../../src/osb-server/instance-template';

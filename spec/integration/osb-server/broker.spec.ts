@@ -178,6 +178,29 @@ describe('headers and authentication (osb-api.md §1–§3)', () => {
     });
   });
 
+  it.each<[string, (req: request.Test) => request.Test, number, string]>([
+    [
+      'larger than 1 MiB',
+      (req) => req.send({ ...provisionBody(), padding: 'x'.repeat(1024 * 1024) }),
+      413,
+      'The request body is too large.',
+    ],
+    [
+      'in a charset other than UTF-8',
+      (req) =>
+        req
+          .set('Content-Type', 'application/json; charset=latin1')
+          .send(JSON.stringify(provisionBody())),
+      415,
+      'The request body cannot be read.',
+    ],
+  ])('answers a body %s %s (§1), changing nothing', async (_name, send, status, description) => {
+    await expectNothingChanged(async () => {
+      const res = await send(osb('put', instancePath(newId())));
+      expect([res.status, res.body]).toEqual([status, { description }]);
+    });
+  });
+
   it('answers a body that is not JSON 400 (§1), changing nothing', async () => {
     await expectNothingChanged(async () => {
       const res = await osb('put', instancePath(newId()))

@@ -447,7 +447,7 @@ describe('/v2/organizations', () => {
       [
         'an order-by outside the allowlist',
         'order-by=created_at',
-        500,
+        400,
         {
           description: 'Cannot order by: created_at',
           error_code: 'CF-OrderByParameterInvalid',

@@ -25,6 +25,7 @@ import {
 } from '../../support/orgs';
 import { bearer, CORE_TABLES, snapshot, startTestWharf } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
+import type { Change } from '../../../src/changes';
 
 /** Every table a broker action could write, plus the counter every catalog write bumps. */
 const BROKER_TABLES = [
@@ -1549,5 +1550,45 @@ describe('DELETE /v2/service_brokers/:guid', () => {
     const res = await deleteBroker(randomUUID());
 
     expectCfError(res, 404, UNKNOWN_REQUEST);
+  });
+});
+
+describe('broker changes on the change feed', () => {
+  it('publishes created, updated (by PUT and by sync) and deleted with the guid and name only', async () => {
+    const seen: Change[] = [];
+    const unsubscribe = w.changes.subscribe((change) => {
+      if (change.topic === 'broker') seen.push(change);
+    });
+    try {
+      const broker = await startBroker();
+      const name = uniqueName('fed');
+      const guid = await registered(broker, name);
+      expect((await putBroker(guid, { name: `${name}-2` })).status).toBe(200);
+      await w.brokers.sync(guid, {});
+      expect((await deleteBroker(guid)).status).toBe(204);
+      expect(seen).toEqual([
+        { topic: 'broker', action: 'created', id: guid, detail: { name } },
+        { topic: 'broker', action: 'updated', id: guid, detail: { name: `${name}-2` } },
+        { topic: 'broker', action: 'updated', id: guid, detail: { name: `${name}-2` } },
+        { topic: 'broker', action: 'deleted', id: guid, detail: { name: `${name}-2` } },
+      ]);
+      expect(JSON.stringify(seen)).not.toContain(PASSWORD);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('publishes nothing when the registration fails', async () => {
+    const seen: Change[] = [];
+    const unsubscribe = w.changes.subscribe((change) => {
+      if (change.topic === 'broker') seen.push(change);
+    });
+    try {
+      const broker = await startBroker({ services: [] });
+      expect((await postBroker(brokerBody(broker, uniqueName('empty')))).status).toBe(502);
+      expect(seen).toEqual([]);
+    } finally {
+      unsubscribe();
+    }
   });
 });

@@ -26,7 +26,6 @@ import {
 } from '../../support/instances';
 import type { BrokerWorld } from '../../support/instances';
 import { createSpace, grantOrgRole, grantSpaceRole } from '../../support/orgs';
-import { createKnex } from '../../../src/db/knex';
 import { bearer, snapshot } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
 
@@ -2123,10 +2122,7 @@ describe('a restart of Wharf while an operation is polled', () => {
       await sleep(300);
       expect(slow.requestsTo('GET', `${INSTANCE}/last_operation`)).toHaveLength(pollsWhileStopped);
       const job = await (async () => {
-        const probe = createKnex({
-          databaseUrl: undefined,
-          sqliteFile: `${first.dataDir}/wharf.sqlite`,
-        });
+        const probe = first.database.connect();
         try {
           return (await probe('jobs')
             .where({ resource_guid: guid, kind: 'instance.poll' })
@@ -2142,7 +2138,7 @@ describe('a restart of Wharf while an operation is polled', () => {
         `${INSTANCE}/last_operation`,
         reply.json(200, { state: 'succeeded', description: 'done after restart' }),
       );
-      second = await reopenWharf(first.dataDir);
+      second = await reopenWharf(first);
       const app = second.app;
       const done = await eventually(async () => {
         const r = await request(app)

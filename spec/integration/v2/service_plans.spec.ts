@@ -239,6 +239,11 @@ describe('POST /v2/service_plans', () => {
       'Field: maintenance_info.version, Error: must be a semantic version',
     ],
     [
+      'maintenance_info.version has a numeric pre-release with a leading zero (SemVer 2.0 §9)',
+      { name: 'n', description: 'd', maintenance_info: { version: '1.0.0-01' } },
+      'Field: maintenance_info.version, Error: must be a semantic version',
+    ],
+    [
       'maintenance_info lacks a version',
       { name: 'n', description: 'd', maintenance_info: {} },
       'Field: maintenance_info.version, Error: Missing field maintenance_info.version',

@@ -1289,10 +1289,10 @@ describe('GET /v2/services pagination', () => {
     );
   });
 
-  it('when order-by is given, answers 500 CF-OrderByParameterInvalid as CC does', async () => {
+  it('when order-by is given, answers 400 CF-OrderByParameterInvalid (CC: 500)', async () => {
     const res = await request(w.app).get('/v2/services?order-by=label').set(bearer(w.adminToken));
 
-    expectCfError(res, 500, cfError(10012, 'CF-OrderByParameterInvalid', 'Cannot order by: label'));
+    expectCfError(res, 400, cfError(10012, 'CF-OrderByParameterInvalid', 'Cannot order by: label'));
   });
 });
 

@@ -332,11 +332,11 @@ describe('/v2/spaces', () => {
         expect(names(res.body)).toEqual(expected);
       });
 
-      it('when order-by names a field outside the allowlist, answers 500 10012', async () => {
+      it('when order-by names a field outside the allowlist, answers 400 10012', async () => {
         const res = await request(w.app)
           .get('/v2/spaces?order-by=organization_guid')
           .set(bearer(w.adminToken));
-        expectCfError(res, 500, {
+        expectCfError(res, 400, {
           description: 'Cannot order by: organization_guid',
           error_code: 'CF-OrderByParameterInvalid',
           code: 10012,

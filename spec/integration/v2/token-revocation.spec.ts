@@ -8,11 +8,12 @@ import { USER_CHECK_TTL_MS } from '../../../src/auth/users-service';
 import { DEFAULT_USER_SCOPES } from '../../../src/auth/types';
 import { ManualClock } from '../../../src/clock';
 import { loadConfig } from '../../../src/config';
-import { createKnex } from '../../../src/db/knex';
 import { createLogger } from '../../../src/logger';
 import { expectCfError, expectCfJson, INVALID_AUTH_TOKEN } from '../../support/cf-expect';
 import { bearer, startTestWharf } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
+import { createTestDatabase } from '../../support/test-database';
+import type { TestDatabase } from '../../support/test-database';
 
 const CF_BASIC = 'Basic Y2Y6';
 const INVALID_REFRESH = { error: 'invalid_token', error_description: 'Invalid refresh token' };
@@ -129,20 +130,23 @@ describe('two processes sharing one database', () => {
   const clock = new ManualClock(new Date());
   let a: Wharf;
   let b: Wharf;
+  let database: TestDatabase;
   const build = async (): Promise<Wharf> =>
     buildWharf({
       config: loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_EXTERNAL_URL: 'http://wharf.test' }),
       logger: createLogger('silent'),
-      knex: createKnex({ databaseUrl: undefined, sqliteFile: path.join(dataDir, 'wharf.sqlite') }),
+      knex: database.connect(),
       clock,
     });
   beforeAll(async () => {
+    database = await createTestDatabase(dataDir);
     a = await build();
     b = await build();
   });
   afterAll(async () => {
     await a.close();
     await b.close();
+    await database.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

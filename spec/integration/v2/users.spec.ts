@@ -186,7 +186,7 @@ describe('/v2/users', () => {
       [
         'an order-by (users declare none)',
         'order-by=name',
-        500,
+        400,
         {
           description: 'Cannot order by: name',
           error_code: 'CF-OrderByParameterInvalid',

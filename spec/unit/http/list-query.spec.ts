@@ -147,7 +147,7 @@ describe('parseListQuery', () => {
     expect({ code: err.code, description: err.message }).toEqual({ code, description });
   });
 
-  it('when the rules declare no orderable fields, rejects every order-by with 500 10012', () => {
+  it('when the rules declare no orderable fields, rejects every order-by with 400 10012', () => {
     const err = captureCfError(() =>
       parseListQuery({ 'order-by': 'name' }, { queryable: ['name'] }),
     );
@@ -156,6 +156,6 @@ describe('parseListQuery', () => {
       error_code: 'CF-OrderByParameterInvalid',
       code: 10012,
     });
-    expect(err.status).toBe(500);
+    expect(err.status).toBe(400);
   });
 });

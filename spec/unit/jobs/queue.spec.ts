@@ -320,4 +320,51 @@ describe('JobQueue', () => {
     await settle(q);
     expect(await store.find(old.guid)).toBeUndefined();
   });
+
+  describe('perform', () => {
+    it('records the work as a running job under this worker before it starts, and ends it succeeded', async () => {
+      const q = queue('w1');
+      const seenDuringWork: Array<Job | undefined> = [];
+      const result = await q.perform({ kind: 'op', resourceGuid: 'r1' }, async (job) => {
+        seenDuringWork.push(await store.find(job.guid));
+        return 42;
+      });
+      expect(result).toBe(42);
+      expect(seenDuringWork[0]).toMatchObject({ state: 'running', lockedBy: 'w1' });
+      const [job] = await store.unfinishedFor('r1');
+      expect(job).toBeUndefined();
+      const rows: Array<{ state: string }> = await db.knex('jobs').where({ resource_guid: 'r1' });
+      expect(rows.map((r) => r.state)).toEqual(['succeeded']);
+    });
+
+    it('when the work throws, the caller gets the error and no job is left behind', async () => {
+      const q = queue('w1');
+      await expect(
+        q.perform({ kind: 'op', resourceGuid: 'r1' }, () => Promise.reject(new Error('refused'))),
+      ).rejects.toThrow('refused');
+      expect(await db.knex('jobs').where({ resource_guid: 'r1' })).toEqual([]);
+    });
+
+    it('when the performing process dies, another worker resumes the job with its handler once the lease ran out', async () => {
+      const dying = queue('dying');
+      void dying.perform({ kind: 'op', resourceGuid: 'r1' }, () => new Promise(() => undefined));
+      await until(() => changes.some((c) => c.action === 'created'));
+      const survivor = queue('survivor');
+      const resumed: string[] = [];
+      survivor.register(
+        'op',
+        (job) => {
+          resumed.push(job.resourceGuid);
+          return Promise.resolve({ kind: 'succeeded' });
+        },
+        once,
+      );
+      await survivor.start();
+      await settle(survivor);
+      expect(resumed).toEqual([]);
+      clock.advance(LEASE + 1);
+      await settle(survivor);
+      expect(resumed).toEqual(['r1']);
+    });
+  });
 });

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKnex } from '../../../src/db/knex';
 import type { Knex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
+import { createTestDatabase } from '../../support/test-database';
 
-/** A migrated SQLite file in its own temp dir; `open()` gives further connections to the same file. */
+/** A migrated test database (see test-database.ts); `open()` gives further connection pools on it. */
 export interface JobsDb {
   knex: Knex;
   open(): Knex;
@@ -14,10 +14,10 @@ export interface JobsDb {
 
 export async function createJobsDb(): Promise<JobsDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-jobs-'));
-  const file = path.join(dir, 'jobs.sqlite');
+  const database = await createTestDatabase(dir);
   const opened: Knex[] = [];
   const open = (): Knex => {
-    const knex = createKnex({ databaseUrl: undefined, sqliteFile: file });
+    const knex = database.connect();
     opened.push(knex);
     return knex;
   };
@@ -28,6 +28,7 @@ export async function createJobsDb(): Promise<JobsDb> {
     open,
     close: async () => {
       for (const k of opened) await k.destroy();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKnex } from '../../../src/db/knex';
 import type { Knex } from '../../../src/db/knex';
 import { migrateToLatest } from '../../../src/db/migrate';
 import { orgsVisibleTo, orgsWithRole, spacesVisibleTo, spacesWithRole } from '../../../src/orgs';
 import type { Member } from '../../../src/orgs';
+import { createTestDatabase } from '../../support/test-database';
+import type { TestDatabase } from '../../support/test-database';
 
 let dir: string;
 let knex: Knex;
+let database: TestDatabase;
 const ids: Record<string, number> = {};
 
 async function insert(table: string, row: Record<string, unknown>): Promise<number> {
@@ -21,7 +23,8 @@ const stamp = { created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:0
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-membership-'));
-  knex = createKnex({ databaseUrl: undefined, sqliteFile: path.join(dir, 'm.sqlite') });
+  database = await createTestDatabase(dir);
+  knex = database.connect();
   await migrateToLatest(knex);
   for (const user of ['alice', 'bob']) ids[user] = await insert('users', { guid: `g-${user}` });
   for (const org of ['o1', 'o2', 'o3']) {
@@ -54,6 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await knex.destroy();
+  await database.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,6 @@
 import { validateCatalog } from '../../../src/osb-catalog';
 import type { Service, ServicePlan } from '../../../src/catalog/types';
-import type { ContainerTemplate } from '../../../src/instances/container-template';
+import type { ContainerTemplate } from '../../../src/instances';
 import type { ApiVersion } from '../../../src/osb-server/api-version';
 import {
   metadataOf,

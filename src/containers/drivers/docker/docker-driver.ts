@@ -22,7 +22,7 @@ import {
   toNetworkCreateOptions,
   toReplicaCreateOptions,
 } from './create-options';
-import { isBeingRemoved, isNotFound, toDriverError, toPullError } from './errors';
+import { isBeingRemoved, isNotFound, statusOf, toDriverError, toPullError } from './errors';
 import { watchEvents } from './events';
 import { toObservedServices } from './observe';
 import { toTar } from './tar';
@@ -167,7 +167,7 @@ export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
     try {
       const info = await container.inspect();
       if (!this.mayTouch(info.Config.Labels[LABELS.owner])) return;
-      if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreGone);
+      if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreStopped);
       await container.remove({ force: true, v: true });
     } catch (err) {
       if (isNotFound(err)) return;
@@ -238,6 +238,11 @@ export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
 }
 
 const REMOVAL_WAIT_MS = 15000;
+
+/** A stop that finds the container stopped (304: someone else stopped it) or gone has done its job. */
+function ignoreStopped(err: unknown): void {
+  if (statusOf(err) !== 304) ignoreGone(err);
+}
 
 function ignoreGone(err: unknown): void {
   if (!isNotFound(err) && !isBeingRemoved(err)) throw err;

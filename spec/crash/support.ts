@@ -1,0 +1,109 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Compiles Wharf into its own outDir under dist/ (inside the checkout, so node_modules resolve;
+ * the regular build stays as it is) and returns main.js there.
+ */
+export function buildWharfOnce(): string {
+  fs.mkdirSync(path.join(ROOT, 'dist'), { recursive: true });
+  const outDir = fs.mkdtempSync(path.join(ROOT, 'dist', 'crash-build-'));
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  return path.join(outDir, 'src', 'main.js');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** A real `wharf serve` process on a data dir that outlives it. */
+export class WharfProcess {
+  private child: ChildProcess | undefined;
+  readonly url: string;
+
+  constructor(
+    private readonly mainJs: string,
+    readonly dataDir: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [this.mainJs, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        WHARF_PORT: String(this.port),
+        WHARF_HOST: '127.0.0.1',
+        WHARF_DATA_DIR: this.dataDir,
+        WHARF_EXTERNAL_URL: this.url,
+        WHARF_LOG_LEVEL: 'warn',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`wharf did not start: ${output}`));
+      }, 60_000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Wharf listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`wharf exited with ${String(code)}: ${output}`));
+      });
+    });
+  }
+
+  /** `kill -9`: no shutdown hook runs, whatever was in flight stays as it was. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = undefined;
+  }
+}
+
+/** A small seeded generator (mulberry32), so a failing run can be replayed from its logged seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
