@@ -235,7 +235,8 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
 function toPort(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port)) throw new Error('container_services.publish_port: expected an integer');
+  if (!Number.isInteger(port))
+    throw new Error('container_services.publish_port: expected an integer');
   return port;
 }
 
