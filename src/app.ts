@@ -55,6 +55,9 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSpaceInstancesModule } from './space-instances';
+import { userProvidedInSpaces } from './user-provided';
+import { createUserProvidedModule } from './user-provided';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
@@ -156,7 +159,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     changes,
     users,
     pendingRegistrations: scim,
-    spaceDependents: [instancesInSpaces, brokersInSpaces],
+    spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
@@ -200,7 +203,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
+  const userProvided = createUserProvidedModule({
+    knex,
+    orgs,
+    flags,
+    secrets,
+    clock,
+    changes,
+  });
   const instancesModule = createInstancesModule({
+    summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
     changes,
@@ -282,9 +294,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
       instances: instancesModule.instances,
       keys: instancesModule.keys,
-      contents: [],
+      contents: [userProvided.spaceContents],
       jobs,
-      clock: systemClock,
+      clock,
       changes,
       settings: {
         pollIntervalMs: config.operations.pollIntervalMs,
@@ -308,6 +320,15 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     }),
   );
   app.use(brokersModule.router);
+  app.use(userProvided.router);
+  app.use(
+    createSpaceInstancesModule({
+      orgs,
+      instances: instancesModule.instances,
+      context: instancesModule.context,
+      userProvided,
+    }).router,
+  );
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
