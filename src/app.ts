@@ -34,16 +34,19 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
-import { checkReadiness, databaseWriteProbe } from './health/readiness';
+import { checkReadiness, databaseWriteProbe } from './health';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
-import { createJobsModule } from './jobs';
+import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
+import { createMetricsModule } from './metrics';
+import type { MetricsModule } from './metrics';
+import { createUiModule } from './ui';
 import { createOrgsModule } from './orgs';
 import type { OrgsService } from './orgs';
 import {
@@ -62,8 +65,8 @@ import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
-import { loadKeyRing } from './secrets/key-ring';
-import { SecretBox } from './secrets/secret-box';
+import { loadKeyRing } from './secrets';
+import { SecretBox } from './secrets';
 
 export interface Wharf {
   app: Express;
@@ -80,6 +83,7 @@ export interface Wharf {
   brokerCredentials: LoadedBrokerCredentials;
   /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
   changes: ChangeFeed;
+  metrics: MetricsModule;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -113,6 +117,13 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+}
+
+/** How many times each value occurs, for the gauges. */
+function tally(values: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts];
 }
 
 /** How long /readyz waits for each check; a probe that takes longer counts as failed. */
@@ -169,6 +180,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
+    observe: (broker, outcome, seconds) => {
+      metrics.recorder.brokerRequest(broker, outcome, seconds);
+    },
   });
   const brokersModule = createBrokersModule({
     knex,
@@ -178,6 +192,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     orgs,
     flags,
+    logger,
+    resync: { intervalSeconds: config.operations.brokerResyncSeconds, workerId: newWorkerId() },
   });
   const brokers = brokersModule.service;
   const containers =
@@ -189,6 +205,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       owner: installationId,
       changes,
       secrets,
+      onPass: (seconds) => {
+        metrics.recorder.reconcilePass(seconds);
+      },
     });
 
   const jobsModule = createJobsModule({
@@ -246,7 +265,67 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     logger,
   });
 
+  const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
+  const visibilities = new VisibilitiesService(knex, orgs);
+  const everyContainer = () =>
+    containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
+  const metrics = createMetricsModule({
+    changes,
+    scrapeToken: config.ui.metricsToken,
+    sources: {
+      jobCounts: () => jobsModule.counts(),
+      containerStatusCounts: async () =>
+        tally((await everyContainer()).map((v) => v.record.status)).map(([status, count]) => ({
+          status,
+          count,
+        })),
+      backendHealthCounts: async () =>
+        tally(
+          (await everyContainer()).flatMap((v) => v.observation.backends.map((b) => b.health)),
+        ).map(([health, count]) => ({ health, count })),
+      brokerSyncStates: async () =>
+        (await brokers.all()).map((b) => ({ broker: b.name, ok: b.lastSync?.ok ?? null })),
+    },
+  });
+  const ui = createUiModule({
+    knex,
+    tokenEndpoint,
+    tokens,
+    sealer: secrets,
+    changes,
+    clock,
+    externalUrl: config.externalUrl,
+    logger,
+    policy: {
+      idleSeconds: config.ui.sessionIdleSeconds,
+      maxSeconds: config.ui.sessionMaxSeconds,
+    },
+    features: {
+      services,
+      plans,
+      visibilities,
+      orgs,
+      brokers,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      containers: containers.service,
+      syncStates: async () =>
+        new Map(
+          (await brokers.all()).map((b) => [
+            b.guid,
+            {
+              at:
+                b.lastSync === null ? null : b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              ok: b.lastSync?.ok ?? null,
+              error: b.lastSync?.error ?? null,
+            },
+          ]),
+        ),
+    },
+  });
+
   const app = express();
+  app.use(metrics.httpTimer);
   applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -275,16 +354,20 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       logger,
     }),
   );
+  app.use('/ui', ui.sessionMiddleware);
   app.use(createBearerMiddleware(tokens, users));
+  app.use(ui.rootRedirect);
   app.use(
     createInfoRoutes({
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
       signingKey,
-      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock),
+      tokenEndpoint,
       cloudControllerV3: v3.rootLink,
     }),
   );
+  app.get('/metrics', metrics.endpoint);
+  app.use('/ui', ui.router);
   app.use('/v3', v3.router);
   app.use(scim.router);
   app.use('/services', containers.router);
@@ -314,7 +397,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       cache: new CatalogReadCache(),
       services,
       plans,
-      visibilities: new VisibilitiesService(knex, orgs),
+      visibilities,
       flags,
       orgs,
     }),
@@ -351,14 +434,17 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     jobs,
     brokerCredentials,
     changes,
+    metrics,
     start: async () => {
       started = true;
       await jobs.start();
       await instancesModule.recover();
       await containers.start();
+      brokersModule.schedule.start();
     },
     close: async () => {
       if (started) {
+        await brokersModule.schedule.stop();
         await jobs.stop();
         await containers.stop();
       }

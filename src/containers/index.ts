@@ -4,7 +4,7 @@ import type { ChangeFeed } from '../changes';
 import type { ContainersConfig } from '../config';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import type { HealthProbe } from './health';
@@ -46,6 +46,8 @@ export interface ContainersModuleDeps {
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
+  /** Told how long each reconciler pass took (metrics). */
+  onPass?: (seconds: number) => void;
 }
 
 export interface ContainersModule {
@@ -86,6 +88,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
     now,
+    onPass: deps.onPass,
   });
   const service = new ContainerService({
     store,
@@ -117,3 +120,4 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     stop: () => reconciler.stop(),
   };
 }
+export { SPEC_DEFAULTS, toServiceSpec } from './spec/to-service-spec';

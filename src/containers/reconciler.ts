@@ -31,6 +31,8 @@ export interface ReconcilerOptions {
   /** Delay between passes while some service is still converging. */
   busyMs: number;
   now: () => Date;
+  /** Told how long each pass took (the wharf_reconcile_duration_seconds histogram). */
+  onPass?: (seconds: number) => void;
 }
 
 const BACKOFF_MIN_MS = 1000;
@@ -138,8 +140,10 @@ export class Reconciler {
     let settled = false;
     do {
       this.again = false;
+      const started = process.hrtime.bigint();
       try {
         settled = await this.passOnce();
+        this.o.onPass?.(Number(process.hrtime.bigint() - started) / 1e9);
       } catch (err) {
         this.o.logger.error({ err }, 'container reconcile pass failed');
       }

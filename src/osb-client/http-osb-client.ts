@@ -56,6 +56,8 @@ export interface OsbClientOptions {
   maxBodyBytes?: number;
   /** Sent as `X-Api-Info-Location`, e.g. `wharf.example.com/v2/info`. */
   apiInfoLocation?: string;
+  /** Told of every exchange (metrics): the broker's name, `<status>` or `error`, and seconds. */
+  observe?: (broker: string, outcome: string, seconds: number) => void;
 }
 
 export const DEFAULT_OSB_TIMEOUT_MS = 60_000;
@@ -67,8 +69,10 @@ export const DEFAULT_OSB_MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 export class HttpOsbClient implements OsbClient {
   private readonly settings: OsbHttpSettings;
+  private readonly observe: OsbClientOptions['observe'];
 
   constructor(options: OsbClientOptions = {}) {
+    this.observe = options.observe;
     this.settings = {
       timeoutMs: options.timeoutMs ?? DEFAULT_OSB_TIMEOUT_MS,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_OSB_MAX_BODY_BYTES,
@@ -236,6 +240,21 @@ export class HttpOsbClient implements OsbClient {
       apiInfoLocation: this.settings.apiInfoLocation,
       hasBody: request.body !== undefined,
     });
-    return exchangeWithBroker(this.settings, conn, request, headers, secrets);
+    const observe = this.observe;
+    if (observe === undefined)
+      return exchangeWithBroker(this.settings, conn, request, headers, secrets);
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    const broker = conn.name ?? 'unregistered';
+    return exchangeWithBroker(this.settings, conn, request, headers, secrets).then(
+      (exchange) => {
+        observe(broker, String(exchange.status), seconds());
+        return exchange;
+      },
+      (err: unknown) => {
+        observe(broker, 'error', seconds());
+        throw err;
+      },
+    );
   }
 }
