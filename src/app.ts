@@ -41,9 +41,12 @@ import { createErrorMiddleware, notFoundHandler } from './http/error-middleware'
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
-import { createJobsModule } from './jobs';
+import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
+import { createMetricsModule } from './metrics';
+import type { MetricsModule } from './metrics';
+import { createUiModule } from './ui';
 import { createOrgsModule } from './orgs';
 import type { OrgsService } from './orgs';
 import {
@@ -55,6 +58,9 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSpaceInstancesModule } from './space-instances';
+import { userProvidedInSpaces } from './user-provided';
+import { createUserProvidedModule } from './user-provided';
 import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
@@ -77,6 +83,7 @@ export interface Wharf {
   brokerCredentials: LoadedBrokerCredentials;
   /** Every module publishes into this one feed; listeners (SSE, metrics) subscribe. */
   changes: ChangeFeed;
+  metrics: MetricsModule;
   /** Starts the background parts: the job runner and the container reconciler. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -110,6 +117,13 @@ function applyCommonHeaders(app: Express, trustedProxies: readonly string[]): vo
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+}
+
+/** How many times each value occurs, for the gauges. */
+function tally(values: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts];
 }
 
 /** How long /readyz waits for each check; a probe that takes longer counts as failed. */
@@ -156,7 +170,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     changes,
     users,
     pendingRegistrations: scim,
-    spaceDependents: [instancesInSpaces, brokersInSpaces],
+    spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
   const flags = new FeatureFlagsService(knex);
@@ -166,6 +180,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
+    observe: (broker, outcome, seconds) => {
+      metrics.recorder.brokerRequest(broker, outcome, seconds);
+    },
   });
   const brokersModule = createBrokersModule({
     knex,
@@ -175,6 +192,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     orgs,
     flags,
+    logger,
+    resync: { intervalSeconds: config.operations.brokerResyncSeconds, workerId: newWorkerId() },
   });
   const brokers = brokersModule.service;
   const containers =
@@ -186,6 +205,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       owner: installationId,
       changes,
       secrets,
+      onPass: (seconds) => {
+        metrics.recorder.reconcilePass(seconds);
+      },
     });
 
   const jobsModule = createJobsModule({
@@ -200,7 +222,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
   const jobs = jobsModule.queue;
+  const userProvided = createUserProvidedModule({
+    knex,
+    orgs,
+    flags,
+    secrets,
+    clock,
+    changes,
+  });
   const instancesModule = createInstancesModule({
+    summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
     changes,
@@ -234,7 +265,67 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     logger,
   });
 
+  const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
+  const visibilities = new VisibilitiesService(knex, orgs);
+  const everyContainer = () =>
+    containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
+  const metrics = createMetricsModule({
+    changes,
+    scrapeToken: config.ui.metricsToken,
+    sources: {
+      jobCounts: () => jobsModule.counts(),
+      containerStatusCounts: async () =>
+        tally((await everyContainer()).map((v) => v.record.status)).map(([status, count]) => ({
+          status,
+          count,
+        })),
+      backendHealthCounts: async () =>
+        tally(
+          (await everyContainer()).flatMap((v) => v.observation.backends.map((b) => b.health)),
+        ).map(([health, count]) => ({ health, count })),
+      brokerSyncStates: async () =>
+        (await brokers.all()).map((b) => ({ broker: b.name, ok: b.lastSync?.ok ?? null })),
+    },
+  });
+  const ui = createUiModule({
+    knex,
+    tokenEndpoint,
+    tokens,
+    sealer: secrets,
+    changes,
+    clock,
+    externalUrl: config.externalUrl,
+    logger,
+    policy: {
+      idleSeconds: config.ui.sessionIdleSeconds,
+      maxSeconds: config.ui.sessionMaxSeconds,
+    },
+    features: {
+      services,
+      plans,
+      visibilities,
+      orgs,
+      brokers,
+      instances: instancesModule.instances,
+      keys: instancesModule.keys,
+      containers: containers.service,
+      syncStates: async () =>
+        new Map(
+          (await brokers.all()).map((b) => [
+            b.guid,
+            {
+              at:
+                b.lastSync === null ? null : b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+              ok: b.lastSync?.ok ?? null,
+              error: b.lastSync?.error ?? null,
+            },
+          ]),
+        ),
+    },
+  });
+
   const app = express();
+  app.use(metrics.httpTimer);
   applyCommonHeaders(app, config.auth.trustedProxies);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -263,16 +354,20 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       logger,
     }),
   );
+  app.use('/ui', ui.sessionMiddleware);
   app.use(createBearerMiddleware(tokens, users));
+  app.use(ui.rootRedirect);
   app.use(
     createInfoRoutes({
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
       signingKey,
-      tokenEndpoint: new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock),
+      tokenEndpoint,
       cloudControllerV3: v3.rootLink,
     }),
   );
+  app.get('/metrics', metrics.endpoint);
+  app.use('/ui', ui.router);
   app.use('/v3', v3.router);
   app.use(scim.router);
   app.use('/services', containers.router);
@@ -282,9 +377,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       orgs,
       instances: instancesModule.instances,
       keys: instancesModule.keys,
-      contents: [],
+      contents: [userProvided.spaceContents],
       jobs,
-      clock: systemClock,
+      clock,
       changes,
       settings: {
         pollIntervalMs: config.operations.pollIntervalMs,
@@ -302,12 +397,21 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       cache: new CatalogReadCache(),
       services,
       plans,
-      visibilities: new VisibilitiesService(knex, orgs),
+      visibilities,
       flags,
       orgs,
     }),
   );
   app.use(brokersModule.router);
+  app.use(userProvided.router);
+  app.use(
+    createSpaceInstancesModule({
+      orgs,
+      instances: instancesModule.instances,
+      context: instancesModule.context,
+      userProvided,
+    }).router,
+  );
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
@@ -330,14 +434,17 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     jobs,
     brokerCredentials,
     changes,
+    metrics,
     start: async () => {
       started = true;
       await jobs.start();
       await instancesModule.recover();
       await containers.start();
+      brokersModule.schedule.start();
     },
     close: async () => {
       if (started) {
+        await brokersModule.schedule.stop();
         await jobs.stop();
         await containers.stop();
       }

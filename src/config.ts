@@ -64,6 +64,10 @@ const envSchema = z.object({
       message: 'expected a comma list of IP addresses or CIDRs',
     }),
   WHARF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_BROKER_RESYNC_SECONDS: z.coerce.number().int().min(0).default(3600),
+  WHARF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WHARF_UI_SESSION_IDLE_SECONDS: z.coerce.number().int().positive().default(1800),
+  WHARF_UI_SESSION_MAX_SECONDS: z.coerce.number().int().positive().default(43200),
   WHARF_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -113,6 +117,8 @@ export interface AuthConfig {
 
 export interface OperationsConfig {
   brokerTimeoutMs: number;
+  /** Every broker's catalog is re-synced this often; 0: never on a schedule. */
+  brokerResyncSeconds: number;
   pollIntervalMs: number;
   maxPollDurationMs: number;
   orphanMitigationBaseMs: number;
@@ -124,6 +130,15 @@ export interface OperationsConfig {
   containerSyncTimeoutMs: number;
   /** How long /broker/v2 waits for the engine without accepts_incomplete (below CC's 60 s). */
   osbSyncTimeoutMs: number;
+}
+
+export interface UiConfig {
+  /** A dashboard session ends after this long without a request… */
+  sessionIdleSeconds: number;
+  /** …and after this long in any case. */
+  sessionMaxSeconds: number;
+  /** A Prometheus scraper's static bearer token for /metrics (besides admin tokens). */
+  metricsToken: string | undefined;
 }
 
 export interface WharfConfig {
@@ -146,6 +161,7 @@ export interface WharfConfig {
   auth: AuthConfig;
   containers: ContainersConfig;
   operations: OperationsConfig;
+  ui: UiConfig;
 }
 
 /** Reads every setting once; the only place in Wharf that looks at process.env. */
@@ -186,8 +202,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       loginMaxAddressFailures: e.WHARF_LOGIN_MAX_ADDRESS_FAILURES,
       trustedIssuer: trusted,
     },
+    ui: {
+      sessionIdleSeconds: e.WHARF_UI_SESSION_IDLE_SECONDS,
+      sessionMaxSeconds: e.WHARF_UI_SESSION_MAX_SECONDS,
+      metricsToken: e.WHARF_METRICS_TOKEN,
+    },
     operations: {
       brokerTimeoutMs: e.WHARF_BROKER_TIMEOUT_SECONDS * 1000,
+      brokerResyncSeconds: e.WHARF_BROKER_RESYNC_SECONDS,
       pollIntervalMs: e.WHARF_POLL_INTERVAL_SECONDS * 1000,
       maxPollDurationMs: e.WHARF_MAX_POLL_DURATION_SECONDS * 1000,
       orphanMitigationBaseMs: e.WHARF_ORPHAN_MITIGATION_BASE_SECONDS * 1000,

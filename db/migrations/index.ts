@@ -12,6 +12,8 @@ import * as containerServicesSealed from './20261201153331_container_services_se
 import * as scimUserRegistrations from './20261201154000_scim_user_registrations';
 import * as refreshTokenFamilies from './20261201154100_refresh_token_families';
 import * as jobLeases from './20261201154500_job_leases';
+import * as uiSessions from './20261201162000_ui_sessions';
+import * as brokerSyncStatus from './20261201163000_broker_sync_status';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,4 +38,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201154100_refresh_token_families', refreshTokenFamilies],
   ['20261201154500_job_leases', jobLeases],
   ['20261201155500_catalog_generation_at_commit', catalogGenerationAtCommit],
+  ['20261201162000_ui_sessions', uiSessions],
+  ['20261201163000_broker_sync_status', brokerSyncStatus],
 ];

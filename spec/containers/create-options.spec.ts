@@ -95,7 +95,8 @@ describe('toLbCreateOptions', () => {
     ],
   ])('%s', (_name, fip, expected) => {
     const o = toLbCreateOptions(plan({}, fip));
-    expect(o.HostConfig?.PortBindings).toMatchObject(expected);
+    expect(o.HostConfig?.PortBindings).toEqual(expected);
+    expect(o.ExposedPorts).toEqual({ '80/tcp': {} });
   });
 
   it('names, labels and sizes the LB from the plan', () => {

@@ -55,10 +55,22 @@ describe('parseShowStat', () => {
     expect(parseShowStat(text)).toEqual([]);
   });
 
+  it.each([
+    ['MAINT', 'MAINT'],
+    ['DRAIN', 'DRAIN'],
+    ['DRAIN (agent)', 'DRAIN'],
+    ['MAINT (resolution)', undefined],
+    ['MAINT (via replicas/r2)', undefined],
+    ['UP', undefined],
+    ['DOWN', undefined],
+  ])('a server in %s was set by the runtime API: %s', (status, adminState) => {
+    expect(parseShowStat(csv(row('r1', status, '10.0.0.2:80')))[0]?.adminState).toBe(adminState);
+  });
+
   it('reads columns by header name, whatever their order', () => {
     const text = `# addr,status,svname,pxname,scur\n10.0.0.5:80,UP,r2,${BACKEND_NAME},1\n`;
     expect(parseShowStat(text)).toEqual([
-      { server: 'r2', address: '10.0.0.5', health: 'UP', sessions: 1 },
+      { server: 'r2', address: '10.0.0.5', health: 'UP', sessions: 1, adminState: undefined },
     ]);
   });
 });

@@ -288,6 +288,30 @@ describe('wharf serve killed with SIGKILL mid-operation', () => {
     expect(broker.requestsTo('DELETE', INSTANCE).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('an async=true delete killed mid-call: the restarted process finishes it and its job reports finished', async () => {
+    const guid = await provisioned('async-delete-me');
+    broker.on(
+      'DELETE',
+      INSTANCE,
+      reply.delay(BROKER_DELAY_MS, { kind: 'json', status: 200, body: {} }),
+    );
+    const accepted = await api('DELETE', `/v2/service_instances/${guid}?async=true`);
+    expect(accepted.status).toBe(202);
+    const jobGuid = guidOf(accepted);
+    await killDuring('DELETE', INSTANCE, 1);
+    const job = await until(
+      'the delete job to end',
+      async () => {
+        const res = await api('GET', `/v2/jobs/${jobGuid}`);
+        const entity = res.body.entity as { status?: string } | undefined;
+        return entity?.status === 'finished' || entity?.status === 'failed' ? entity : undefined;
+      },
+      CONVERGE_MS,
+    );
+    expect(job.status).toBe('finished');
+    expect((await api('GET', `/v2/service_instances/${guid}`)).status).toBe(404);
+  });
+
   it('a key bind killed mid-call leaves no key and no binding at the broker', async () => {
     const guid = await provisioned('bind-me');
     broker.on(

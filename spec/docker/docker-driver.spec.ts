@@ -4,8 +4,7 @@ import { toDeploymentPlan } from '../../src/containers/deployment-plan';
 import type { DeploymentPlan } from '../../src/containers/deployment-plan';
 import { DockerDriver } from '../../src/containers/drivers/docker/docker-driver';
 import type { ApplyProgress } from '../../src/containers/drivers/driver';
-import { HaproxyHealthProbe } from '../../src/containers/health';
-import { readServerStats } from '../../src/containers/haproxy/stats';
+import { parseShowStat } from '../../src/containers/haproxy/stats';
 import { planContext, specFrom } from '../containers/plan-fixtures';
 import { countLabelled, removeLabelled } from './support/cleanup';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
@@ -25,7 +24,6 @@ describeWithDocker('DockerDriver', () => {
       dockerHost: undefined,
       owner,
       publishHost: '127.0.0.1',
-      health: new HaproxyHealthProbe(),
     });
     const plan = toDeploymentPlan(
       specFrom({
@@ -69,8 +67,7 @@ describeWithDocker('DockerDriver', () => {
     const steps = await applyUntilConverged(driver, plan);
     expect(steps[0]).toEqual({ phase: 'scaling', ready: 0, desired: 2 });
 
-    const [observed] = await driver.listOwned();
-    expect(observed?.serviceId).toBe(plan.serviceId);
+    const observed = (await driver.listOwned()).find((s) => s.serviceId === plan.serviceId);
     expect(observed?.replicas).toHaveLength(2);
     expect(
       observed?.replicas.every((r) => r.state === 'running' && r.image === TEST_IMAGES.httpd),
@@ -78,7 +75,7 @@ describeWithDocker('DockerDriver', () => {
     const lb = observed?.lb;
     expect(lb?.endpoint?.host).toBe('127.0.0.1');
     const ips = observed?.replicas.map((r) => r.ip).sort();
-    const stats = await readServerStats(lb!.admin!.host, lb!.admin!.port);
+    const stats = parseShowStat(await driver.runtimeCommand(lb!, 'show stat'));
     expect(
       stats
         .filter((s) => s.health === 'UP')
@@ -88,6 +85,34 @@ describeWithDocker('DockerDriver', () => {
 
     const seen = new Set(await hostnamesSeen(`http://127.0.0.1:${lb!.endpoint!.port}`, 6));
     expect(seen).toEqual(new Set(observed!.replicas.map((r) => r.id.slice(0, 12))));
+  });
+
+  it('when the LB runs, then only ServicePort is published and the runtime API answers only from inside it', async () => {
+    const { driver, plan } = setUp(1);
+    await applyUntilConverged(driver, plan);
+    const observed = (await driver.listOwned()).find((s) => s.serviceId === plan.serviceId);
+    const lb = await docker.getContainer(observed!.lb!.id).inspect();
+    expect(Object.keys(lb.HostConfig.PortBindings ?? {})).toEqual(['80/tcp']);
+    expect(Object.keys(lb.NetworkSettings.Ports)).toEqual(['80/tcp']);
+    expect(await driver.runtimeCommand(observed!.lb!, 'show info')).toMatch(/^Name: HAProxy/m);
+
+    // A replica on the service network cannot reach it, on the LB's address or any other.
+    const lbIp = observed!.lb!.ip!;
+    const exec = await docker.getContainer(observed!.replicas[0]!.id).exec({
+      Cmd: ['sh', '-c', `printf 'show info\n' | nc -w 2 ${lbIp} 9999; echo "exit=$?"`],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const output = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+    });
+    expect(output).not.toMatch(/Name: HAProxy/);
+    expect(output).toMatch(/exit=1/);
   });
 
   it('when the image is missing and cannot be pulled, then fails with an image error naming it', async () => {
@@ -112,6 +137,24 @@ describeWithDocker('DockerDriver', () => {
     } finally {
       await foreign.remove({ force: true });
     }
+  });
+
+  it('when a service is removed twice at once, or again once gone, then every removal finishes and nothing is left', async () => {
+    const { driver, plan, owner } = setUp(2);
+    await driver.apply(plan, undefined);
+    expect((await countLabelled(docker, 'wharf.owner', owner)).containers).toBe(3);
+
+    await Promise.all([
+      driver.remove(plan.serviceId, { keepReplicas: false }),
+      driver.remove(plan.serviceId, { keepReplicas: false }),
+    ]);
+    await driver.remove(plan.serviceId, { keepReplicas: false });
+
+    expect(await countLabelled(docker, 'wharf.owner', owner)).toEqual({
+      containers: 0,
+      networks: 0,
+      volumes: 0,
+    });
   });
 
   it('when a service is removed, then no container, network or volume of it is left', async () => {

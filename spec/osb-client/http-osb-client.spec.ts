@@ -324,14 +324,10 @@ describe('HttpOsbClient instance and binding calls', () => {
     },
   };
 
-  it('provision sends PUT with a JSON body and accepts_incomplete, and returns a 202 with its operation', async () => {
+  it('provision sends PUT with a JSON body and accepts_incomplete, and types a 202 as accepted with its operation', async () => {
     broker.on('PUT', '/v2/service_instances/:id', reply.json(202, { operation: 'op-1' }));
     const response = await client.provision(conn, provisionArgs, { userGuid: 'u1' });
-    expect(response).toEqual({
-      status: 202,
-      body: { operation: 'op-1' },
-      headers: expect.objectContaining({ 'content-type': 'application/json' }),
-    });
+    expect(response).toEqual({ kind: 'accepted', operation: 'op-1' });
     const [request] = broker.requestsTo('PUT', '/v2/service_instances/:id');
     expect(request).toMatchObject({
       path: '/v2/service_instances/inst-1',
@@ -342,7 +338,7 @@ describe('HttpOsbClient instance and binding calls', () => {
     expect(request!.headers['x-broker-api-originating-identity']).toMatch(/^cloudfoundry /);
   });
 
-  it('lastOperation follows a scripted sequence and exposes Retry-After', async () => {
+  it('lastOperation follows a scripted sequence and types Retry-After', async () => {
     const path = '/v2/service_instances/:id/last_operation';
     broker.on(
       'GET',
@@ -354,12 +350,11 @@ describe('HttpOsbClient instance and binding calls', () => {
     const first = await client.lastOperation(conn, args, {});
     const second = await client.lastOperation(conn, args, {});
     const third = await client.lastOperation(conn, args, {});
-    expect([first.body, second.body, third.body]).toEqual([
-      { state: 'in progress' },
-      { state: 'succeeded' },
-      { state: 'succeeded' },
+    expect([first, second, third]).toEqual([
+      { state: 'in progress', description: '', retryAfterSeconds: 30 },
+      { state: 'succeeded', description: '' },
+      { state: 'succeeded', description: '' },
     ]);
-    expect(first.headers['retry-after']).toBe('30');
     expect(broker.requestsTo('GET', path)[0]!.query).toEqual({
       service_id: 'svc',
       plan_id: 'plan',
@@ -367,19 +362,33 @@ describe('HttpOsbClient instance and binding calls', () => {
     });
   });
 
-  it.each<[string, number, unknown]>([
-    ['410 Gone', 410, {}],
-    ['422 AsyncRequired', 422, { error: 'AsyncRequired', description: 'needs async' }],
-    ['409 Conflict', 409, { description: 'busy' }],
-  ])('deprovision returns %s for the caller to interpret', async (_name, status, body) => {
+  it.each<[string, number, unknown, unknown]>([
+    ['200', 200, {}, { kind: 'done' }],
+    ['410 Gone', 410, {}, { kind: 'gone' }],
+    ['202 with an operation', 202, { operation: 'op-9' }, { kind: 'accepted', operation: 'op-9' }],
+    ['422 ConcurrencyError', 422, { error: 'ConcurrencyError' }, { kind: 'busy' }],
+    [
+      '422 AsyncRequired',
+      422,
+      { error: 'AsyncRequired', description: 'needs async' },
+      { error: 'CF-AsyncRequired' },
+    ],
+    ['409 Conflict', 409, { description: 'busy' }, { error: 'CF-ServiceBrokerBadResponse' }],
+  ])('deprovision types %s', async (_name, status, body, expected) => {
     broker.on('DELETE', '/v2/service_instances/:id', reply.json(status, body));
-    const response = await client.deprovision(
-      conn,
-      { instanceId: 'inst-1', serviceId: 'svc', planId: 'plan' },
-      {},
-    );
-    expect({ status: response.status, body: response.body }).toEqual({ status, body });
-    expect(broker.requests[0]!.query).toEqual({ service_id: 'svc', plan_id: 'plan' });
+    const outcome = await client
+      .deprovision(
+        conn,
+        { instanceId: 'inst-1', serviceId: 'svc', planId: 'plan', acceptsIncomplete: true },
+        {},
+      )
+      .catch((err: unknown) => ({ error: err instanceof CfError ? err.errorCode : String(err) }));
+    expect(outcome).toEqual(expected);
+    expect(broker.requests[0]!.query).toEqual({
+      service_id: 'svc',
+      plan_id: 'plan',
+      accepts_incomplete: 'true',
+    });
   });
 
   it.each<[string, () => Promise<unknown>, () => void, WireBody]>([
@@ -493,12 +502,12 @@ describe('HttpOsbClient instance and binding calls', () => {
       client.bindingLastOperation(conn, ids, {}),
       client.unbind(conn, ids, {}),
     ]);
-    expect(results.map((r) => [r.status, r.body])).toEqual([
-      [200, { parameters: {} }],
-      [201, { credentials: {} }],
-      [200, { credentials: {} }],
-      [200, { state: 'succeeded' }],
-      [200, {}],
+    expect(results).toEqual([
+      { parameters: {} },
+      { credentials: {} },
+      { credentials: {}, parameters: {} },
+      { state: 'succeeded', description: '' },
+      { kind: 'done' },
     ]);
   });
 });

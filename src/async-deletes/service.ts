@@ -25,6 +25,7 @@ export interface AsyncDeleteSettings {
 
 /** Something a recursive delete removes with a space before the space itself. */
 export interface SpaceContents {
+  count(space: Space): Promise<number>;
   /** Deletes what it can; returns what it could not, and whether work is still in progress. */
   empty(space: Space): Promise<{ leftovers: Leftover[]; inProgress: boolean }>;
 }
@@ -75,9 +76,15 @@ export class AsyncDeletes {
     const space = await this.orgs.requireSpace(guid);
     if (!isAdmin(ctx) && !(await this.orgs.isOrgMember(ctx, space.organizationId, 'managers')))
       throw new CfError('NotAuthorized');
-    if (!recursive && (await this.instancesIn(space, 1)).total > 0)
+    if (!recursive && (await this.countContents(space)) > 0)
       throw new CfError('AssociationNotEmpty', 'service_instances', 'spaces');
     return this.enqueue(SPACE_DELETE, space.guid, recursive);
+  }
+
+  private async countContents(space: Space): Promise<number> {
+    let total = (await this.instancesIn(space, 1)).total;
+    for (const part of this.contents) total += await part.count(space);
+    return total;
   }
 
   private enqueue(kind: string, guid: string, recursive: boolean): Promise<Job> {

@@ -6,6 +6,9 @@ import type { Db } from '../db/knex';
 import type { OrgsService } from '../orgs';
 import { validateCatalog } from '../osb-catalog';
 import type { SecretBox } from '../secrets/secret-box';
+import type { Logger } from 'pino';
+import { BrokerResyncSchedule } from './resync-schedule';
+import type { ResyncScheduleSettings } from './resync-schedule';
 import { createBrokerRoutes } from './routes';
 import { BrokersService } from './service';
 import type { CatalogFetcher, CatalogValidator } from './service';
@@ -20,7 +23,8 @@ export type {
   RegisterBrokerCommand,
   UpdateBrokerCommand,
 } from './service';
-export type { RegisteredBroker } from './types';
+export type { BrokerSyncOutcome, RegisteredBroker } from './types';
+export { BrokerResyncSchedule } from './resync-schedule';
 export { brokersInSpaces } from './space-dependents';
 
 export interface BrokersModuleDeps {
@@ -36,24 +40,34 @@ export interface BrokersModuleDeps {
   validate?: CatalogValidator;
   /** Specs may hand in their own store. */
   store?: BrokersStore;
+  logger: Logger;
+  resync: ResyncScheduleSettings;
 }
 
 export interface BrokersModule {
   service: BrokersService;
+  /** Re-syncs every broker each WHARF_BROKER_RESYNC_SECONDS (one process per period). */
+  schedule: BrokerResyncSchedule;
   /** `/v2/service_brokers`. */
   router: Router;
 }
 
 /** The broker registry: its store, service and v2 routes, wired from what it is handed. */
 export function createBrokersModule(deps: BrokersModuleDeps): BrokersModule {
+  const store = deps.store ?? new BrokersStore(deps.knex, deps.clock);
   const service = new BrokersService({
-    store: deps.store ?? new BrokersStore(deps.knex, deps.clock),
+    store,
     fetcher: deps.fetcher,
     validate: deps.validate ?? ((raw, existing) => validateCatalog(raw, existing)),
     secrets: deps.secrets,
     orgs: deps.orgs,
     flags: deps.flags,
     changes: deps.changes,
+    clock: deps.clock,
   });
-  return { service, router: createBrokerRoutes(service) };
+  return {
+    service,
+    schedule: new BrokerResyncSchedule(service, store, deps.clock, deps.logger, deps.resync),
+    router: createBrokerRoutes(service),
+  };
 }

@@ -2,6 +2,7 @@ import { isAdmin, readsEverything } from '../auth/auth-context';
 import type { AuthContext } from '../auth/auth-context';
 import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
 import type { FeatureFlagsService } from '../catalog';
+import type { Clock } from '../clock';
 import type { ChangeAction, ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { PageRequest } from '../db/page-request';
@@ -36,6 +37,8 @@ export interface RegisterBrokerCommand {
   authPassword: string;
   /** A space-scoped (private) broker; absent for a global one. */
   spaceGuid?: string;
+  /** This broker's request timeout; absent means the installation's default. */
+  timeoutSeconds?: number;
 }
 
 /** Change some of a broker's settings; anything but the name refetches the catalog. */
@@ -44,6 +47,8 @@ export interface UpdateBrokerCommand {
   brokerUrl?: string;
   authUsername?: string;
   authPassword?: string;
+  /** null goes back to the installation's default. */
+  timeoutSeconds?: number | null;
 }
 
 export interface BrokerResult {
@@ -59,6 +64,7 @@ export interface BrokersServiceDeps {
   orgs: OrgsService;
   flags: FeatureFlagsService;
   changes: ChangeFeed;
+  clock: Clock;
 }
 
 /**
@@ -143,6 +149,8 @@ export class BrokersService {
       url: broker.brokerUrl,
       username: broker.authUsername,
       password: this.deps.secrets.decrypt(broker.authPasswordEncrypted),
+      name: broker.name,
+      timeoutMs: broker.timeoutSeconds === null ? undefined : broker.timeoutSeconds * 1000,
     };
   }
 
@@ -184,6 +192,8 @@ export class BrokersService {
       url: brokerUrl,
       username: command.authUsername,
       password: command.authPassword,
+      name: command.name,
+      timeoutMs: command.timeoutSeconds === undefined ? undefined : command.timeoutSeconds * 1000,
     };
     const catalog = await this.fetchValidCatalog(conn, ctx);
     const fields: BrokerFields = {
@@ -192,12 +202,14 @@ export class BrokersService {
       authUsername: command.authUsername,
       authPasswordEncrypted: this.deps.secrets.encrypt(command.authPassword),
       spaceId: space?.id ?? null,
+      timeoutSeconds: command.timeoutSeconds ?? null,
     };
-    const { guid, warnings } = await this.store.transaction(async (store, trx) => {
+    const { id, guid, warnings } = await this.store.transaction(async (store, trx) => {
       const created = await store.insert(fields).catch(rethrowNameTaken);
       const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
-      return { guid: created.guid, warnings: outcome.warnings };
+      return { id: created.id, guid: created.guid, warnings: outcome.warnings };
     });
+    await this.store.recordSync(id, { at: this.deps.clock.now(), ok: true, error: null });
     const broker = await this.require(guid);
     this.publish('created', broker);
     return { broker, warnings };
@@ -222,6 +234,7 @@ export class BrokersService {
         command.authPassword === undefined
           ? undefined
           : this.deps.secrets.encrypt(command.authPassword),
+      timeoutSeconds: command.timeoutSeconds,
     };
     const onlyName =
       brokerUrl === undefined &&
@@ -231,6 +244,7 @@ export class BrokersService {
       ? undefined
       : await this.fetchValidCatalog(
           {
+            ...this.connectionOf(broker),
             url: brokerUrl ?? broker.brokerUrl,
             username: command.authUsername ?? broker.authUsername,
             password: command.authPassword ?? this.connectionOf(broker).password,
@@ -250,20 +264,34 @@ export class BrokersService {
         )
       ).warnings;
     });
+    if (catalog !== undefined)
+      await this.store.recordSync(broker.id, { at: this.deps.clock.now(), ok: true, error: null });
     const updated = await this.require(guid);
     this.publish('updated', updated);
     return { broker: updated, warnings };
   }
 
-  /** Refetches and syncs the catalog with the stored settings (`wharf broker sync`). */
+  /**
+   * Refetches and syncs the catalog with the stored settings (`wharf broker sync`, the dashboard's
+   * re-sync, the schedule). The outcome is recorded either way; a failed sync changes no offering.
+   */
   async sync(guid: string, ctx: OsbCallContext): Promise<BrokerResult> {
     const broker = await this.require(guid);
-    const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
-    const outcome = await this.store.transaction((_store, trx) =>
-      syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)),
-    );
+    let outcome: { warnings: string[] };
+    try {
+      const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
+      outcome = await this.store.transaction((_store, trx) =>
+        syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)),
+      );
+    } catch (err) {
+      const error = err instanceof Error ? err.message : 'the sync failed';
+      await this.store.recordSync(broker.id, { at: this.deps.clock.now(), ok: false, error });
+      this.publish('updated', broker);
+      throw err;
+    }
+    await this.store.recordSync(broker.id, { at: this.deps.clock.now(), ok: true, error: null });
     this.publish('updated', broker);
-    return { broker, warnings: outcome.warnings };
+    return { broker: await this.require(guid), warnings: outcome.warnings };
   }
 
   async remove(caller: BrokerCaller, guid: string): Promise<void> {

@@ -5,6 +5,7 @@ import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
 import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
+import { isUniqueViolation } from '../db/knex';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesWithRole } from '../orgs';
@@ -25,6 +26,10 @@ interface BrokerRow {
   auth_password_encrypted: string;
   space_id: number | null;
   space_guid: string | null;
+  timeout_seconds: number | null;
+  last_sync_at: unknown;
+  last_sync_ok: boolean | number | null;
+  last_sync_error: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -39,6 +44,16 @@ function toBroker(row: BrokerRow): RegisteredBroker {
     authPasswordEncrypted: row.auth_password_encrypted,
     spaceId: row.space_id,
     spaceGuid: row.space_guid,
+    timeoutSeconds: row.timeout_seconds,
+    lastSync:
+      row.last_sync_at === null || row.last_sync_at === undefined || row.last_sync_ok === null
+        ? null
+        : {
+            // SQLite hands booleans back as 0/1.
+            at: new Date(fromDbTimestamp(row.last_sync_at)),
+            ok: row.last_sync_ok === true || row.last_sync_ok === 1,
+            error: row.last_sync_error,
+          },
     createdAt: fromDbTimestamp(row.created_at),
     updatedAt: fromDbTimestamp(row.updated_at),
   };
@@ -50,6 +65,8 @@ export interface BrokerFields {
   authUsername: string;
   authPasswordEncrypted: string;
   spaceId: number | null;
+  /** Null: the installation's default. */
+  timeoutSeconds?: number | null;
 }
 
 export class BrokersStore {
@@ -118,6 +135,7 @@ export class BrokersStore {
       auth_username: fields.authUsername,
       auth_password_encrypted: fields.authPasswordEncrypted,
       space_id: fields.spaceId,
+      timeout_seconds: fields.timeoutSeconds ?? null,
       created_at: now,
       updated_at: now,
     });
@@ -139,12 +157,52 @@ export class BrokersStore {
         ...(fields.authPasswordEncrypted !== undefined
           ? { auth_password_encrypted: fields.authPasswordEncrypted }
           : {}),
+        ...(fields.timeoutSeconds !== undefined ? { timeout_seconds: fields.timeoutSeconds } : {}),
         updated_at: currentTimestamp(this.clock.now()),
       });
   }
 
   async delete(id: number): Promise<void> {
     await this.db('service_brokers').where({ id }).delete();
+  }
+
+  /** Records a sync's outcome; it does not count as a change of the broker (updated_at stays). */
+  async recordSync(
+    id: number,
+    outcome: { at: Date; ok: boolean; error: string | null },
+  ): Promise<void> {
+    await this.db('service_brokers')
+      .where({ id })
+      .update({
+        last_sync_at: currentTimestamp(outcome.at),
+        last_sync_ok: outcome.ok,
+        // A broker's error text is bounded: it is shown on a page, not stored as a log.
+        last_sync_error: outcome.error === null ? null : outcome.error.slice(0, 2000),
+      });
+  }
+
+  /**
+   * Claims one period of a periodic task for `worker`: true for the one process whose insert of
+   * (name, slot) lands first, false for every other (the primary key refuses them).
+   */
+  async claimSlot(name: string, slot: number, worker: string, now: Date): Promise<boolean> {
+    try {
+      await this.db('schedule_slots').insert({
+        name,
+        slot,
+        claimed_by: worker,
+        claimed_at: currentTimestamp(now),
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+    // Old periods are history nobody reads; keep the table small.
+    await this.db('schedule_slots')
+      .where('name', name)
+      .andWhere('slot', '<', slot - 10)
+      .delete();
+    return true;
   }
 
   /**

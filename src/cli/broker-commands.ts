@@ -3,6 +3,7 @@ import type { Wharf } from '../app';
 import { addKeyToRing, loadKeyRing } from '../secrets/key-ring';
 import { resealAll } from '../secrets/reseal-store';
 import type { WharfConfig } from '../config';
+import type { RegisteredBroker } from '../broker-registry';
 
 type WithWharf = <T>(work: (wharf: Wharf, config: WharfConfig) => Promise<T>) => Promise<T>;
 type Out = (line: string) => void;
@@ -11,6 +12,21 @@ async function brokerGuid(wharf: Wharf, name: string): Promise<string> {
   const broker = await wharf.brokers.findByName(name);
   if (!broker) throw new Error(`no service broker named ${name}`);
   return broker.guid;
+}
+
+/** `--timeout <seconds>`: a whole number of seconds, at least 1. */
+function timeoutOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new Error(`--timeout must be a whole number of seconds, at least 1 (got ${value})`);
+  return seconds;
+}
+
+function syncText(b: RegisteredBroker): string {
+  if (b.lastSync === null) return 'never synced';
+  const at = b.lastSync.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return b.lastSync.ok ? `synced ${at}` : `sync failed ${at}: ${b.lastSync.error ?? ''}`;
 }
 
 function printWarnings(out: Out, warnings: readonly string[]): void {
@@ -23,14 +39,19 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
   broker
     .command('add <name> <url> <username> <password>')
     .option('--space <guid>', 'scope the broker to one space')
+    .option(
+      '--timeout <seconds>',
+      "this broker's request timeout (default WHARF_BROKER_TIMEOUT_SECONDS)",
+    )
     .action(
       async (
         name: string,
         url: string,
         username: string,
         password: string,
-        opts: { space?: string },
+        opts: { space?: string; timeout?: string },
       ) => {
+        const timeoutSeconds = timeoutOption(opts.timeout);
         await withWharf(async (wharf) => {
           const result = await wharf.brokers.register(
             null,
@@ -40,6 +61,7 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
               authUsername: username,
               authPassword: password,
               ...(opts.space ? { spaceGuid: opts.space } : {}),
+              ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
             },
             {},
           );
@@ -51,7 +73,9 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
   broker.command('list').action(async () => {
     await withWharf(async (wharf) => {
       for (const b of await wharf.brokers.all())
-        out(`${b.guid}\t${b.name}\t${b.brokerUrl}\t${b.spaceGuid ?? '-'}`);
+        out(
+          `${b.guid}\t${b.name}\t${b.brokerUrl}\t${b.spaceGuid ?? '-'}\t${b.timeoutSeconds === null ? 'default' : `${b.timeoutSeconds}s`}\t${syncText(b)}`,
+        );
     });
   });
   broker
@@ -60,11 +84,19 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
     .option('--url <url>')
     .option('--username <username>')
     .option('--password <password>')
+    .option('--timeout <seconds>', "this broker's request timeout ('default' to clear)")
     .action(
       async (
         name: string,
-        opts: { name?: string; url?: string; username?: string; password?: string },
+        opts: {
+          name?: string;
+          url?: string;
+          username?: string;
+          password?: string;
+          timeout?: string;
+        },
       ) => {
+        const timeoutSeconds = opts.timeout === 'default' ? null : timeoutOption(opts.timeout);
         await withWharf(async (wharf) => {
           const guid = await brokerGuid(wharf, name);
           const result = await wharf.brokers.update(
@@ -75,6 +107,7 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
               brokerUrl: opts.url,
               authUsername: opts.username,
               authPassword: opts.password,
+              timeoutSeconds,
             },
             {},
           );

@@ -3,7 +3,10 @@ import { LABELS } from './labels';
 import { toResourceLimits } from './spec/sizes';
 import type { Algorithm, Protocol, ServiceSpec, VolumeMount } from './types';
 
-/** Port HAProxy's admin socket listens on inside the LB container (published on 127.0.0.1 only). */
+/**
+ * Port of HAProxy's runtime API on the LB container's own loopback: never published, so only a
+ * process inside the container (Wharf, through the engine's exec) can reach it (issue 9).
+ */
 export const LB_ADMIN_PORT = 9999;
 export const LB_CONFIG_DIR = '/usr/local/etc/haproxy';
 
@@ -97,10 +100,9 @@ export function toDeploymentPlan(spec: ServiceSpec, ctx: PlanContext): Deploymen
   const replicaLimits = toResourceLimits(spec.containerSize, ctx.hostCpus);
   const lbLimits = toResourceLimits(spec.serviceSize, ctx.hostCpus);
   const balancer = toBalancerPlan(spec, ctx);
+  // ServicePort and nothing else (plus the FIP below): the runtime API stays inside the LB.
   const publish: PortPublish[] = [
     { hostIp: ctx.publishHost, hostPort: 0, containerPort: spec.servicePort },
-    // The admin socket is for Wharf alone: loopback whatever the publish host is.
-    { hostIp: '127.0.0.1', hostPort: 0, containerPort: LB_ADMIN_PORT },
   ];
   if (ctx.fip !== '') {
     publish.push({ hostIp: ctx.fip, hostPort: spec.servicePort, containerPort: spec.servicePort });

@@ -1,6 +1,6 @@
 import type { ObservedLb } from './drivers/driver';
 import { BACKEND_NAME } from './haproxy/render-config';
-import { adminCommand, readServerStats } from './haproxy/stats';
+import { parseShowStat } from './haproxy/stats';
 import type { ServerStat } from './haproxy/stats';
 import type { BackendHealth } from './types';
 
@@ -9,6 +9,12 @@ export interface HealthProbe {
   /** Replica IP → health; an empty map when the LB cannot be asked (yet). */
   backends(lb: ObservedLb): Promise<Map<string, BackendHealth>>;
   /**
+   * Like `backends`, and first puts back into rotation every replica slot found in MAINT or DRAIN
+   * that no retire of this process holds: set by hand, or by a Wharf killed mid-drain (issues 9
+   * and 16). A slot it restored counts DOWN until its checks say otherwise.
+   */
+  backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>>;
+  /**
    * Takes the replica at `ip` out of rotation, lets in-flight requests finish, runs `stop`, then
    * frees its server slot for future replicas. Without it HAProxy keeps sending to an address
    * that no longer exists until DNS and checks notice, and those requests hang in connect.
@@ -16,11 +22,29 @@ export interface HealthProbe {
   retire(lb: ObservedLb, ip: string, stop: () => Promise<void>): Promise<void>;
 }
 
+/**
+ * HAProxy's runtime API, as the engine lets Wharf reach it. It is never published: the driver
+ * reaches it from inside the LB container (docker exec), so only Wharf can use it.
+ */
+export interface LbRuntime {
+  /** Runs one runtime API command in the LB and answers its output. */
+  runtimeCommand(lb: ObservedLb, command: string): Promise<string>;
+}
+
 export class HaproxyHealthProbe implements HealthProbe {
+  /**
+   * Slots this process put in MAINT to retire a replica, with their purpose: `lb id/slot` → the
+   * address being retired. Only these may stay in MAINT; a restart forgets them, so whatever a
+   * killed Wharf left behind is restored.
+   */
+  private readonly retiring = new Map<string, string>();
+
+  constructor(private readonly runtime: LbRuntime) {}
+
   async backends(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
-    if (lb.admin === undefined || lb.state !== 'running') return new Map();
+    if (lb.state !== 'running') return new Map();
     try {
-      const stats = await readServerStats(lb.admin.host, lb.admin.port);
+      const stats = await this.stats(lb);
       return new Map(stats.map((s) => [s.address, s.health]));
     } catch {
       // The LB starts in well under a second; until it answers, nothing counts as UP.
@@ -28,42 +52,61 @@ export class HaproxyHealthProbe implements HealthProbe {
     }
   }
 
+  async backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+    if (lb.state !== 'running') return new Map();
+    const stats = await this.stats(lb).catch(() => []);
+    const health = new Map(stats.map((s) => [s.address, s.health]));
+    for (const s of stats) {
+      if (s.adminState === undefined || this.retiring.has(`${lb.id}/${s.server}`)) continue;
+      // Failing here is not worth failing the service for: the next pass tries again.
+      await this.setState(lb, s.server, 'ready').catch(() => undefined);
+      health.set(s.address, 'DOWN');
+    }
+    return health;
+  }
+
   async retire(lb: ObservedLb, ip: string, stop: () => Promise<void>): Promise<void> {
-    const admin = lb.admin;
-    const slot = admin === undefined ? undefined : await findSlot(admin.host, admin.port, ip);
-    if (admin === undefined || slot === undefined) {
+    const slot = (await this.findStat(lb, ip).catch(() => undefined))?.server;
+    if (slot === undefined) {
       await stop();
       return;
     }
-    const command = (c: string): Promise<string> => adminCommand(admin.host, admin.port, c);
-    await command(`set server ${BACKEND_NAME}/${slot} state maint`);
-    await until(async () => (await findStat(admin.host, admin.port, ip))?.sessions === 0, DRAIN_MS);
-    await stop();
-    // Back to ready only once DNS has dropped the old address, else traffic would return to it.
-    await until(
-      async () => (await findStat(admin.host, admin.port, ip)) === undefined,
-      DNS_FORGET_MS,
-    );
-    await command(`set server ${BACKEND_NAME}/${slot} state ready`);
+    const key = `${lb.id}/${slot}`;
+    this.retiring.set(key, ip);
+    try {
+      await this.setState(lb, slot, 'maint');
+      await until(async () => (await this.findStat(lb, ip))?.sessions === 0, DRAIN_MS);
+      await stop();
+      // Back to ready only once DNS has dropped the old address, else traffic would return to it.
+      await until(async () => (await this.findStat(lb, ip)) === undefined, DNS_FORGET_MS);
+      await this.setState(lb, slot, 'ready');
+    } finally {
+      this.retiring.delete(key);
+    }
+  }
+
+  private async stats(lb: ObservedLb): Promise<ServerStat[]> {
+    return parseShowStat(await this.runtime.runtimeCommand(lb, 'show stat'));
+  }
+
+  private async findStat(lb: ObservedLb, ip: string): Promise<ServerStat | undefined> {
+    return (await this.stats(lb)).find((s) => s.address === ip);
+  }
+
+  private async setState(lb: ObservedLb, slot: string, state: 'maint' | 'ready'): Promise<void> {
+    await this.runtime.runtimeCommand(lb, `set server ${BACKEND_NAME}/${slot} state ${state}`);
   }
 }
 
 const DRAIN_MS = 3000;
 const DNS_FORGET_MS = 5000;
 
-async function findStat(host: string, port: number, ip: string): Promise<ServerStat | undefined> {
-  return (await readServerStats(host, port)).find((s) => s.address === ip);
-}
-
-async function findSlot(host: string, port: number, ip: string): Promise<string | undefined> {
-  return (await findStat(host, port, ip).catch(() => undefined))?.server;
-}
-
-/** Polls `done` every 100 ms until it holds or `ms` pass; errors count as "not yet". */
+/** Polls `done` every 100 ms until it holds or about `ms` pass; errors count as "not yet". */
 async function until(done: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  for (let waited = 0; waited < ms; waited += POLL_MS) {
     if (await done().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+const POLL_MS = 100;

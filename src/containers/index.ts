@@ -8,7 +8,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import type { HealthProbe } from './health';
-import { HaproxyHealthProbe } from './health';
+import { DeletesInFlight } from './deletes-in-flight';
 import { Reconciler } from './reconciler';
 import { createServicesRouter } from './routes';
 import { ContainerService } from './service';
@@ -37,13 +37,15 @@ export interface ContainersModuleDeps {
   owner: string;
   /** Defaults to the Docker driver for config.dockerHost; unit specs pass the fake one. */
   driver?: ContainerDriver;
-  /** HAProxy's view of the replicas; the fake driver's specs pass its fake. */
+  /** Defaults to the driver's own view of the replicas. */
   health?: HealthProbe;
   /** Where the reconciler announces status changes; silent when nobody listens. */
   changes?: ChangeFeed;
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
+  /** Told how long each reconciler pass took (metrics). */
+  onPass?: (seconds: number) => void;
 }
 
 export interface ContainersModule {
@@ -60,17 +62,18 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
   const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
   const store = new ContainerServiceStore(deps.knex, new SpecSealer(deps.secrets));
-  const health = deps.health ?? new HaproxyHealthProbe();
   const driver =
     deps.driver ??
     new DockerDriver({
       dockerHost: deps.config.dockerHost,
       owner,
       publishHost: deps.config.publishHost,
-      health,
     });
+  const health = deps.health ?? driver.health;
+  const deletes = new DeletesInFlight();
   const reconciler = new Reconciler({
     store,
+    deletes,
     driver,
     logger: deps.logger,
     changes: deps.changes ?? silentChangeFeed,
@@ -81,9 +84,11 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
     now,
+    onPass: deps.onPass,
   });
   const service = new ContainerService({
     store,
+    deletes,
     driver,
     health,
     maxReplicas: deps.config.maxReplicas,

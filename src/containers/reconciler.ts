@@ -2,6 +2,7 @@ import type { ChangeFeed } from '../changes';
 import type { Logger } from '../logger';
 import { toDeploymentPlan } from './deployment-plan';
 import type { DeploymentPlan } from './deployment-plan';
+import type { DeletesInFlight } from './deletes-in-flight';
 import type { ContainerDriver, ObservedService } from './drivers/driver';
 import { DriverError } from './drivers/driver';
 import { toStatusReport } from './status-report';
@@ -11,6 +12,8 @@ export interface ReconcilerOptions {
   store: ContainerServiceStore;
   driver: ContainerDriver;
   logger: Logger;
+  /** Deletes running in this process: their objects are not orphans to sweep. */
+  deletes: DeletesInFlight;
   /** Hears every status change the reconciler reports (topic container_service, action status). */
   changes: ChangeFeed;
   owner: string;
@@ -22,6 +25,8 @@ export interface ReconcilerOptions {
   /** Delay between passes while some service is still converging. */
   busyMs: number;
   now: () => Date;
+  /** Told how long each pass took (the wharf_reconcile_duration_seconds histogram). */
+  onPass?: (seconds: number) => void;
 }
 
 const BACKOFF_MIN_MS = 1000;
@@ -124,8 +129,10 @@ export class Reconciler {
     let settled = false;
     do {
       this.again = false;
+      const started = process.hrtime.bigint();
       try {
         settled = await this.passOnce();
+        this.o.onPass?.(Number(process.hrtime.bigint() - started) / 1e9);
       } catch (err) {
         this.o.logger.error({ err }, 'container reconcile pass failed');
       }
@@ -149,11 +156,14 @@ export class Reconciler {
   /**
    * Objects with this installation's label whose service the database does not know are removed,
    * except released replicas. An older Wharf's objects (legacy label) of an unknown service may
-   * belong to another installation sharing the engine: they are never touched.
+   * belong to another installation sharing the engine: they are never touched. Nor are the
+   * objects of a service this process is deleting right now.
    */
   private async sweepOrphans(records: StoredService[], observed: ObservedService[]): Promise<void> {
     const known = new Set(records.map((r) => r.id));
-    const orphans = observed.filter((s) => !known.has(s.serviceId) && !s.legacy);
+    const orphans = observed.filter(
+      (s) => !known.has(s.serviceId) && !s.legacy && !this.o.deletes.has(s.serviceId),
+    );
     if (orphans.length === 0) return;
     const released = await this.o.store.releasedIds();
     for (const orphan of orphans) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DeletesInFlight } from './deletes-in-flight';
 import type { ContainerDriver, ObservedService } from './drivers/driver';
 import { ContainerServiceError, fipTaken, nameTaken, notFound } from './errors';
 import { planFipChange } from './fip';
@@ -36,6 +37,8 @@ export interface ContainerServiceDeps {
   now: () => Date;
   /** Called after every accepted change, so the reconciler converges at once. */
   changed: (serviceId: string) => void;
+  /** Shared with the reconciler, whose orphan sweep leaves a running delete alone. */
+  deletes: DeletesInFlight;
 }
 
 /** The programmatic API of the provisioner: the HTTP routes and the instance bridge both use it. */
@@ -141,9 +144,11 @@ export class ContainerService {
       const observed = (await this.d.driver.listOwned()).find((s) => s.serviceId === record.id);
       await this.d.store.release(record.id, observed?.replicas.map((r) => r.id) ?? []);
     }
-    await this.d.store.delete(record.id);
-    // If the engine fails here, the reconciler's sweep removes the objects of the deleted row later.
-    await this.d.driver.remove(record.id, { keepReplicas: keep }).catch(() => undefined);
+    await this.d.deletes.run(record.id, async () => {
+      await this.d.store.delete(record.id);
+      // If the engine fails here, the reconciler's sweep removes the objects of the deleted row later.
+      await this.d.driver.remove(record.id, { keepReplicas: keep }).catch(() => undefined);
+    });
     this.d.changed(record.id);
   }
 

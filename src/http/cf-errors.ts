@@ -75,6 +75,11 @@ export const CF_ERRORS = {
     description: 'Quota Definition could not be found: %s',
   },
   AppNotFound: { code: 100004, status: 404, description: 'The app could not be found: %s' },
+  ServiceInstanceRouteServiceURLInvalid: {
+    code: 60019,
+    status: 400,
+    description: 'The route service URL is invalid: %s',
+  },
   SpaceDeleteTimeout: {
     code: 290007,
     status: 524,

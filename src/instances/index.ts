@@ -24,6 +24,7 @@ import { createInstanceRoutes } from './routes';
 import { InstancesService } from './service';
 import { KeysService } from './keys-service';
 import { createSpaceSummaryRoutes } from './space-summary';
+import type { SummaryExtras } from './space-summary';
 import { InstancesStore } from './store';
 
 export { containerExtraCheck } from './container-extra-check';
@@ -48,6 +49,8 @@ export type {
   PollOutcome,
 } from './provisioner';
 export { InstancesService } from './service';
+export { presentInstance } from './presenter';
+export type { SummaryExtras } from './space-summary';
 export { KeysService } from './keys-service';
 export { instancesInSpaces } from './space-dependents';
 export { InstancesStore } from './store';
@@ -76,6 +79,8 @@ export interface InstancesModuleDeps {
   /** …container-backed ones through Wharf's container engine. */
   containers: ContainerService;
   settings: PollingSettings & { containerSyncTimeoutMs: number };
+  /** More entries for the space summary (user-provided and shared-in instances). */
+  summaryExtras?: readonly SummaryExtras[];
 }
 
 export interface InstancesModule {
@@ -139,8 +144,12 @@ export function createInstancesModule(deps: InstancesModuleDeps): InstancesModul
   );
   const router = express.Router();
   router.use(
-    createInstanceRoutes(instances, keys, new InstanceDeleteJobs(deps.jobs, instances, keys)),
+    createInstanceRoutes(
+      instances,
+      keys,
+      new InstanceDeleteJobs(deps.jobs, instances, keys, deps.clock, deps.settings.intervalMs),
+    ),
   );
-  router.use(createSpaceSummaryRoutes(instances, context));
+  router.use(createSpaceSummaryRoutes(instances, context, deps.summaryExtras));
   return { instances, keys, context, router, recover: () => recovery.recoverOrphans() };
 }

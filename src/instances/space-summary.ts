@@ -1,4 +1,5 @@
 import express from 'express';
+import type { Space } from '../orgs';
 import type { Router } from 'express';
 import { requireReadScope } from '../auth/guards';
 import { pageRequest } from '../db/page-request';
@@ -51,9 +52,13 @@ async function presentSummaryService(
 }
 
 /** `GET /v2/spaces/:guid/summary`, the services part `cf services` reads (cf-v2-api.md §3.8). */
+/** Other entries of a space's `services` (user-provided and shared-in instances). */
+export type SummaryExtras = (space: Space) => Promise<Record<string, unknown>[]>;
+
 export function createSpaceSummaryRoutes(
   instances: InstancesService,
   context: InstanceContext,
+  extras: readonly SummaryExtras[] = [],
 ): Router {
   const router = express.Router();
   router.get('/v2/spaces/:guid/summary', async (req, res) => {
@@ -65,6 +70,7 @@ export function createSpaceSummaryRoutes(
       pageRequest({ perPage: MAX_SUMMARY_INSTANCES }),
     );
     const services = await Promise.all(page.items.map((i) => presentSummaryService(context, i)));
+    for (const extra of extras) services.push(...(await extra(space)));
     sendJson(res, 200, { guid: space.guid, name: space.name, apps: [], services });
   });
   return router;

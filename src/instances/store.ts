@@ -394,11 +394,13 @@ export class InstancesStore {
   }
 
   /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
+  /** Managed and user-provided instances share one name space per space (CC keeps one table). */
   async nameTaken(spaceId: number, name: string): Promise<boolean> {
-    return (
-      (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !==
-      undefined
-    );
+    for (const table of ['service_instances', 'user_provided_service_instances']) {
+      if ((await this.db(table).where({ space_id: spaceId, name }).first('id')) !== undefined)
+        return true;
+    }
+    return false;
   }
 
   async countKeys(instanceId: number): Promise<number> {

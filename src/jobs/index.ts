@@ -20,6 +20,8 @@ export { KnexJobStore } from './store';
 
 export interface JobsModule {
   queue: JobQueue;
+  /** Jobs per kind and state, for metrics. */
+  counts(): Promise<{ kind: string; state: string; count: number }[]>;
   /** `GET /v2/jobs/:guid`. */
   router: Router;
 }
@@ -46,12 +48,14 @@ export function newWorkerId(): string {
 
 /** The jobs feature's one door: the queue and its route. */
 export function createJobsModule(deps: JobsModuleDeps): JobsModule {
-  const queue = new JobQueue(
-    deps.store ?? new KnexJobStore(deps.knex),
-    deps.clock,
-    deps.changes,
-    deps.logger,
-    { ...deps.settings, workerId: deps.settings.workerId ?? newWorkerId() },
-  );
-  return { queue, router: createJobRoutes(queue) };
+  const store = deps.store ?? new KnexJobStore(deps.knex);
+  const queue = new JobQueue(store, deps.clock, deps.changes, deps.logger, {
+    ...deps.settings,
+    workerId: deps.settings.workerId ?? newWorkerId(),
+  });
+  return {
+    queue,
+    counts: () => store.countsByKindAndState(),
+    router: createJobRoutes(queue),
+  };
 }

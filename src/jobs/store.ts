@@ -212,6 +212,15 @@ export class KnexJobStore implements JobStore {
       .whereNotIn('id', newestOfEach)
       .delete();
   }
+
+  /** Jobs per kind and state, for the wharf_jobs gauge. */
+  async countsByKindAndState(): Promise<{ kind: string; state: string; count: number }[]> {
+    const rows: { kind: string; state: string; count: string | number }[] = await this.db('jobs')
+      .select('kind', 'state')
+      .count({ count: '*' })
+      .groupBy('kind', 'state');
+    return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
+  }
 }
 
 function toOutcomeColumns(outcome: JobOutcome): Record<string, string | number | null> {

@@ -84,4 +84,6 @@ export interface JobStore {
    * (what a resource's last operation may still point at).
    */
   prune(before: Date): Promise<number>;
+  /** How many jobs of each kind are in each state (the wharf_jobs gauge). */
+  countsByKindAndState(): Promise<{ kind: string; state: string; count: number }[]>;
 }

@@ -7,7 +7,16 @@ import type {
   OsbProvisionBody,
   OsbUpdateBody,
 } from './requests';
-import type { OsbResponse } from './response';
+import type {
+  BindResult,
+  DeprovisionResult,
+  FetchBindingResult,
+  FetchInstanceResult,
+  LastOperationResult,
+  ProvisionResult,
+  UnbindResult,
+  UpdateResult,
+} from './results';
 import type { BrokerConnection, OsbCallContext } from './types';
 
 /**
@@ -25,61 +34,61 @@ export interface OsbClient {
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & { body: OsbProvisionBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<ProvisionResult>;
 
   /** `PATCH /v2/service_instances/:instance_id[?accepts_incomplete=true]` (osb-api.md §7.3). */
   update(
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & { body: OsbUpdateBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<UpdateResult>;
 
   /** `DELETE /v2/service_instances/:instance_id?service_id=&plan_id=[&accepts_incomplete=true]` (§7.4). */
   deprovision(
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & Required<OfferingRef>,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<DeprovisionResult>;
 
   /** `GET /v2/service_instances/:instance_id[?service_id=&plan_id=]` (osb-api.md §7.2). */
   fetchInstance(
     conn: BrokerConnection,
     args: InstanceRef & OfferingRef,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<FetchInstanceResult>;
 
   /** `GET /v2/service_instances/:instance_id/last_operation[?service_id=&plan_id=&operation=]` (§6.1). */
   lastOperation(
     conn: BrokerConnection,
     args: InstanceRef & OfferingRef & { operation?: string },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<LastOperationResult>;
 
   /** `PUT /v2/service_instances/:instance_id/service_bindings/:binding_id[?accepts_incomplete=true]` (§8.1). */
   bind(
     conn: BrokerConnection,
     args: BindingRef & AsyncFlag & { body: OsbBindBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<BindResult>;
 
   /** `DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id?service_id=&plan_id=` (§8.4). */
   unbind(
     conn: BrokerConnection,
     args: BindingRef & AsyncFlag & Required<OfferingRef>,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<UnbindResult>;
 
   /** `GET /v2/service_instances/:instance_id/service_bindings/:binding_id` (osb-api.md §8.3). */
   fetchBinding(
     conn: BrokerConnection,
     args: BindingRef & OfferingRef,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<FetchBindingResult>;
 
   /** `GET /v2/service_instances/:instance_id/service_bindings/:binding_id/last_operation` (§6.2). */
   bindingLastOperation(
     conn: BrokerConnection,
     args: BindingRef & OfferingRef & { operation?: string },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse>;
+  ): Promise<LastOperationResult>;
 }

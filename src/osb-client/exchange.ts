@@ -138,7 +138,7 @@ export async function exchangeWithBroker(
   secrets: readonly string[],
 ): Promise<OsbExchange> {
   const uri = osbUri(conn.url, request.path, request.query);
-  const signal = AbortSignal.timeout(settings.timeoutMs);
+  const signal = AbortSignal.timeout(conn.timeoutMs ?? settings.timeoutMs);
   let response: Response;
   let body: LimitedBody;
   try {

@@ -24,6 +24,28 @@ import type {
 import { interpretCatalogResponse, interpretOsbResponse } from './response';
 import type { OsbResponse } from './response';
 import { secretFormsOf } from './redaction';
+import {
+  pollRejection,
+  responseInfo,
+  toBindResult,
+  toDeprovisionResult,
+  toFetchBindingResult,
+  toFetchInstanceResult,
+  toLastOperationResult,
+  toProvisionResult,
+  toUnbindResult,
+  toUpdateResult,
+} from './results';
+import type {
+  BindResult,
+  DeprovisionResult,
+  FetchBindingResult,
+  FetchInstanceResult,
+  LastOperationResult,
+  ProvisionResult,
+  UnbindResult,
+  UpdateResult,
+} from './results';
 import type { OsbClient } from './client';
 import type { BrokerConnection, OsbCallContext } from './types';
 
@@ -34,6 +56,8 @@ export interface OsbClientOptions {
   maxBodyBytes?: number;
   /** Sent as `X-Api-Info-Location`, e.g. `wharf.example.com/v2/info`. */
   apiInfoLocation?: string;
+  /** Told of every exchange (metrics): the broker's name, `<status>` or `error`, and seconds. */
+  observe?: (broker: string, outcome: string, seconds: number) => void;
 }
 
 export const DEFAULT_OSB_TIMEOUT_MS = 60_000;
@@ -45,8 +69,10 @@ export const DEFAULT_OSB_MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 export class HttpOsbClient implements OsbClient {
   private readonly settings: OsbHttpSettings;
+  private readonly observe: OsbClientOptions['observe'];
 
   constructor(options: OsbClientOptions = {}) {
+    this.observe = options.observe;
     this.settings = {
       timeoutMs: options.timeoutMs ?? DEFAULT_OSB_TIMEOUT_MS,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_OSB_MAX_BODY_BYTES,
@@ -81,84 +107,124 @@ export class HttpOsbClient implements OsbClient {
   }
 
   /** `PUT /v2/service_instances/:instance_id[?accepts_incomplete=true]` (osb-api.md §7.1). */
-  provision(
+  async provision(
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & { body: OsbProvisionBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, provisionRequest(args), ctx);
+  ): Promise<ProvisionResult> {
+    const res = await this.request(conn, provisionRequest(args), ctx);
+    return toProvisionResult(
+      responseInfo(secretFormsOf(conn.username, conn.password)),
+      res,
+      args.acceptsIncomplete === true,
+    );
   }
 
   /** `PATCH /v2/service_instances/:instance_id[?accepts_incomplete=true]` (osb-api.md §7.3). */
-  update(
+  async update(
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & { body: OsbUpdateBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, updateRequest(args), ctx);
+  ): Promise<UpdateResult> {
+    const res = await this.request(conn, updateRequest(args), ctx);
+    return toUpdateResult(
+      responseInfo(secretFormsOf(conn.username, conn.password)),
+      res,
+      args.acceptsIncomplete === true,
+    );
   }
 
   /** `DELETE /v2/service_instances/:instance_id?service_id=&plan_id=[&accepts_incomplete=true]` (§7.4). */
-  deprovision(
+  async deprovision(
     conn: BrokerConnection,
     args: InstanceRef & AsyncFlag & Required<OfferingRef>,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, deprovisionRequest(args), ctx);
+  ): Promise<DeprovisionResult> {
+    const res = await this.request(conn, deprovisionRequest(args), ctx);
+    return toDeprovisionResult(
+      responseInfo(secretFormsOf(conn.username, conn.password)),
+      res,
+      args.acceptsIncomplete === true,
+    );
   }
 
   /** `GET /v2/service_instances/:instance_id[?service_id=&plan_id=]` (osb-api.md §7.2). */
-  fetchInstance(
+  async fetchInstance(
     conn: BrokerConnection,
     args: InstanceRef & OfferingRef,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, fetchInstanceRequest(args), ctx);
+  ): Promise<FetchInstanceResult> {
+    const res = await this.request(conn, fetchInstanceRequest(args), ctx);
+    return toFetchInstanceResult(responseInfo(secretFormsOf(conn.username, conn.password)), res);
   }
 
   /** `GET /v2/service_instances/:instance_id/last_operation[?service_id=&plan_id=&operation=]` (§6.1). */
-  lastOperation(
+  async lastOperation(
     conn: BrokerConnection,
     args: InstanceRef & OfferingRef & { operation?: string },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, lastOperationRequest(args), ctx);
+  ): Promise<LastOperationResult> {
+    return this.poll(conn, lastOperationRequest(args), ctx);
   }
 
   /** `PUT /v2/service_instances/:instance_id/service_bindings/:binding_id[?accepts_incomplete=true]` (§8.1). */
-  bind(
+  async bind(
     conn: BrokerConnection,
     args: BindingRef & AsyncFlag & { body: OsbBindBody },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, bindRequest(args), ctx);
+  ): Promise<BindResult> {
+    const res = await this.request(conn, bindRequest(args), ctx);
+    return toBindResult(responseInfo(secretFormsOf(conn.username, conn.password)), res);
   }
 
   /** `DELETE /v2/service_instances/:instance_id/service_bindings/:binding_id?service_id=&plan_id=` (§8.4). */
-  unbind(
+  async unbind(
     conn: BrokerConnection,
     args: BindingRef & AsyncFlag & Required<OfferingRef>,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, unbindRequest(args), ctx);
+  ): Promise<UnbindResult> {
+    const res = await this.request(conn, unbindRequest(args), ctx);
+    return toUnbindResult(
+      responseInfo(secretFormsOf(conn.username, conn.password)),
+      res,
+      args.acceptsIncomplete === true,
+    );
   }
 
   /** `GET /v2/service_instances/:instance_id/service_bindings/:binding_id` (osb-api.md §8.3). */
-  fetchBinding(
+  async fetchBinding(
     conn: BrokerConnection,
     args: BindingRef & OfferingRef,
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, fetchBindingRequest(args), ctx);
+  ): Promise<FetchBindingResult> {
+    const res = await this.request(conn, fetchBindingRequest(args), ctx);
+    return toFetchBindingResult(responseInfo(secretFormsOf(conn.username, conn.password)), res);
   }
 
   /** `GET /v2/service_instances/:instance_id/service_bindings/:binding_id/last_operation` (§6.2). */
-  bindingLastOperation(
+  async bindingLastOperation(
     conn: BrokerConnection,
     args: BindingRef & OfferingRef & { operation?: string },
     ctx: OsbCallContext,
-  ): Promise<OsbResponse> {
-    return this.request(conn, bindingLastOperationRequest(args), ctx);
+  ): Promise<LastOperationResult> {
+    return this.poll(conn, bindingLastOperationRequest(args), ctx);
+  }
+
+  /** A poll's answer; a 400 is the operation failed with the broker's words (cf-v2-api.md §4.3). */
+  private async poll(
+    conn: BrokerConnection,
+    request: OsbRequest,
+    ctx: OsbCallContext,
+  ): Promise<LastOperationResult> {
+    let res: OsbResponse;
+    try {
+      res = await this.request(conn, request, ctx);
+    } catch (err) {
+      const failed = pollRejection(err);
+      if (failed !== undefined) return failed;
+      throw err;
+    }
+    return toLastOperationResult(responseInfo(secretFormsOf(conn.username, conn.password)), res);
   }
 
   private exchange(
@@ -174,6 +240,21 @@ export class HttpOsbClient implements OsbClient {
       apiInfoLocation: this.settings.apiInfoLocation,
       hasBody: request.body !== undefined,
     });
-    return exchangeWithBroker(this.settings, conn, request, headers, secrets);
+    const observe = this.observe;
+    if (observe === undefined)
+      return exchangeWithBroker(this.settings, conn, request, headers, secrets);
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    const broker = conn.name ?? 'unregistered';
+    return exchangeWithBroker(this.settings, conn, request, headers, secrets).then(
+      (exchange) => {
+        observe(broker, String(exchange.status), seconds());
+        return exchange;
+      },
+      (err: unknown) => {
+        observe(broker, 'error', seconds());
+        throw err;
+      },
+    );
   }
 }

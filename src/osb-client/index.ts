@@ -25,3 +25,13 @@ export type {
 export { reasonPhrase } from './status-text';
 export { redactSecrets, secretFormsOf } from './redaction';
 export type { BrokerConnection, OsbCallContext } from './types';
+export type {
+  BindResult,
+  DeprovisionResult,
+  FetchBindingResult,
+  FetchInstanceResult,
+  LastOperationResult,
+  ProvisionResult,
+  UnbindResult,
+  UpdateResult,
+} from './results';

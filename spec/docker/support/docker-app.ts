@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
+import type { Logger } from '../../../src/logger';
 import request from 'supertest';
 import { setAuthState } from '../../../src/auth/auth-context';
 import type { ContainersConfig } from '../../../src/config';
@@ -41,6 +42,7 @@ export async function createDockerTestApp(
   dir: string,
   fipPool: string[] = [],
   config: Partial<ContainersConfig> = {},
+  logger: Logger = pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
 ): Promise<DockerTestApp> {
   const database = await createTestDatabase(dir);
   const knex = database.connect();
@@ -52,7 +54,7 @@ export async function createDockerTestApp(
       knex,
       secrets,
       owner,
-      logger: pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
+      logger,
       config: {
         dockerHost: undefined,
         lbImage: TEST_IMAGES.haproxy,

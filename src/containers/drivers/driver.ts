@@ -1,5 +1,6 @@
 import type { DeploymentPlan } from '../deployment-plan';
 import type { Role } from '../labels';
+import type { HealthProbe } from '../health';
 import type { ReplicaState } from '../types';
 
 /**
@@ -32,6 +33,8 @@ export interface ContainerDriver {
   remove(serviceId: string, options: { keepReplicas: boolean }): Promise<void>;
   /** Calls back on any lifecycle event of an owned object; returns an unsubscribe function. */
   watch(listener: (event: DriverEvent) => void): () => void;
+  /** The load balancer's view of the replicas, read the way this engine lets Wharf reach it. */
+  readonly health: HealthProbe;
 }
 
 export interface EngineCapacity {
@@ -69,8 +72,6 @@ export interface ObservedLb extends ObservedContainer {
   lbHash: string;
   /** Where ServicePort is reachable on the publish host. */
   endpoint: HostPort | undefined;
-  /** HAProxy's admin socket, published on 127.0.0.1. */
-  admin: HostPort | undefined;
 }
 
 export interface ObservedService {

@@ -28,9 +28,10 @@ function section(header: string, lines: string[]): string[] {
 function globalLines(plan: BalancerPlan): string[] {
   const lines = [
     'maxconn 4096',
-    // Wharf reads backend UP/DOWN (show stat) and drains servers through this socket; it is
-    // published on the host's loopback only.
-    `stats socket ipv4@0.0.0.0:${plan.adminPort} level admin`,
+    // Wharf reads backend UP/DOWN (show stat) and drains servers through this socket. It listens
+    // on the container's own loopback and is never published: replicas and host processes cannot
+    // reach it; Wharf runs its client inside the container (issue 9).
+    `stats socket ipv4@127.0.0.1:${plan.adminPort} level admin`,
     'stats timeout 30s',
   ];
   if (plan.tlsCertFile !== undefined) {

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { BackendHealth } from '../types';
 import { BACKEND_NAME } from './render-config';
 
@@ -9,6 +8,11 @@ export interface ServerStat {
   health: BackendHealth;
   /** Sessions in flight on the slot right now. */
   sessions: number;
+  /**
+   * A state someone set through the runtime API (`set server … state maint|drain`), as opposed
+   * to one HAProxy reached by itself (DOWN after checks, MAINT while DNS has no address).
+   */
+  adminState: 'MAINT' | 'DRAIN' | undefined;
 }
 
 /** Parses `show stat` CSV into the replica slots of our backend that have an address. */
@@ -27,7 +31,14 @@ export function parseShowStat(csv: string): ServerStat[] {
     const address = (f[addr] ?? '').replace(/:\d+$/, '');
     if (address === '' || address === '0.0.0.0') continue;
     const sessions = Number(f[scur] ?? '0') || 0;
-    stats.push({ server: name, address, health: toHealth(f[status] ?? ''), sessions });
+    const word = f[status] ?? '';
+    stats.push({
+      server: name,
+      address,
+      health: toHealth(word),
+      sessions,
+      adminState: toAdminState(word),
+    });
   }
   return stats;
 }
@@ -36,32 +47,14 @@ function toHealth(status: string): BackendHealth {
   // "UP 1/2" and "DOWN 1/3" are transitions: HAProxy still routes by the left-hand word.
   if (status.startsWith('UP')) return 'UP';
   if (status.startsWith('DOWN') || status === 'NOLB') return 'DOWN';
-  if (status.includes('MAINT')) return 'MAINT';
+  // A draining server takes no new sessions: out of rotation like one in maintenance.
+  if (status.includes('MAINT') || status.startsWith('DRAIN')) return 'MAINT';
   return 'UNKNOWN';
 }
 
-/** Sends one command to HAProxy's admin socket (TCP, published on 127.0.0.1) and reads the answer. */
-export function adminCommand(
-  host: string,
-  port: number,
-  command: string,
-  timeoutMs = 2000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    const chunks: Buffer[] = [];
-    socket.setTimeout(timeoutMs, () =>
-      socket.destroy(new Error(`HAProxy admin socket timed out (${command})`)),
-    );
-    socket.on('connect', () => socket.end(`${command}\n`));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', (hadError) => {
-      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
-}
-
-export async function readServerStats(host: string, port: number): Promise<ServerStat[]> {
-  return parseShowStat(await adminCommand(host, port, 'show stat'));
+function toAdminState(status: string): ServerStat['adminState'] {
+  // Plain "MAINT" is the admin flag; "MAINT (resolution)" and "MAINT (via …)" are HAProxy's own.
+  if (status === 'MAINT') return 'MAINT';
+  if (status.startsWith('DRAIN')) return 'DRAIN';
+  return undefined;
 }

@@ -2,7 +2,7 @@ import type { DeploymentPlan } from '../../deployment-plan';
 import { LB_CONFIG_DIR, replicaName } from '../../deployment-plan';
 import { renderHaproxyConfig } from '../../haproxy/render-config';
 import type { HealthProbe } from '../../health';
-import type { BackendHealth } from '../../types';
+import type { BackendHealth, ReplicaState } from '../../types';
 import type {
   ApplyProgress,
   LbFile,
@@ -18,7 +18,11 @@ export interface ConvergeContext {
   newSuffix: () => string;
 }
 
-const LIVE = new Set(['running', 'created', 'restarting']);
+/**
+ * Replicas that count. `created` is not live: a container created but never started (Wharf killed
+ * between create and start) would otherwise hold a place forever (issue 16).
+ */
+const LIVE: ReadonlySet<ReplicaState> = new Set<ReplicaState>(['running', 'restarting']);
 const REPLICA_STOP_GRACE_SECONDS = 2;
 
 /**
@@ -43,12 +47,14 @@ export async function convergeService(
   const lb = await ensureLb(plan, observed?.lb, ctx);
 
   const all = observed?.replicas ?? [];
-  // An exited or dead replica is replaced, never restarted: a fresh one is the known state.
+  // A created, exited or dead replica is replaced, never (re)started: a fresh one is the known state.
   for (const dead of all.filter((r) => !LIVE.has(r.state)))
     await ctx.ops.removeContainer(dead.id, 0);
   const live = all.filter((r) => LIVE.has(r.state));
   const health =
-    lb === undefined ? new Map<string, BackendHealth>() : await ctx.health.backends(lb);
+    lb === undefined
+      ? new Map<string, BackendHealth>()
+      : await ctx.health.backendsRestoringStray(lb);
   const isUp = (r: ObservedContainer): boolean => r.ip !== undefined && health.get(r.ip) === 'UP';
   const current = live.filter((r) => r.image === plan.replica.image);
   const old = live.filter((r) => r.image !== plan.replica.image);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import type { DeploymentPlan } from '../../deployment-plan';
-import type { HealthProbe } from '../../health';
+import { HaproxyHealthProbe } from '../../health';
+import type { HealthProbe, LbRuntime } from '../../health';
 import { LABELS, LEGACY_OWNER } from '../../labels';
 import type {
   ApplyProgress,
@@ -9,17 +10,19 @@ import type {
   DriverEvent,
   EngineCapacity,
   LbFile,
+  ObservedLb,
   ObservedService,
 } from '../driver';
 import { DriverError } from '../driver';
 import type { ContainerOps } from './container-ops';
 import { convergeService } from './converge';
+import { runInLb } from './lb-runtime';
 import {
   toLbCreateOptions,
   toNetworkCreateOptions,
   toReplicaCreateOptions,
 } from './create-options';
-import { isNotFound, toDriverError, toPullError } from './errors';
+import { isBeingRemoved, isNotFound, statusOf, toDriverError, toPullError } from './errors';
 import { watchEvents } from './events';
 import { toObservedServices } from './observe';
 import { toTar } from './tar';
@@ -30,8 +33,8 @@ export interface DockerDriverOptions {
   /** Value of the wharf.owner label: this installation touches nothing else. */
   owner: string;
   publishHost: string;
-  /** Reads HAProxy's view of the replicas; converge decides on it. */
-  health: HealthProbe;
+  /** Replaces the HAProxy probe (over this driver's exec); specs only. */
+  health?: HealthProbe;
 }
 
 export function createDockerClient(dockerHost: string | undefined): Docker {
@@ -41,11 +44,21 @@ export function createDockerClient(dockerHost: string | undefined): Docker {
   return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
 }
 
-export class DockerDriver implements ContainerDriver, ContainerOps {
+export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
+  readonly health: HealthProbe;
   private readonly docker: Docker;
 
   constructor(private readonly options: DockerDriverOptions) {
     this.docker = createDockerClient(options.dockerHost);
+    this.health = options.health ?? new HaproxyHealthProbe(this);
+  }
+
+  async runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
+    try {
+      return await runInLb(this.docker, lb.id, command);
+    } catch (err) {
+      throw toDriverError(err, `asking load balancer ${lb.name}`);
+    }
   }
 
   async ping(): Promise<void> {
@@ -66,7 +79,7 @@ export class DockerDriver implements ContainerDriver, ContainerOps {
   apply(plan: DeploymentPlan, observed: ObservedService | undefined): Promise<ApplyProgress> {
     return convergeService(plan, observed, {
       ops: this,
-      health: this.options.health,
+      health: this.health,
       newSuffix: () => randomBytes(4).toString('hex'),
     });
   }
@@ -154,10 +167,13 @@ export class DockerDriver implements ContainerDriver, ContainerOps {
     try {
       const info = await container.inspect();
       if (!this.mayTouch(info.Config.Labels[LABELS.owner])) return;
-      if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreGone);
+      if (info.State.Running) await container.stop({ t: graceSeconds }).catch(ignoreStopped);
       await container.remove({ force: true, v: true });
     } catch (err) {
-      if (!isNotFound(err)) throw toDriverError(err, `removing container ${id.slice(0, 12)}`);
+      if (isNotFound(err)) return;
+      // Another delete (or the sweep) got there first: done once the engine has finished it.
+      if (isBeingRemoved(err) && (await this.gone(container))) return;
+      throw toDriverError(err, `removing container ${id.slice(0, 12)}`);
     }
   }
 
@@ -174,6 +190,19 @@ export class DockerDriver implements ContainerDriver, ContainerOps {
     for (const name of service.volumeNames) {
       await this.docker.getVolume(name).remove().catch(ignoreGone);
     }
+  }
+
+  /** Waits (a bounded while) for a container someone else is removing to be gone. */
+  private async gone(container: Docker.Container): Promise<boolean> {
+    for (let waited = 0; waited < REMOVAL_WAIT_MS; waited += 100) {
+      const found = await container.inspect().then(
+        () => true,
+        (err: unknown) => !isNotFound(err),
+      );
+      if (!found) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   watch(listener: (event: DriverEvent) => void): () => void {
@@ -208,6 +237,13 @@ export class DockerDriver implements ContainerDriver, ContainerOps {
   }
 }
 
+const REMOVAL_WAIT_MS = 15000;
+
+/** A stop that finds the container stopped (304: someone else stopped it) or gone has done its job. */
+function ignoreStopped(err: unknown): void {
+  if (statusOf(err) !== 304) ignoreGone(err);
+}
+
 function ignoreGone(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+  if (!isNotFound(err) && !isBeingRemoved(err)) throw err;
 }

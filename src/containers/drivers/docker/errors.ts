@@ -46,6 +46,12 @@ export function isNotFound(err: unknown): boolean {
   return statusOf(err) === 404;
 }
 
+/** Another removal of the same object is running (a concurrent delete or sweep): it will be gone. */
+export function isBeingRemoved(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return statusOf(err) === 409 && /already in progress/i.test(message);
+}
+
 function lastLine(message: string): string {
   // dockerode prefixes "(HTTP code 500) server error - "; the engine's own text is what helps.
   return message.replace(/^\(HTTP code \d+\)[^-]*- /, '').trim();

@@ -89,8 +89,8 @@ function toObservedLb(
   c: ObservedContainer,
   publishHost: string,
 ): ObservedLb {
-  const admin = info.Ports.find((p) => p.PrivatePort === LB_ADMIN_PORT && p.PublicPort > 0);
   // A FIP publishes the same container port on another address; the Endpoint is the publish host's.
+  // (LBs of older Wharfs also published the runtime API port: never an Endpoint.)
   const service = info.Ports.find(
     (p) => p.PrivatePort !== LB_ADMIN_PORT && p.PublicPort > 0 && p.IP === publishHost,
   );
@@ -98,7 +98,6 @@ function toObservedLb(
     ...c,
     lbHash: info.Labels[LABELS.lbHash] ?? '',
     endpoint: toHostPort(service),
-    admin: toHostPort(admin),
   };
 }
 

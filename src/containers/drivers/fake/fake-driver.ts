@@ -25,6 +25,7 @@ type Method =
  * records the calls, and lets a spec break things on purpose.
  */
 export class FakeDriver implements ContainerDriver, ContainerOps {
+  readonly health: FakeHealthProbe = new FakeHealthProbe(this);
   /** Replica addresses the fake HAProxy reports DOWN (shared by every FakeHealthProbe of it). */
   readonly down = new Set<string>();
   /** Addresses drained through a probe's retire, in order. */
@@ -69,7 +70,7 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
   apply(plan: DeploymentPlan, observed: ObservedService | undefined): Promise<ApplyProgress> {
     return convergeService(plan, observed, {
       ops: this,
-      health: new FakeHealthProbe(this),
+      health: this.health,
       newSuffix: () => randomBytes(4).toString('hex'),
     });
   }
@@ -151,7 +152,6 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
       created: this.nextId,
       lbHash: plan.lb.labels[LABELS.lbHash] ?? '',
       endpoint: { host: '127.0.0.1', port: 40000 + this.nextId },
-      admin: { host: '127.0.0.1', port: 50000 + this.nextId },
     });
     return id;
   }

@@ -25,6 +25,11 @@ export class FakeHealthProbe implements HealthProbe {
     return Promise.resolve(health);
   }
 
+  /** The fake LB has no runtime API state of its own to restore. */
+  backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+    return this.backends(lb);
+  }
+
   async retire(_lb: ObservedLb, ip: string, stop: () => Promise<void>): Promise<void> {
     this.retired.push(ip);
     await stop();
