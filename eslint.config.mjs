@@ -2,6 +2,64 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Module doors (README "Architecture"). A feature folder is entered only through its index.ts;
+ * the shared kernel (src/http, src/db, src/changes) may be imported file by file. The `knex`
+ * package lives in src/db/, stores and db/migrations; dockerode in the Docker driver only.
+ */
+const KERNEL = ['http', 'db', 'changes'];
+/** main.ts, the process entry, also runs the CLI commands and the startup steps directly. */
+const ENTRY_ONLY = ['cli', 'startup'];
+/** Folders depth 1 files of http/ and auth/ may import: they sit below every feature. */
+const BELOW_FEATURES = [...KERNEL, 'clock', 'config', 'logger'];
+const MAX_DEPTH = 4;
+
+/** `src/` as seen from a file `depth` folders below it. */
+function srcPrefix(depth) {
+  return depth === 0 ? '\\./' : '(?:\\.\\./){' + depth + '}';
+}
+
+function importRule(depth, { knex = false, dockerode = false, noFeature = false } = {}) {
+  const patterns = [
+    {
+      regex: `^${srcPrefix(depth)}(?!(?:${[...KERNEL, ...(depth === 0 ? ENTRY_ONLY : [])].join('|')})/|\\.\\./)[^/]+/`,
+      message: "Import another feature only through its index.ts (README 'Architecture').",
+    },
+  ];
+  if (noFeature) {
+    patterns.push({
+      regex: `^${srcPrefix(depth)}(?!(?:${BELOW_FEATURES.join('|')})(?:/|$))`,
+      message: 'http/ and auth/ import no feature',
+    });
+  }
+  const paths = [];
+  if (!knex)
+    paths.push({ name: 'knex', message: 'knex belongs in src/db/, stores and migrations' });
+  if (!dockerode) {
+    paths.push({
+      name: 'dockerode',
+      message: 'dockerode belongs in src/containers/drivers/docker/',
+    });
+  }
+  return { 'no-restricted-imports': ['error', { paths, patterns }] };
+}
+
+function doorRules() {
+  const depths = Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => depth);
+  const filesAt = (depth, name) => `src/${'*/'.repeat(depth)}${name}`;
+  return [
+    ...depths.map((depth) => ({ files: [filesAt(depth, '*.ts')], rules: importRule(depth) })),
+    // Later blocks win for the files they match.
+    ...depths.map((depth) => ({
+      files: [filesAt(depth, '*store.ts'), ...(depth === 1 ? ['src/db/*.ts'] : [])],
+      rules: importRule(depth, { knex: true }),
+    })),
+    { files: ['src/http/*.ts', 'src/auth/*.ts'], rules: importRule(1, { noFeature: true }) },
+    { files: ['src/containers/drivers/docker/*.ts'], rules: importRule(3, { dockerode: true }) },
+    { files: ['src/containers/drivers/docker/*/*.ts'], rules: importRule(4, { dockerode: true }) },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -45,49 +103,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['src/containers/drivers/docker/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'dockerode',
-              message: 'dockerode belongs in src/containers/drivers/docker/ only',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/http/**/*.ts', 'src/auth/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                '../orgs/*',
-                '../catalog/*',
-                '../broker-registry/*',
-                '../osb-client/*',
-                '../osb-catalog/*',
-                '../instances/*',
-                '../containers/*',
-                '../osb-server/*',
-                '../jobs/*',
-              ],
-              message: 'http/ and auth/ import no feature',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...doorRules(),
   {
     files: ['spec/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -34,7 +34,7 @@ import { createContainersModule } from './containers';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
-import { checkReadiness, databaseWriteProbe } from './health/readiness';
+import { checkReadiness, databaseWriteProbe } from './health';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
@@ -65,8 +65,8 @@ import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
-import { loadKeyRing } from './secrets/key-ring';
-import { SecretBox } from './secrets/secret-box';
+import { loadKeyRing } from './secrets';
+import { SecretBox } from './secrets';
 
 export interface Wharf {
   app: Express;

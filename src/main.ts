@@ -4,7 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Command } from 'commander';
 import { buildWharf } from './app';
 import type { Wharf } from './app';
-import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from './auth/types';
+import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from './auth';
 import { KNOWN_SETTINGS, loadConfig } from './config';
 import type { WharfConfig } from './config';
 import { migrateToLatest } from './db/migrate';

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../auth';
 
 /**
  * Who a queued org or space delete runs as. The caller's rights were checked when the job was

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { requireWriteScope } from '../auth/guards';
+import { requireWriteScope } from '../auth';
 import { param, queryFlag } from '../http/request-helpers';
 import { sendJson } from '../http/send';
 import { presentJob } from '../jobs';

@@ -1,5 +1,5 @@
-import { isAdmin } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { isAdmin } from '../auth';
+import type { AuthContext } from '../auth';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import { pageRequest } from '../db/page-request';

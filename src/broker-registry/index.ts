@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/knex';
 import type { OrgsService } from '../orgs';
 import { validateCatalog } from '../osb-catalog';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { Logger } from 'pino';
 import { BrokerResyncSchedule } from './resync-schedule';
 import type { ResyncScheduleSettings } from './resync-schedule';

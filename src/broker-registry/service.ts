@@ -1,5 +1,5 @@
-import { isAdmin, readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { isAdmin, readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
 import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
 import type { FeatureFlagsService } from '../catalog';
 import type { Clock } from '../clock';
@@ -11,7 +11,7 @@ import { CfError } from '../http/cf-errors';
 import type { OrgsService, Space } from '../orgs';
 import type { ExistingBrokerCatalog, OsbCatalog } from '../osb-catalog';
 import type { BrokerConnection, OsbCallContext } from '../osb-client';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { checkBrokerUrl } from './broker-url';
 import type { BrokerFields, BrokersStore } from './store';
 import { toSyncEntries } from './to-sync-entries';

@@ -10,3 +10,4 @@ export type { SyncServiceEntry, SyncPlanEntry } from './catalog-sync-plan';
 export { CatalogReadCache } from './read-cache';
 export { GenerationStore } from './generation-store';
 export type { ExtraCheck } from './services-service';
+export { presentPlan, presentService } from './presenter';

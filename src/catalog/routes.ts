@@ -1,13 +1,13 @@
 import express from 'express';
 import type { Request, Router } from 'express';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../auth';
 import {
   canRead,
   optionalAuthContext,
   requireAdmin,
   requireAuthContext,
   requireReadScope,
-} from '../auth/guards';
+} from '../auth';
 import { CfError } from '../http/cf-errors';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
@@ -38,7 +38,7 @@ import {
 } from './schemas';
 import type { ServicesService, ServiceWithPlans } from './services-service';
 import type { VisibilitiesService } from './visibilities-service';
-import { readsEverything } from '../auth/auth-context';
+import { readsEverything } from '../auth';
 import type { Resource } from '../http/envelope';
 
 const SERVICE_QUERYABLE = [

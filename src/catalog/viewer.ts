@@ -1,5 +1,5 @@
-import { readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
 import type { CatalogViewer } from './types';
 
 export function toCatalogViewer(ctx: AuthContext | undefined): CatalogViewer {

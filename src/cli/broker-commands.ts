@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Wharf } from '../app';
-import { addKeyToRing, loadKeyRing } from '../secrets/key-ring';
-import { resealAll } from '../secrets/reseal-store';
+import { addKeyToRing, loadKeyRing } from '../secrets';
+import { resealAll } from '../secrets';
 import type { WharfConfig } from '../config';
 import type { RegisteredBroker } from '../broker-registry';
 

@@ -4,7 +4,7 @@ import type { ChangeFeed } from '../changes';
 import type { ContainersConfig } from '../config';
 import type { Knex } from '../db/knex';
 import type { Logger } from '../logger';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import type { HealthProbe } from './health';
@@ -116,3 +116,4 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     stop: () => reconciler.stop(),
   };
 }
+export { SPEC_DEFAULTS, toServiceSpec } from './spec/to-service-spec';

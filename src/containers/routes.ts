@@ -1,9 +1,9 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Logger } from '../logger';
-import { isAdmin } from '../auth/auth-context';
-import { decideServicesAccess } from '../auth/guards';
-import type { ServicesAccess } from '../auth/guards';
+import { isAdmin } from '../auth';
+import { decideServicesAccess } from '../auth';
+import type { ServicesAccess } from '../auth';
 import { ContainerServiceError } from './errors';
 import { parseListFilters } from './list-filters';
 import { presentService } from './presenter';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { parseStoredSpec } from './stored-spec';
 import type { ServiceSpec } from './types';
 

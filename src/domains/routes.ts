@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Router } from 'express';
-import { requireReadScope } from '../auth/guards';
+import { requireReadScope } from '../auth';
 import { listQueryFromRequest } from '../http/list-query';
 import { param } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';

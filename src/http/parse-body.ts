@@ -1,10 +1,11 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { ZodIssue } from 'zod';
 import { CfError } from './cf-errors';
+import { isPlainObject } from './plain-object';
 
 /** CC treats keys whose value is null as absent (reference §1.6). */
 export function dropNulls(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  if (!isPlainObject(body)) return body;
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
 }
 
@@ -21,7 +22,7 @@ function describeIssue(issue: ZodIssue): string {
  * `CF-MessageParseError` ("Field: name, Error: Missing field name").
  */
 export function parseBody<T>(schema: ZodType<T, ZodTypeDef, unknown>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isPlainObject(body)) {
     throw new CfError('MessageParseError', 'request body must be a JSON object');
   }
   const result = schema.safeParse(dropNulls(body));

@@ -1,5 +1,6 @@
 import { CfError, isCfErrorName } from './cf-errors';
 import type { CfErrorExtra, CfErrorName } from './cf-errors';
+import { isPlainObject } from './plain-object';
 
 /**
  * A `CfError` as JSON (e.g. a job's failure column): the table name, the template arguments and
@@ -22,9 +23,7 @@ export function toStoredError(err: CfError): StoredCfError {
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = isPlainObject;
 
 /** Parses what `toStoredError` wrote; `undefined` for anything else (an older row, a foreign shape). */
 export function parseStoredError(value: unknown): StoredCfError | undefined {

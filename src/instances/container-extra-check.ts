@@ -1,5 +1,5 @@
 import type { ExtraCheck } from '../catalog';
-import { toServiceSpec } from '../containers/spec/to-service-spec';
+import { toServiceSpec } from '../containers';
 import { applyParameters, mergeTemplates, readContainerTemplate } from './container-template';
 
 /**

@@ -10,7 +10,7 @@ import type { Db } from '../db/knex';
 import type { JobQueue } from '../jobs';
 import type { OsbClient } from '../osb-client';
 import type { OrgsService } from '../orgs';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { BrokerProvisioner } from './broker-provisioner';
 import { ContainerProvisioner, isContainerBacked } from './container-provisioner';
 import { InstanceDeleteJobs } from './delete-jobs';

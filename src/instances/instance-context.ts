@@ -1,5 +1,5 @@
-import { isAdmin, readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { isAdmin, readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
 import type { PlansService, Service, ServicePlan, ServicesService } from '../catalog';
 import { CfError } from '../http/cf-errors';
 import type { OrgsService, Space } from '../orgs';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { hasScope, isAdmin, readsEverything, SCOPES } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { hasScope, isAdmin, readsEverything, SCOPES } from '../auth';
+import type { AuthContext } from '../auth';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import { pageRequest } from '../db/page-request';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import { REDACTED_CREDENTIALS } from './presenter';
 import { OPERATION_KINDS } from './operation-kinds';
@@ -16,6 +16,7 @@ import type { OperationEvents } from './operation-events';
 import type { InstancesStore } from './store';
 import type { InstanceScope } from './store';
 import type { CreateKeyCommand, ServiceInstance, ServiceKey } from './types';
+import { toPlainObject } from '../http/plain-object';
 
 export type KeyCredentials = Record<string, unknown> | typeof REDACTED_CREDENTIALS;
 
@@ -203,8 +204,4 @@ export class KeysService {
   }
 }
 
-function toObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? Object.fromEntries(Object.entries(value))
-    : {};
-}
+const toObject = toPlainObject;

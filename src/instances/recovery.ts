@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { failureOf } from '../jobs';
 import type { Job, JobQueue, JobResult, KindOptions } from '../jobs';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { CallerInfo, InstanceContext } from './instance-context';
 import type { KeysService } from './keys-service';
 import type { OperationEvents } from './operation-events';

@@ -1,8 +1,8 @@
 import express from 'express';
 import type { Request, Router } from 'express';
-import { hasScope } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
-import { canRead, requireAuthContext, requireReadScope, requireWriteScope } from '../auth/guards';
+import { hasScope } from '../auth';
+import type { AuthContext } from '../auth';
+import { canRead, requireAuthContext, requireReadScope, requireWriteScope } from '../auth';
 import { CfError } from '../http/cf-errors';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isAdmin, readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { isAdmin, readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
 import type { FeatureFlagsService } from '../catalog';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
@@ -8,7 +8,7 @@ import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
 import type { Space } from '../orgs';
 import { isBrokerFailure } from '../osb-client';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import type { OperationOutcome, Provisioner, ProvisionerResolver } from './provisioner';
 import type { InstancesStore } from './store';
@@ -19,6 +19,7 @@ import { OPERATION_KINDS } from './operation-kinds';
 import type { OperationRecorder } from './operation-kinds';
 import type { CreateInstanceCommand, ServiceInstance, UpdateInstanceCommand } from './types';
 import type { ServicePlan } from '../catalog';
+import { toPlainObject } from '../http/plain-object';
 
 export interface OperationResult {
   instance: ServiceInstance;
@@ -535,11 +536,7 @@ export class InstancesService {
   }
 }
 
-function toObject(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? Object.fromEntries(Object.entries(value))
-    : {};
-}
+const toObject = toPlainObject;
 
 /** CC prefixes broker failures of a delete with the instance (cf-v2-api.md §3.5); its own errors stay as they are. */
 function prefixed(err: unknown, prefix: string): unknown {

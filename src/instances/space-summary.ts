@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Space } from '../orgs';
 import type { Router } from 'express';
-import { requireReadScope } from '../auth/guards';
+import { requireReadScope } from '../auth';
 import { pageRequest } from '../db/page-request';
 import { toCfTimestamp } from '../http/envelope';
 import { param } from '../http/request-helpers';

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Router } from 'express';
-import { requireReadScope } from '../auth/guards';
+import { requireReadScope } from '../auth';
 import { CfError } from '../http/cf-errors';
 import { param } from '../http/request-helpers';
 import { sendJson } from '../http/send';

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { isAdmin } from '../auth/auth-context';
-import { requireAuthContext } from '../auth/guards';
+import { isAdmin } from '../auth';
+import { requireAuthContext } from '../auth';
 import { CfError } from '../http/cf-errors';
 import type { ChangeFeed } from '../changes';
 

@@ -1,4 +1,4 @@
-import type { User } from '../auth/types';
+import type { User } from '../auth';
 import type { Clock } from '../clock';
 import type { PageRequest } from '../db/page-request';
 import { offsetOf } from '../db/page-request';

@@ -1,4 +1,4 @@
-import type { User } from '../auth/types';
+import type { User } from '../auth';
 import { presentResource } from '../http/envelope';
 import type { Resource } from '../http/envelope';
 import type { Organization, Space } from './types';

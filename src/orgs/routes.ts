@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
-import { requireAdmin, requireReadScope, requireWriteScope } from '../auth/guards';
+import { requireAdmin, requireReadScope, requireWriteScope } from '../auth';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';
 import { parseBody } from '../http/parse-body';

@@ -1,6 +1,6 @@
-import { isAdmin, readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
-import type { User } from '../auth/types';
+import { isAdmin, readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
+import type { User } from '../auth';
 import type { ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { PageRequest } from '../db/page-request';

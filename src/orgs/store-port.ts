@@ -1,4 +1,4 @@
-import type { User } from '../auth/types';
+import type { User } from '../auth';
 import type { Paged } from '../db/paging';
 import type { PageRequest } from '../db/page-request';
 import type { Organization, OrgRole, Space, SpaceRole } from './types';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { User } from '../auth/types';
+import type { User } from '../auth';
 import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters, whereMatches } from '../db/apply-filters';

@@ -1,6 +1,6 @@
-import { readsEverything } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
-import type { User } from '../auth/types';
+import { readsEverything } from '../auth';
+import type { AuthContext } from '../auth';
+import type { User } from '../auth';
 import { silentChangeFeed } from '../changes';
 import type { ChangeFeed } from '../changes';
 import { CfError } from '../http/cf-errors';

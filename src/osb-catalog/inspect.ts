@@ -1,3 +1,5 @@
+import { isPlainObject } from '../http/plain-object';
+
 /**
  * CC builds catalog problem lines with Ruby's `inspect` ("must be a string, but has value 12345")
  * and `to_s` ("Service #{name}"); brokers and CLIs see those strings, so Wharf prints JSON values
@@ -6,9 +8,7 @@
 
 export type JsonObject = Record<string, unknown>;
 
-export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 /** Ruby's truthiness: only nil and false are false. CC skips several optional checks on falsy values. */
 export function isRubyTruthy(value: unknown): boolean {

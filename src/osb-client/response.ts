@@ -2,6 +2,7 @@ import { CfError } from '../http/cf-errors';
 import { BrokerError } from './broker-error';
 import type { BrokerResponseInfo } from './broker-error';
 import type { OsbExchange } from './exchange';
+import { isPlainObject } from '../http/plain-object';
 
 /** A broker answer that passed the rules common to every call (cf-v2-api.md §4.1). */
 export interface OsbResponse {
@@ -27,9 +28,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isJsonObject = isPlainObject;
 
 /**
  * The status mapping common to all responses: 401 → AuthenticationFailed, 408 → ApiTimeout, other

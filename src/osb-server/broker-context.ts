@@ -1,5 +1,5 @@
 import type { Knex } from '../db/knex';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type { ContainerCatalog } from './catalog-source';
 import type { ContainerEngine } from './engine';
 import { OsbStore } from './store';

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { PlansService, ServicesService } from '../catalog';
 import type { Knex } from '../db/knex';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { bindInstance, fetchBinding, unbindInstance } from './bindings';
 import type { BrokerContext, BrokerSettings, Clock } from './broker-context';
 import type { ServiceOffering } from './catalog';

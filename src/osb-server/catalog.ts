@@ -4,6 +4,7 @@ import type { ApiVersion } from './api-version';
 import { supports } from './api-version';
 import { templateFor } from './instance-template';
 import type { JsonObject } from './types';
+import { isPlainObject } from '../http/plain-object';
 
 /** One container-backed catalog service and its active plans, as Wharf's catalog holds them. */
 export interface CatalogEntry {
@@ -38,9 +39,7 @@ export interface ServiceOffering {
 
 const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject: (value: unknown) => value is JsonObject = isPlainObject;
 
 /** `extra` is CF's JSON string of broker metadata; the bridge's `container` key is Wharf's own. */
 export function metadataOf(extra: string | null): JsonObject {

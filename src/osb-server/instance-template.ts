@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Service, ServicePlan } from '../catalog';
 import { toTenant } from '../containers';
-import { SPEC_DEFAULTS } from '../containers/spec/to-service-spec';
+import { SPEC_DEFAULTS } from '../containers';
 import {
   applyParameters,
   mergeTemplates,

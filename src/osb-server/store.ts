@@ -4,7 +4,7 @@ import type { Db, Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import { currentTimestamp } from '../db/timestamps';
 import { inTransaction } from '../db/transaction';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import type {
   InstanceState,
   JsonObject,

@@ -1,4 +1,4 @@
-import type { User } from '../auth/types';
+import type { User } from '../auth';
 import { toCfTimestamp } from '../http/envelope';
 
 export const SCIM_USER_SCHEMAS = ['urn:scim:schemas:core:1.0'];

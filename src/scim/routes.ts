@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { getAuthState, hasScope } from '../auth/auth-context';
-import { OAuthError, sendOAuthError } from '../auth/oauth-errors';
+import { getAuthState, hasScope } from '../auth';
+import { OAuthError, sendOAuthError } from '../auth';
 import { param } from '../http/request-helpers';
 import { matchesScimFilter, parseScimFilter, ScimFilterError } from './filter';
 import type { ScimComparison } from './filter';

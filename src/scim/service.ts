@@ -1,6 +1,6 @@
-import { OAuthError } from '../auth/oauth-errors';
-import type { User } from '../auth/types';
-import { DEFAULT_USER_SCOPES } from '../auth/types';
+import { OAuthError } from '../auth';
+import type { User } from '../auth';
+import { DEFAULT_USER_SCOPES } from '../auth';
 import type { UsersService } from '../auth';
 import { UserExistsError } from '../auth';
 import type { ChangeFeed } from '../changes';

@@ -1,4 +1,4 @@
-import { presentPlan, presentService } from '../catalog/presenter';
+import { presentPlan, presentService } from '../catalog';
 import type { Service, ServicePlan } from '../catalog';
 import type { Resource } from '../http/envelope';
 import { presentSpace } from '../orgs';

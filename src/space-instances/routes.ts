@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { AuthContext } from '../auth/auth-context';
-import { requireReadScope } from '../auth/guards';
+import type { AuthContext } from '../auth';
+import { requireReadScope } from '../auth';
 import type { Filter } from '../db/page-request';
 import { pageRequest } from '../db/page-request';
 import type { Resource } from '../http/envelope';

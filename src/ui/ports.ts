@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../auth';
 
 /**
  * What the dashboard reads and does, in its own words. The composition root implements this over

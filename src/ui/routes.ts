@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { AuthContext } from '../auth/auth-context';
-import { getAuthContext, isAdmin } from '../auth/auth-context';
+import type { AuthContext } from '../auth';
+import { getAuthContext, isAdmin } from '../auth';
 import type { ChangeFeed } from '../changes';
 import type { Logger } from '../logger';
 import { FAVICON, LIVE_SCRIPT, STYLESHEET } from './assets';

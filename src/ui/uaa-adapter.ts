@@ -1,7 +1,7 @@
 import type { OAuthTokenEndpoint, TokenService } from '../auth';
-import { OAuthError } from '../auth/oauth-errors';
-import { PUBLIC_CLIENT_ID } from '../auth/oauth-token';
-import type { IssuedTokens } from '../auth/token-service';
+import { OAuthError } from '../auth';
+import { PUBLIC_CLIENT_ID } from '../auth';
+import type { IssuedTokens } from '../auth';
 import type { UaaPort, UaaTokens } from './sessions';
 import { UaaLoginError } from './sessions';
 

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../auth';
 import type { FeatureFlagsService } from '../catalog';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
@@ -9,7 +9,7 @@ import type { PageRequest } from '../db/page-request';
 import type { Paged } from '../db/paging';
 import type { Resource } from '../http/envelope';
 import type { OrgsService, Space } from '../orgs';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { presentUserProvided, presentUserProvidedSummary } from './presenter';
 import { createUserProvidedRoutes } from './routes';
 import { UserProvidedService } from './service';

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
-import { requireReadScope, requireWriteScope } from '../auth/guards';
-import type { AuthContext } from '../auth/auth-context';
+import { requireReadScope, requireWriteScope } from '../auth';
+import type { AuthContext } from '../auth';
 import { CfError } from '../http/cf-errors';
 import { getJsonBody } from '../http/json-body';
 import { listQueryFromRequest } from '../http/list-query';

@@ -1,5 +1,5 @@
-import { isAdmin, hasScope, readsEverything, SCOPES } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
+import { isAdmin, hasScope, readsEverything, SCOPES } from '../auth';
+import type { AuthContext } from '../auth';
 import type { FeatureFlagsService } from '../catalog';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
@@ -10,7 +10,7 @@ import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
 import { spacesVisibleTo } from '../orgs';
 import type { OrgsService, Space } from '../orgs';
-import type { SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets';
 import { REDACTED } from './presenter';
 import type { Credentials } from './presenter';
 import type { CreateUserProvidedBody, UpdateUserProvidedBody } from './schemas';

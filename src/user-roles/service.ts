@@ -1,6 +1,6 @@
-import { isAdmin } from '../auth/auth-context';
-import type { AuthContext } from '../auth/auth-context';
-import type { User } from '../auth/types';
+import { isAdmin } from '../auth';
+import type { AuthContext } from '../auth';
+import type { User } from '../auth';
 import type { FeatureFlagsService } from '../catalog';
 import type { ChangeFeed } from '../changes';
 import { CfError } from '../http/cf-errors';

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Router } from 'express';
-import { requireReadScope } from '../auth/guards';
+import { requireReadScope } from '../auth';
 import type { PageRequest } from '../db/page-request';
 import { CfError } from '../http/cf-errors';
 import { param } from '../http/request-helpers';

@@ -1,0 +1,3 @@
+export * from './key-ring';
+export * from './reseal-store';
+export * from './secret-box';
