@@ -1,6 +1,8 @@
 import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
+import { parsePortRange } from './containers/publish-ports';
+import type { PortRange } from './containers/publish-ports';
 
 function commaList(value: string): string[] {
   return value
@@ -43,6 +45,17 @@ const envSchema = z.object({
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
+  WHARF_PUBLISH_PORTS: z
+    .string()
+    .default('30000-32767')
+    .transform((text, ctx) => {
+      const range = parsePortRange(text);
+      if (range === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected <first>-<last> within 1-65535' });
+        return z.NEVER;
+      }
+      return range;
+    }),
   WHARF_MAX_REPLICAS: z.coerce.number().int().positive().default(20),
   WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
   WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
@@ -97,6 +110,8 @@ export interface ContainersConfig {
   lbImage: string;
   publishHost: string;
   fipPool: readonly string[];
+  /** Host ports ServicePort is published on, one per service, allocated once and kept. */
+  publishPorts: PortRange;
   maxReplicas: number;
   /** Registry hosts `Image` may name; images already in the engine are allowed too. */
   allowedRegistries: readonly string[];
@@ -226,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,
       fipPool: commaList(e.WHARF_FIP_POOL),
+      publishPorts: e.WHARF_PUBLISH_PORTS,
       maxReplicas: e.WHARF_MAX_REPLICAS,
       allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
       tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,

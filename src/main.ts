@@ -82,8 +82,10 @@ async function serve(): Promise<void> {
   }
   handler = wharf.app;
   await wharf.start();
-  out(`Wharf listening on ${listeningUrl(server, config.host)} (data in ${config.dataDir})`);
+  // Stop signals are handled before the line that announces readiness: a supervisor may send
+  // SIGTERM as soon as it reads it, and the default action would skip the graceful stop.
   handleStopSignals(server, wharf, logger, config.shutdownTimeoutMs);
+  out(`Wharf listening on ${listeningUrl(server, config.host)} (data in ${config.dataDir})`);
 }
 
 function listeningUrl(server: Server, host: string): string {

@@ -14,6 +14,7 @@ import * as refreshTokenFamilies from './20261201154100_refresh_token_families';
 import * as jobLeases from './20261201154500_job_leases';
 import * as uiSessions from './20261201162000_ui_sessions';
 import * as brokerSyncStatus from './20261201163000_broker_sync_status';
+import * as containerPublishPorts from './20261201163500_container_publish_ports';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -40,4 +41,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201155500_catalog_generation_at_commit', catalogGenerationAtCommit],
   ['20261201162000_ui_sessions', uiSessions],
   ['20261201163000_broker_sync_status', brokerSyncStatus],
+  ['20261201163500_container_publish_ports', containerPublishPorts],
 ];

@@ -79,16 +79,16 @@ describe('toReplicaCreateOptions', () => {
 describe('toLbCreateOptions', () => {
   it.each([
     [
-      'no FIP: ServicePort on the publish host, ephemeral',
+      'no FIP: ServicePort on the publish host at its stored port',
       '',
-      { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '30080' }] },
     ],
     [
       'a FIP: ServicePort also on the FIP at the same port',
       '127.0.0.2',
       {
         '80/tcp': [
-          { HostIp: '127.0.0.1', HostPort: '' },
+          { HostIp: '127.0.0.1', HostPort: '30080' },
           { HostIp: '127.0.0.2', HostPort: '80' },
         ],
       },

@@ -49,14 +49,14 @@ describe('toDeploymentPlan', () => {
     expect(p.notes).toEqual(notes);
   });
 
-  it('when no FIP, then publishes ServicePort on the publish host and nothing else (no runtime API)', () => {
-    expect(plan.lb.publish).toEqual([{ hostIp: '127.0.0.1', hostPort: 0, containerPort: 80 }]);
+  it('when no FIP, then publishes ServicePort on its stored port of the publish host and nothing else (no runtime API)', () => {
+    expect(plan.lb.publish).toEqual([{ hostIp: '127.0.0.1', hostPort: 30080, containerPort: 80 }]);
   });
 
   it('when a FIP is attached, then also publishes ServicePort itself there and changes the LB hash', () => {
     const p = toDeploymentPlan(specFrom({}), { ...planContext, fip: '127.0.0.2' });
     expect(p.lb.publish).toEqual([
-      { hostIp: '127.0.0.1', hostPort: 0, containerPort: 80 },
+      { hostIp: '127.0.0.1', hostPort: 30080, containerPort: 80 },
       { hostIp: '127.0.0.2', hostPort: 80, containerPort: 80 },
     ]);
     expect(p.lb.labels['wharf.lb.hash']).not.toBe(plan.lb.labels['wharf.lb.hash']);

@@ -18,6 +18,7 @@ export const planContext: PlanContext = {
   maxReplicas: 4,
   lbImage: 'wharf-test/haproxy:latest',
   publishHost: '127.0.0.1',
+  publishPort: 30080,
 };
 
 /** The seed example with a patch, parsed by the production parser so it cannot drift. */

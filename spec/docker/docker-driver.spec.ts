@@ -32,7 +32,14 @@ describeWithDocker('DockerDriver', () => {
         HealthCheckInterval: 1,
         HealthCheckRise: 1,
       }),
-      { ...planContext, serviceId: randomUUID(), owner, lbImage: TEST_IMAGES.haproxy },
+      {
+        ...planContext,
+        serviceId: randomUUID(),
+        owner,
+        lbImage: TEST_IMAGES.haproxy,
+        // Ephemeral: the cases run side by side and must not share a host port.
+        publishPort: 0,
+      },
     );
     return { driver, plan, owner };
   };

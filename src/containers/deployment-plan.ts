@@ -19,6 +19,8 @@ export interface PlanContext {
   maxReplicas: number;
   lbImage: string;
   publishHost: string;
+  /** Host port ServicePort is published on: allocated once per service and kept (issue 9 §6). */
+  publishPort: number;
 }
 
 export interface ReplicaTemplate {
@@ -102,7 +104,7 @@ export function toDeploymentPlan(spec: ServiceSpec, ctx: PlanContext): Deploymen
   const balancer = toBalancerPlan(spec, ctx);
   // ServicePort and nothing else (plus the FIP below): the runtime API stays inside the LB.
   const publish: PortPublish[] = [
-    { hostIp: ctx.publishHost, hostPort: 0, containerPort: spec.servicePort },
+    { hostIp: ctx.publishHost, hostPort: ctx.publishPort, containerPort: spec.servicePort },
   ];
   if (ctx.fip !== '') {
     publish.push({ hostIp: ctx.fip, hostPort: spec.servicePort, containerPort: spec.servicePort });

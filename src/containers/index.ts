@@ -41,6 +41,8 @@ export interface ContainersModuleDeps {
   health?: HealthProbe;
   /** Where the reconciler announces status changes; silent when nobody listens. */
   changes?: ChangeFeed;
+  /** Start of a port allocation within WHARF_PUBLISH_PORTS (0 ≤ x < 1); specs fix it. */
+  random?: () => number;
   resyncMs?: number;
   busyMs?: number;
   now?: () => Date;
@@ -81,6 +83,8 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     lbImage: deps.config.lbImage,
     publishHost: deps.config.publishHost,
     maxReplicas: deps.config.maxReplicas,
+    publishPorts: deps.config.publishPorts,
+    random: deps.random ?? Math.random,
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
     now,

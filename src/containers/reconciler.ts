@@ -5,6 +5,8 @@ import type { DeploymentPlan } from './deployment-plan';
 import type { DeletesInFlight } from './deletes-in-flight';
 import type { ContainerDriver, ObservedService } from './drivers/driver';
 import { DriverError } from './drivers/driver';
+import { candidatePorts } from './publish-ports';
+import type { PortRange } from './publish-ports';
 import { toStatusReport } from './status-report';
 import type { ContainerServiceStore, StoredService } from './store';
 
@@ -20,6 +22,10 @@ export interface ReconcilerOptions {
   lbImage: string;
   publishHost: string;
   maxReplicas: number;
+  /** Host ports services are published on (WHARF_PUBLISH_PORTS). */
+  publishPorts: PortRange;
+  /** Where in the range a new allocation starts (0 ≤ x < 1); random so installations rarely collide. */
+  random: () => number;
   /** Full resync period: catches drift that produced no event. */
   resyncMs: number;
   /** Delay between passes while some service is still converging. */
@@ -30,6 +36,8 @@ export interface ReconcilerOptions {
 }
 
 const BACKOFF_MIN_MS = 1000;
+/** Claims tried in one pass before giving up until the next (each may lose a race). */
+const MAX_PORT_CLAIMS = 50;
 const BACKOFF_MAX_MS = 30000;
 
 /**
@@ -47,6 +55,8 @@ export class Reconciler {
     { generation: number; failures: number; nextAt: number }
   >();
   private hostCpus: number | undefined;
+  /** Ports the engine refused to bind for this installation; skipped by later allocations. */
+  private readonly refusedPorts = new Set<number>();
 
   constructor(private readonly o: ReconcilerOptions) {}
 
@@ -100,7 +110,7 @@ export class Reconciler {
       }
       const obs = observed.find((s) => s.serviceId === record.id);
       try {
-        const plan = this.planOf(record);
+        const plan = this.planOf(record, await this.publishPortOf(record, obs));
         const progress = await this.o.driver.apply(plan, obs);
         this.backoff.delete(record.id);
         const report = toStatusReport(record, progress, plan.notes);
@@ -108,6 +118,7 @@ export class Reconciler {
         if (progress.phase !== 'converged') busy = true;
       } catch (err) {
         busy = true;
+        await this.releaseRefusedPort(record, err);
         await this.fail(record, err);
       }
     }
@@ -140,7 +151,50 @@ export class Reconciler {
     if (!this.stopped) this.schedule(settled ? this.o.resyncMs : this.o.busyMs);
   }
 
-  private planOf(record: StoredService): DeploymentPlan {
+  /**
+   * The service's published host port, allocated once: a service published before ports were
+   * stored keeps the one its LB has; a new one gets the first free port of the range from a
+   * random start. The unique index decides between processes claiming the same port.
+   */
+  private async publishPortOf(
+    record: StoredService,
+    observed: ObservedService | undefined,
+  ): Promise<number> {
+    if (record.publishPort !== undefined) return record.publishPort;
+    const taken = new Set([...(await this.o.store.publishPortsInUse()), ...this.refusedPorts]);
+    const current = observed?.lb?.endpoint?.port;
+    const range = this.o.publishPorts;
+    const start = this.o.random() * (range.last - range.first + 1);
+    const candidates = [
+      ...(current !== undefined && !taken.has(current) ? [current] : []),
+      ...candidatePorts(range, taken, start),
+    ];
+    for (const port of candidates.slice(0, MAX_PORT_CLAIMS)) {
+      if (await this.o.store.claimPublishPort(record.id, port)) {
+        record.publishPort = port;
+        return port;
+      }
+    }
+    throw new DriverError(
+      'port',
+      `no free host port in WHARF_PUBLISH_PORTS ${range.first}-${range.last}`,
+    );
+  }
+
+  /**
+   * The engine could not bind the service's stored port (another installation or program has it):
+   * give it up so the next pass allocates another one, and do not offer it again in this process.
+   */
+  private async releaseRefusedPort(record: StoredService, err: unknown): Promise<void> {
+    const port = record.publishPort;
+    if (!(err instanceof DriverError) || err.kind !== 'port' || port === undefined) return;
+    if (!err.message.includes(`${this.o.publishHost}:${port}`)) return;
+    this.refusedPorts.add(port);
+    await this.o.store.releasePublishPort(record.id, port);
+    this.backoff.delete(record.id);
+  }
+
+  private planOf(record: StoredService, publishPort: number): DeploymentPlan {
     return toDeploymentPlan(record.spec, {
       serviceId: record.id,
       tenant: record.tenant,
@@ -150,6 +204,7 @@ export class Reconciler {
       maxReplicas: this.o.maxReplicas,
       lbImage: this.o.lbImage,
       publishHost: this.o.publishHost,
+      publishPort,
     });
   }
 

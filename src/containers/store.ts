@@ -10,6 +10,8 @@ const STATUSES: readonly ServiceStatus[] = ['created', 'updating', 'active', 'fa
 
 export interface StoredService extends ServiceRecord {
   generation: number;
+  /** Host port ServicePort is published on; undefined until the reconciler allocates one. */
+  publishPort: number | undefined;
 }
 
 /** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
@@ -125,6 +127,36 @@ export class ContainerServiceStore {
   }
 
   /**
+   * Gives the service `port` unless it has one already; false when another service holds the
+   * port (the unique index: two processes allocating at once cannot both win it).
+   */
+  async claimPublishPort(id: string, port: number): Promise<boolean> {
+    try {
+      const updated = await this.knex(TABLE)
+        .where({ guid: id })
+        .whereNull('publish_port')
+        .update({ publish_port: port });
+      return updated > 0;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Frees the service's port (it could not be bound), so the next pass allocates another. */
+  async releasePublishPort(id: string, port: number): Promise<void> {
+    await this.knex(TABLE).where({ guid: id, publish_port: port }).update({ publish_port: null });
+  }
+
+  /** Every port this installation's services hold. */
+  async publishPortsInUse(): Promise<Set<number>> {
+    const rows: Array<{ publish_port: unknown }> = await this.knex(TABLE)
+      .whereNotNull('publish_port')
+      .select('publish_port');
+    return new Set(rows.map((r) => Number(r.publish_port)));
+  }
+
+  /**
    * The reconciler's report; ignored when a user change (newer generation) raced it or the
    * service is gone. Answers whether it was written.
    */
@@ -196,7 +228,16 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
     created: str('created'),
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
     generation: Number(r.get('generation')),
+    publishPort: toPort(r.get('publish_port')),
   };
+}
+
+function toPort(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port))
+    throw new Error('container_services.publish_port: expected an integer');
+  return port;
 }
 
 function sealedOf(value: unknown): string | null {

@@ -59,6 +59,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
       allowedRegistries: ['docker.io'],
       tenantMaxServices: 50,
       tenantMaxReplicas: 100,
+      publishPorts: { first: 30000, last: 32767 },
       ...config,
     },
     driver,

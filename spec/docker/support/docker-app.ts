@@ -43,6 +43,7 @@ export async function createDockerTestApp(
   fipPool: string[] = [],
   config: Partial<ContainersConfig> = {},
   logger: Logger = pino({ level: process.env.WHARF_SPEC_LOG ?? 'silent' }),
+  random?: () => number,
 ): Promise<DockerTestApp> {
   const database = await createTestDatabase(dir);
   const knex = database.connect();
@@ -64,10 +65,12 @@ export async function createDockerTestApp(
         allowedRegistries: ['docker.io'],
         tenantMaxServices: 50,
         tenantMaxReplicas: 100,
+        publishPorts: { first: 30000, last: 32767 },
         ...config,
       },
       resyncMs: 1000,
       busyMs: 200,
+      ...(random === undefined ? {} : { random }),
     });
   const holder = { module: make() };
   const app = express();

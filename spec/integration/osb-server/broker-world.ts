@@ -167,6 +167,7 @@ export async function startBrokerWorld(env: Record<string, string> = {}): Promis
       allowedRegistries: ['docker.io'],
       tenantMaxServices: 50,
       tenantMaxReplicas: 100,
+      publishPorts: { first: 30000, last: 32767 },
     },
     driver,
     health: new FakeHealthProbe(driver),
