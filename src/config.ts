@@ -1,8 +1,8 @@
 import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
-import { parsePortRange } from './containers/publish-ports';
-import type { PortRange } from './containers/publish-ports';
+import { parsePortRange } from './containers';
+import type { PortRange } from './containers';
 
 function commaList(value: string): string[] {
   return value

@@ -15,6 +15,8 @@ import { ContainerService } from './service';
 import { SpecSealer } from './sealed-spec';
 import { ContainerServiceStore } from './store';
 
+export { parsePortRange } from './publish-ports';
+export type { PortRange } from './publish-ports';
 export { ContainerService } from './service';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
