@@ -42,6 +42,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Waits for `text` on the page, reloading it every few seconds, up to `timeoutMs`. */
+async function untilShown(page: Page, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await page.getByText(text).first().waitFor({ timeout: 3000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await page.reload();
+    }
+  }
+}
+
 const template = {
   container: {
     Image: TEST_IMAGES.httpd,
@@ -208,10 +222,11 @@ describeWithBrowser('the dashboard in a browser', () => {
     it('scales the container service from its detail page and sees the third replica come UP', async () => {
       await page.goto(`${base}/ui/containers`);
       await page.locator('tbody tr a').first().click();
-      await page.getByText('2/2 up').waitFor({ timeout: 60000 });
+      await untilShown(page, '2/2 up', 60000);
       await page.fill('input[name=Replicas]', '3');
       await page.click('button:has-text("Scale")');
-      await page.getByText('3/3 up').waitFor({ timeout: 90000 });
+      // Health turning UP is HAProxy's, after the last status event: reload until the page shows it.
+      await untilShown(page, '3/3 up', 90000);
       expect(await page.locator('.badge', { hasText: 'UP' }).count()).toBe(3);
       await screenshot(page, '08-container');
     }, 240000);
