@@ -14,3 +14,4 @@ export { orgsVisibleTo, orgsWithRole, spacesVisibleTo, spacesWithRole } from './
 export type { Member } from './membership';
 export type { OrgRole, SpaceRole } from './types';
 export type { PendingRegistrations } from './users-directory';
+export { ORG_QUERYABLE, SPACE_QUERYABLE } from './routes';

@@ -19,7 +19,7 @@ import type { OrgsService } from './service';
 import { ORG_ROLES, SPACE_ROLES } from './types';
 import type { UsersDirectory } from './users-directory';
 
-const ORG_QUERYABLE = [
+export const ORG_QUERYABLE = [
   'name',
   'status',
   'space_guid',
@@ -28,7 +28,7 @@ const ORG_QUERYABLE = [
   'billing_manager_guid',
   'auditor_guid',
 ] as const;
-const SPACE_QUERYABLE = [
+export const SPACE_QUERYABLE = [
   'name',
   'organization_guid',
   'developer_guid',

@@ -8,27 +8,18 @@ import { parseBody } from '../http/parse-body';
 import { param } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
-import { ORG_ROLES, presentOrganization, presentSpace, SPACE_ROLES } from '../orgs';
+import {
+  ORG_QUERYABLE,
+  ORG_ROLES,
+  presentOrganization,
+  presentSpace,
+  SPACE_QUERYABLE,
+  SPACE_ROLES,
+} from '../orgs';
 import type { OrgsService, UsersDirectory } from '../orgs';
 import { roleByUsernameBody } from './schemas';
 import type { RolesByUsernameService } from './service';
 
-const ORG_QUERYABLE = [
-  'name',
-  'status',
-  'space_guid',
-  'user_guid',
-  'manager_guid',
-  'billing_manager_guid',
-  'auditor_guid',
-] as const;
-const SPACE_QUERYABLE = [
-  'name',
-  'organization_guid',
-  'developer_guid',
-  'manager_guid',
-  'auditor_guid',
-] as const;
 const ORDERABLE = ['name', 'id'] as const;
 
 /** `/v2/users/:guid/<list>` → the org or space filter that selects the user's role. */
