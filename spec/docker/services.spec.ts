@@ -7,7 +7,7 @@ import { countLabelled, removeLabelled } from './support/cleanup';
 import { createDockerTestApp, isActiveWith } from './support/docker-app';
 import type { DockerTestApp } from './support/docker-app';
 import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
-import { eventually, get, hostnamesSeen } from './support/http';
+import { eventually, get, hostnamesSeen, hostnamesUntilAllServe } from './support/http';
 
 const fast = { HealthCheckInterval: 1, HealthCheckFall: 1, HealthCheckRise: 1 };
 const web = {
@@ -53,9 +53,9 @@ describeWithDocker('container services on the real engine', () => {
   it('when scaled 2→4→1, then every replica serves and the extra ones go away', async () => {
     await request(t.app).post('/services/web/update').send({ Replicas: 4 }).expect(200);
     const four = await t.waitFor('web', isActiveWith(4), 'web active with 4');
-    expect(new Set(await hostnamesSeen(`http://${four.Endpoint}`, 8))).toEqual(
-      shortIds(four.Containers),
-    );
+    expect(
+      await hostnamesUntilAllServe(`http://${four.Endpoint}`, shortIds(four.Containers)),
+    ).toEqual(shortIds(four.Containers));
     await request(t.app).post('/services/web/update').send({ Replicas: 1 }).expect(200);
     const one = await t.waitFor('web', isActiveWith(1), 'web active with 1');
     const replicas = await docker.listContainers({
@@ -63,9 +63,9 @@ describeWithDocker('container services on the real engine', () => {
       filters: JSON.stringify({ label: [`wharf.owner=${t.owner}`, 'wharf.role=replica'] }),
     });
     expect(replicas.map((c) => c.Id)).toEqual(one.Containers);
-    expect(new Set(await hostnamesSeen(`http://${one.Endpoint}`, 3))).toEqual(
-      shortIds(one.Containers),
-    );
+    expect(
+      await hostnamesUntilAllServe(`http://${one.Endpoint}`, shortIds(one.Containers)),
+    ).toEqual(shortIds(one.Containers));
   });
 
   it('when a replica is killed, then it is replaced and traffic flows again', async () => {

@@ -46,3 +46,23 @@ export async function hostnamesSeen(base: string, n: number, path = '/'): Promis
   }
   return seen;
 }
+
+/**
+ * Requests `base` until every expected hostname has answered, and returns the hostnames seen.
+ * Health checks in these specs are deliberately fast (Fall 1), so on a loaded machine one replica
+ * may miss a check and sit out a few requests; what matters is that each of them serves.
+ */
+export async function hostnamesUntilAllServe(
+  base: string,
+  expected: Set<string>,
+  timeoutMs = 20000,
+): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const h of await hostnamesSeen(base, expected.size)) seen.add(h);
+    if ([...expected].every((h) => seen.has(h))) return seen;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return seen;
+}
