@@ -51,6 +51,7 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSharingModule, SharesStore } from './sharing';
 import { createSpaceInstancesModule } from './space-instances';
 import { userProvidedInSpaces } from './user-provided';
 import { createUserProvidedModule } from './user-provided';
@@ -229,7 +230,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
   });
+  const shares = new SharesStore(knex, clock);
   const instancesModule = createInstancesModule({
+    shares,
     summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
@@ -257,11 +260,22 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const quotas = createQuotasModule({ knex });
+  const sharing = createSharingModule({
+    externalUrl: config.externalUrl,
+    store: shares,
+    instances: instancesModule.instances,
+    context: instancesModule.context,
+    orgs,
+    flags,
+    userProvided,
+    changes,
+  });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
     orgs,
     defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
     logger,
+    extraRouters: [sharing.v3Router],
   });
 
   const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
@@ -401,6 +415,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       userProvided,
     }).router,
   );
+  app.use(sharing.v2Router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
