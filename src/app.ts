@@ -16,20 +16,13 @@ import {
 import { HttpOsbClient } from './osb-client';
 import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
-import {
-  CatalogReadCache,
-  createCatalogRoutes,
-  FeatureFlagsService,
-  GenerationStore,
-  PlansService,
-  ServicesService,
-  VisibilitiesService,
-} from './catalog';
+import { createCatalogModule } from './catalog';
 import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { createFeatureFlagsModule } from './feature-flags';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
@@ -53,6 +46,7 @@ import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSharingModule, SharesStore } from './sharing';
 import { createSpaceInstancesModule } from './space-instances';
 import { userProvidedInSpaces } from './user-provided';
 import { createUserProvidedModule } from './user-provided';
@@ -189,10 +183,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
-  const flags = new FeatureFlagsService(knex);
-  const checkExtra = containerExtraCheck(config.containers.maxReplicas);
-  const services = new ServicesService(knex, checkExtra);
-  const plans = new PlansService(knex, checkExtra);
+  const flagsModule = createFeatureFlagsModule({ knex, clock, changes });
+  const flags = flagsModule.service;
+  const catalog = createCatalogModule({
+    knex,
+    clock,
+    changes,
+    orgs,
+    checkExtra: containerExtraCheck(config.containers.maxReplicas),
+  });
+  const { services, plans, visibilities } = catalog;
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
@@ -246,7 +246,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
   });
+  const shares = new SharesStore(knex, clock);
   const instancesModule = createInstancesModule({
+    shares,
     summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
@@ -270,15 +272,25 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const quotas = createQuotasModule({ knex });
+  const sharing = createSharingModule({
+    externalUrl: config.externalUrl,
+    store: shares,
+    instances: instancesModule.instances,
+    context: instancesModule.context,
+    orgs,
+    flags,
+    userProvided,
+    changes,
+  });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
     orgs,
     defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
     logger,
+    extraRouters: [sharing.v3Router],
   });
 
   const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
-  const visibilities = new VisibilitiesService(knex, orgs);
   const everyContainer = () =>
     containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
   const metrics = createMetricsModule({
@@ -403,17 +415,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
   );
-  app.use(
-    createCatalogRoutes({
-      generation: new GenerationStore(knex),
-      cache: new CatalogReadCache(),
-      services,
-      plans,
-      visibilities,
-      flags,
-      orgs,
-    }),
-  );
+  app.use(catalog.router);
+  app.use(flagsModule.router);
   app.use(brokersModule.router);
   app.use(userProvided.router);
   app.use(
@@ -424,6 +427,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       userProvided,
     }).router,
   );
+  app.use(sharing.v2Router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);

@@ -1,5 +1,6 @@
 export { createBearerMiddleware } from './bearer';
 export { createInfoRoutes } from './routes';
+export { GateBusyError } from './concurrency-gate';
 export { LoginLimiter } from './login-limiter';
 export { OAuthTokenEndpoint } from './oauth-token';
 export { RefreshTokenStore } from './refresh-token-store';

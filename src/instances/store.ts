@@ -12,6 +12,7 @@ import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesVisibleTo, spacesWithRole } from '../orgs';
+import { instancesSharedInto } from '../sharing';
 import type {
   LastOperation,
   OperationState,
@@ -183,6 +184,8 @@ export type InstanceScope =
 /** Named narrowing of an instance list (instead of query callbacks from services). */
 export interface InstanceListFilter {
   spaceId?: number;
+  /** With `spaceId`: also the instances shared into that space (CC lists them there). */
+  includeSharedInto?: boolean;
   servicePlanId?: number;
 }
 
@@ -253,14 +256,28 @@ export class InstancesStore {
       );
   }
 
-  private restrict(qb: Knex.QueryBuilder, column: string, scope: InstanceScope): void {
+  private restrict(
+    qb: Knex.QueryBuilder,
+    column: string,
+    scope: InstanceScope,
+    throughShares = false,
+  ): void {
     if (scope.kind === 'all') return;
     const member = { userGuid: scope.userGuid };
-    void qb.whereIn(
-      column,
+    const spaces =
       scope.kind === 'developer'
         ? spacesWithRole(this.db, member, ['developers'])
-        : spacesVisibleTo(this.db, member),
+        : spacesVisibleTo(this.db, member);
+    if (!throughShares) {
+      void qb.whereIn(column, spaces);
+      return;
+    }
+    // Members of a space an instance is shared into see it too (cf-v2-api.md §3.5 "Who").
+    void qb.where(
+      (q) =>
+        void q
+          .whereIn(column, spaces)
+          .orWhereIn('service_instances.id', instancesSharedInto(this.db, spaces.clone())),
     );
   }
 
@@ -271,8 +288,16 @@ export class InstancesStore {
   ): Promise<Paged<ServiceInstance>> {
     const qb = this.select();
     applyFilters(qb, query, INSTANCE_FILTERS);
-    this.restrict(qb, 'service_instances.space_id', scope);
-    if (where.spaceId !== undefined) void qb.where('service_instances.space_id', where.spaceId);
+    this.restrict(qb, 'service_instances.space_id', scope, true);
+    const spaceId = where.spaceId;
+    if (spaceId !== undefined && where.includeSharedInto === true)
+      void qb.where(
+        (q) =>
+          void q
+            .where('service_instances.space_id', spaceId)
+            .orWhereIn('service_instances.id', instancesSharedInto(this.db, spaceId)),
+      );
+    else if (spaceId !== undefined) void qb.where('service_instances.space_id', spaceId);
     if (where.servicePlanId !== undefined)
       void qb.where('service_instances.service_plan_id', where.servicePlanId);
     const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
@@ -393,14 +418,21 @@ export class InstancesStore {
     await this.db('service_instances').where({ guid }).update({ secrets_encrypted: sealed });
   }
 
-  /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
-  /** Managed and user-provided instances share one name space per space (CC keeps one table). */
+  /**
+   * The cheap check before a broker call; the unique index on (space, name) stays the race-proof
+   * guard. Managed and user-provided instances share one name space per space (CC keeps one
+   * table), and instances shared into the space count too.
+   */
   async nameTaken(spaceId: number, name: string): Promise<boolean> {
     for (const table of ['service_instances', 'user_provided_service_instances']) {
       if ((await this.db(table).where({ space_id: spaceId, name }).first('id')) !== undefined)
         return true;
     }
-    return false;
+    const shared: unknown = await this.db('service_instances')
+      .whereIn('id', instancesSharedInto(this.db, spaceId))
+      .where({ name })
+      .first('id');
+    return shared !== undefined;
   }
 
   async countKeys(instanceId: number): Promise<number> {

@@ -7,6 +7,7 @@ import type { PageRequest } from '../db/page-request';
 import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import { instancesSharedInto } from '../sharing';
 import type { UserProvidedInstance } from './types';
 
 interface Row {
@@ -123,14 +124,23 @@ export class UserProvidedStore {
     await this.db(TABLE).where({ id }).delete();
   }
 
-  /** Managed and user-provided instances share names per space (CC keeps them in one table). */
+  /**
+   * Managed and user-provided instances share names per space (CC keeps them in one table), and
+   * instances shared into the space count too.
+   */
   async nameTaken(spaceId: number, name: string, exceptId?: number): Promise<boolean> {
     const upsi = this.db(TABLE).where({ space_id: spaceId, name });
     if (exceptId !== undefined) void upsi.whereNot({ id: exceptId });
     if ((await upsi.first('id')) !== undefined) return true;
-    return (
-      (await this.db('service_instances').where({ space_id: spaceId, name }).first('id')) !==
-      undefined
-    );
+    const managed: unknown = await this.db('service_instances')
+      .where(
+        (q) =>
+          void q
+            .where({ space_id: spaceId })
+            .orWhereIn('id', instancesSharedInto(this.db, spaceId)),
+      )
+      .where({ name })
+      .first('id');
+    return managed !== undefined;
   }
 }
