@@ -17,20 +17,13 @@ import {
 import { HttpOsbClient } from './osb-client';
 import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
-import {
-  CatalogReadCache,
-  createCatalogRoutes,
-  FeatureFlagsService,
-  GenerationStore,
-  PlansService,
-  ServicesService,
-  VisibilitiesService,
-} from './catalog';
+import { createCatalogModule } from './catalog';
 import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { createFeatureFlagsModule } from './feature-flags';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
@@ -174,10 +167,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
-  const flags = new FeatureFlagsService(knex);
-  const checkExtra = containerExtraCheck(config.containers.maxReplicas);
-  const services = new ServicesService(knex, checkExtra);
-  const plans = new PlansService(knex, checkExtra);
+  const flagsModule = createFeatureFlagsModule({ knex, clock, changes });
+  const flags = flagsModule.service;
+  const catalog = createCatalogModule({
+    knex,
+    clock,
+    changes,
+    orgs,
+    checkExtra: containerExtraCheck(config.containers.maxReplicas),
+  });
+  const { services, plans, visibilities } = catalog;
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
@@ -280,7 +279,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   });
 
   const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
-  const visibilities = new VisibilitiesService(knex, orgs);
   const everyContainer = () =>
     containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
   const metrics = createMetricsModule({
@@ -405,17 +403,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
   );
-  app.use(
-    createCatalogRoutes({
-      generation: new GenerationStore(knex),
-      cache: new CatalogReadCache(),
-      services,
-      plans,
-      visibilities,
-      flags,
-      orgs,
-    }),
-  );
+  app.use(catalog.router);
+  app.use(flagsModule.router);
   app.use(brokersModule.router);
   app.use(userProvided.router);
   app.use(

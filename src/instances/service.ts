@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isAdmin, readsEverything } from '../auth';
 import type { AuthContext } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';

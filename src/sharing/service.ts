@@ -1,6 +1,6 @@
 import { isAdmin } from '../auth';
 import type { AuthContext } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { PageRequest } from '../db/page-request';
