@@ -112,7 +112,9 @@ export function describeEachEngine(name: string, body: (e: EngineUnderTest) => v
     const title = `${name} [${engine}]`;
     const status = engine === 'swarm' ? swarmStatus() : dockerStatus();
     if (status.ok) {
-      describe(title, () => { body(engineUnderTest(engine)); });
+      describe(title, () => {
+        body(engineUnderTest(engine));
+      });
     } else if (process.env.WHARF_REQUIRE_DOCKER === '1') {
       describe(title, () => {
         it(`needs a reachable ${engine} engine (WHARF_REQUIRE_DOCKER=1)`, () => {
