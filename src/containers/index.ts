@@ -20,6 +20,7 @@ export type { PortRange } from './publish-ports';
 export { ContainerService } from './service';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
+export { ROLLED_BACK } from './health-verdict';
 export { presentService } from './presenter';
 export type { WireService } from './presenter';
 export { toTenant } from './tenant';
@@ -72,6 +73,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
       dockerHost: deps.config.dockerHost,
       owner,
       publishHost: deps.config.publishHost,
+      now,
     });
   const health = deps.health ?? driver.health;
   const deletes = new DeletesInFlight();
@@ -89,6 +91,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     random: deps.random ?? Math.random,
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
+    replicaStartTimeoutMs: deps.config.replicaStartTimeoutMs ?? 120000,
     now,
     onPass: deps.onPass,
   });
