@@ -7,7 +7,6 @@ import {
   createBearerMiddleware,
   createInfoRoutes,
   LoginLimiter,
-  loadOrCreateSigningKey,
   OAuthTokenEndpoint,
   RefreshTokenStore,
   TokenService,
@@ -17,20 +16,13 @@ import {
 import { HttpOsbClient } from './osb-client';
 import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
-import {
-  CatalogReadCache,
-  createCatalogRoutes,
-  FeatureFlagsService,
-  GenerationStore,
-  PlansService,
-  ServicesService,
-  VisibilitiesService,
-} from './catalog';
+import { createCatalogModule } from './catalog';
 import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
 import { createContainersModule } from './containers';
+import { createFeatureFlagsModule } from './feature-flags';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
@@ -49,15 +41,12 @@ import type { MetricsModule } from './metrics';
 import { createUiModule } from './ui';
 import { createOrgsModule } from './orgs';
 import type { OrgsService } from './orgs';
-import {
-  ContainerServiceEngine,
-  createOsbBrokerRouter,
-  loadOrCreateBrokerCredentials,
-} from './osb-server';
+import { ContainerServiceEngine, createOsbBrokerRouter } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
 import { createScimModule } from './scim';
+import { createSharingModule, SharesStore } from './sharing';
 import { createSpaceInstancesModule } from './space-instances';
 import { userProvidedInSpaces } from './user-provided';
 import { createUserProvidedModule } from './user-provided';
@@ -65,8 +54,10 @@ import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
-import { loadKeyRing } from './secrets';
-import { SecretBox } from './secrets';
+import type { KeyMaterialStore, SecretBox } from './secrets';
+import type { SigningKeys } from './auth';
+import { loadInstallationKeys, rotateInstallationKeys } from './startup/installation-keys';
+import type { InstallationKeys } from './startup/installation-keys';
 
 export interface Wharf {
   app: Express;
@@ -78,6 +69,19 @@ export interface Wharf {
   orgs: OrgsService;
   brokers: BrokersService;
   secrets: SecretBox;
+  /** The token signing keys (the first signs); shared through the key material store. */
+  signingKeys: SigningKeys;
+  /** Where the keys live (database sealed under WHARF_MASTER_KEY, or the data directory). */
+  keyMaterial: KeyMaterialStore;
+  /** Every key together, as this process holds them. */
+  keys: InstallationKeys;
+  /**
+   * `wharf rotate-key`: new signing and encryption keys, every secret re-sealed; the other
+   * processes follow without a restart. `sleep` replaces the wait for them (specs).
+   */
+  rotateKeys(
+    sleep?: (ms: number) => Promise<void>,
+  ): Promise<{ kid: string; keyId: string; resealed: number }>;
   containers: ContainersModule;
   jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
@@ -143,15 +147,22 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const changes: ChangeFeed = new InProcessChangeFeed();
   const installationId = await resolveInstallationId(knex, config.installationId);
 
-  const signingKey = loadOrCreateSigningKey(config.dataDir);
+  // Key material comes from one store for every process of the installation (the database,
+  // sealed under WHARF_MASTER_KEY, or the data directory), kept fresh after a rotation anywhere.
+  const keys = await loadInstallationKeys(knex, config, logger);
+  const { signingKeys, secrets, brokerCredentials } = keys;
   const tokens = new TokenService(
-    signingKey,
+    signingKeys,
     config.externalUrl,
     config.auth.tokenTtlSeconds,
     config.auth.refreshTokenTtlSeconds,
     trustedIssuers(config),
     clock,
   );
+  tokens.useKeyReloader(() => keys.refresher.refresh());
+  // Runs from the start (not only in start()): a process that only serves must still follow
+  // rotations. The timer is unref'd and stopped by close().
+  keys.refresher.start();
   const refreshTokens = new RefreshTokenStore(knex);
   const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
   const limiter = new LoginLimiter(
@@ -162,7 +173,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
     clock,
   );
-  const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const scim = createScimModule({ knex, users, clock, changes });
   const orgsModule = createOrgsModule({
     knex,
@@ -173,10 +183,16 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     spaceDependents: [instancesInSpaces, userProvidedInSpaces, brokersInSpaces],
   });
   const orgs = orgsModule.service;
-  const flags = new FeatureFlagsService(knex);
-  const checkExtra = containerExtraCheck(config.containers.maxReplicas);
-  const services = new ServicesService(knex, checkExtra);
-  const plans = new PlansService(knex, checkExtra);
+  const flagsModule = createFeatureFlagsModule({ knex, clock, changes });
+  const flags = flagsModule.service;
+  const catalog = createCatalogModule({
+    knex,
+    clock,
+    changes,
+    orgs,
+    checkExtra: containerExtraCheck(config.containers.maxReplicas),
+  });
+  const { services, plans, visibilities } = catalog;
   const osb = new HttpOsbClient({
     timeoutMs: config.operations.brokerTimeoutMs,
     apiInfoLocation: `${config.externalUrl}/v2/info`,
@@ -230,7 +246,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
   });
+  const shares = new SharesStore(knex, clock);
   const instancesModule = createInstancesModule({
+    shares,
     summaryExtras: [(space) => userProvided.summaryOf(space)],
     knex,
     clock: systemClock,
@@ -252,21 +270,27 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
     },
   });
-  const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
-    username: config.brokerUsername,
-    password: config.brokerPassword,
-  });
 
   const quotas = createQuotasModule({ knex });
+  const sharing = createSharingModule({
+    externalUrl: config.externalUrl,
+    store: shares,
+    instances: instancesModule.instances,
+    context: instancesModule.context,
+    orgs,
+    flags,
+    userProvided,
+    changes,
+  });
   const v3 = createV3Module({
     externalUrl: config.externalUrl,
     orgs,
     defaultQuotaGuid: () => quotas.defaultQuotaGuid(),
     logger,
+    extraRouters: [sharing.v3Router],
   });
 
   const tokenEndpoint = new OAuthTokenEndpoint(users, tokens, limiter, refreshTokens, clock);
-  const visibilities = new VisibilitiesService(knex, orgs);
   const everyContainer = () =>
     containers.service.list({ tenant: '', admin: true }, { names: [], labels: [] });
   const metrics = createMetricsModule({
@@ -361,7 +385,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     createInfoRoutes({
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
-      signingKey,
+      signingKeys,
       tokenEndpoint,
       cloudControllerV3: v3.rootLink,
     }),
@@ -391,17 +415,8 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(
     createUserRolesModule({ orgs, users, directory: orgsModule.directory, flags, changes }).router,
   );
-  app.use(
-    createCatalogRoutes({
-      generation: new GenerationStore(knex),
-      cache: new CatalogReadCache(),
-      services,
-      plans,
-      visibilities,
-      flags,
-      orgs,
-    }),
-  );
+  app.use(catalog.router);
+  app.use(flagsModule.router);
   app.use(brokersModule.router);
   app.use(userProvided.router);
   app.use(
@@ -412,6 +427,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       userProvided,
     }).router,
   );
+  app.use(sharing.v2Router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);
   app.use(quotas.router);
@@ -430,6 +446,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     orgs,
     brokers,
     secrets,
+    signingKeys,
+    keyMaterial: keys.store,
+    keys,
+    rotateKeys: (sleep) => rotateInstallationKeys(keys, knex, config, sleep),
     containers,
     jobs,
     brokerCredentials,
@@ -448,6 +468,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
         await jobs.stop();
         await containers.stop();
       }
+      keys.refresher.stop();
       await knex.destroy();
     },
   };

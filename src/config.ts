@@ -2,6 +2,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
 import { parsePortRange } from './containers';
+import { MASTER_KEY_PROBLEM, parseMasterKey } from './secrets';
 import type { PortRange } from './containers';
 
 function commaList(value: string): string[] {
@@ -31,6 +32,12 @@ const envSchema = z.object({
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.string().url().optional(),
   WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
+  // Validated here so a bad value stops `wharf serve` before anything starts; never echoed.
+  WHARF_MASTER_KEY: z
+    .string()
+    .refine((value) => parseMasterKey(value) !== undefined, MASTER_KEY_PROBLEM)
+    .optional(),
+  WHARF_KEY_REFRESH_SECONDS: z.coerce.number().positive().default(10),
   WHARF_BROKER_USERNAME: z.string().optional(),
   WHARF_BROKER_PASSWORD: z.string().optional(),
   WHARF_TRUSTED_ISSUER: z.string().optional(),
@@ -42,6 +49,12 @@ const envSchema = z.object({
   WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
   WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
+  WHARF_CONTAINER_ENGINE: z
+    .string()
+    .default('docker')
+    .refine((v): v is ContainerEngine => v === 'docker' || v === 'swarm', {
+      message: 'expected docker or swarm (the engine container services run on)',
+    }),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
@@ -97,6 +110,7 @@ const TOOLING_VARIABLES = [
   'WHARF_CHROMIUM',
   'WHARF_SPEC_LOG',
   'WHARF_TEST_DATABASE',
+  'WHARF_TEST_ENGINES',
   'WHARF_WRITE_HAPROXY_FIXTURES',
 ] as const;
 
@@ -106,7 +120,12 @@ export const KNOWN_SETTINGS: readonly string[] = [
   ...TOOLING_VARIABLES,
 ];
 
+/** Where container services run: one Docker Engine, or a Docker Swarm whose manager is DOCKER_HOST. */
+export type ContainerEngine = 'docker' | 'swarm';
+
 export interface ContainersConfig {
+  /** Absent (programmatic configs of specs and tools) means docker. */
+  engine?: ContainerEngine;
   dockerHost: string | undefined;
   lbImage: string;
   publishHost: string;
@@ -174,6 +193,13 @@ export interface WharfConfig {
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
+  /**
+   * Seals the installation's key material in the database (WHARF_MASTER_KEY, the same in every
+   * process); unset: the keys stay in files in the data directory.
+   */
+  masterKey: string | undefined;
+  /** How often each process re-reads the key material (so a rotation anywhere takes effect). */
+  keyRefreshMs: number;
   brokerUsername: string | undefined;
   brokerPassword: string | undefined;
   logLevel: string;
@@ -211,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       '',
     ),
     encryptionKey: e.WHARF_DB_ENCRYPTION_KEY,
+    masterKey: e.WHARF_MASTER_KEY?.trim(),
+    keyRefreshMs: e.WHARF_KEY_REFRESH_SECONDS * 1000,
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
     logLevel: e.WHARF_LOG_LEVEL,
@@ -243,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       osbSyncTimeoutMs: e.WHARF_BROKER_SYNC_TIMEOUT_SECONDS * 1000,
     },
     containers: {
+      engine: e.WHARF_CONTAINER_ENGINE === 'swarm' ? 'swarm' : 'docker',
       dockerHost: e.DOCKER_HOST,
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,

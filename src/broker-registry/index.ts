@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Db } from '../db/knex';

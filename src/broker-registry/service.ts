@@ -1,7 +1,7 @@
 import { isAdmin, readsEverything } from '../auth';
 import type { AuthContext } from '../auth';
 import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { Clock } from '../clock';
 import type { ChangeAction, ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';

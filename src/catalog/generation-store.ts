@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { FEATURE_FLAG_DEFAULTS, flagOverrideQuery } from '../feature-flags';
 
 export interface CatalogState {
   generation: number;
@@ -12,16 +13,16 @@ export class GenerationStore {
   async read(): Promise<CatalogState> {
     const row: { generation: number | string; hide: number | boolean | null } | undefined =
       await this.db('catalog_generation')
-        .leftJoin(
-          'feature_flags',
-          'feature_flags.name',
-          this.db.raw('?', ['hide_marketplace_from_unauthenticated_users']),
-        )
         .where('catalog_generation.id', 1)
-        .first('catalog_generation.generation', 'feature_flags.enabled as hide');
+        .first(
+          'catalog_generation.generation',
+          flagOverrideQuery(this.db, 'hide_marketplace_from_unauthenticated_users').as('hide'),
+        );
     return {
       generation: Number(row?.generation ?? 0),
-      hideMarketplace: Boolean(row?.hide ?? false),
+      hideMarketplace: Boolean(
+        row?.hide ?? FEATURE_FLAG_DEFAULTS.hide_marketplace_from_unauthenticated_users,
+      ),
     };
   }
 }

@@ -1,51 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from '../db/knex';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
-import { inTransaction } from '../db/transaction';
-import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
-import { PlansStore } from './plans-store';
-import type { PlanFields } from './plans-store';
-import type { PlanBody, PlanUpdateBody } from './schemas';
-import { ServicesStore } from './services-store';
-import { assertExtra } from './services-service';
-import type { ExtraCheck } from './services-service';
-import type { CatalogViewer, Service, ServicePlan } from './types';
+import { CfError } from '../http/cf-errors';
+import { assertExtra } from './extra-check';
+import type { ExtraCheck } from './extra-check';
+import type { CatalogServiceDeps } from './services-service';
+import type { CatalogStore } from './store-port';
+import type {
+  CatalogViewer,
+  CreatePlanCommand,
+  PlanFields,
+  Service,
+  ServicePlan,
+  UpdatePlanCommand,
+} from './types';
 
 export interface PlanWithService {
   plan: ServicePlan;
   service: Service | undefined;
 }
 
-function toPlanFields(body: PlanUpdateBody): Partial<PlanFields> {
+/** CC's defaults for what a new plan leaves out. */
+function toPlanFields(command: CreatePlanCommand, uniqueId: () => string): PlanFields {
   return {
-    name: body.name,
-    description: body.description,
-    free: body.free,
-    public: body.public,
-    active: body.active,
-    bindable: body.bindable,
-    planUpdateable: body.plan_updateable,
-    maximumPollingDuration: body.maximum_polling_duration,
-    maintenanceInfo: body.maintenance_info,
-    schemas: body.schemas,
-    extra: body.extra,
-    uniqueId: body.unique_id,
+    name: command.name,
+    description: command.description,
+    free: command.free ?? true,
+    public: command.public ?? true,
+    active: command.active ?? true,
+    bindable: command.bindable ?? null,
+    planUpdateable: command.planUpdateable ?? null,
+    maximumPollingDuration: command.maximumPollingDuration ?? null,
+    maintenanceInfo: command.maintenanceInfo ?? null,
+    schemas: command.schemas ?? {},
+    extra: command.extra ?? null,
+    uniqueId: command.uniqueId ?? uniqueId(),
   };
 }
 
 /** Service plans (`/v2/service_plans`). A broker's plans come only from its catalog. */
 export class PlansService {
-  private readonly plans: PlansStore;
-  private readonly services: ServicesStore;
+  private readonly store: CatalogStore;
+  private readonly checkExtra: ExtraCheck;
 
-  constructor(
-    private readonly knex: Knex,
-    private readonly checkExtra: ExtraCheck = () => undefined,
-  ) {
-    this.plans = new PlansStore(knex);
-    this.services = new ServicesStore(knex);
+  constructor(private readonly deps: CatalogServiceDeps) {
+    this.store = deps.store;
+    this.checkExtra = deps.checkExtra ?? (() => undefined);
   }
 
   async list(
@@ -53,18 +54,20 @@ export class PlansService {
     query: PageRequest,
     inlineService: boolean,
   ): Promise<Paged<PlanWithService>> {
-    const page = await this.plans.list(query, viewer);
+    const page = await this.store.plans.list(query, viewer);
     return { total: page.total, items: await this.withServices(page.items, inlineService) };
   }
 
   private async withServices(plans: ServicePlan[], inline: boolean): Promise<PlanWithService[]> {
     if (!inline) return plans.map((plan) => ({ plan, service: undefined }));
-    const services = await this.services.findByIds([...new Set(plans.map((p) => p.serviceId))]);
+    const services = await this.store.services.findByIds([
+      ...new Set(plans.map((p) => p.serviceId)),
+    ]);
     return plans.map((plan) => ({ plan, service: services.find((s) => s.id === plan.serviceId) }));
   }
 
   async require(guid: string): Promise<ServicePlan> {
-    const plan = await this.plans.find(guid);
+    const plan = await this.store.plans.find(guid);
     if (!plan) throw new CfError('ServicePlanNotFound', guid);
     return plan;
   }
@@ -81,20 +84,22 @@ export class PlansService {
    * (reference §3.2), so a plan made private later stays readable to those who use it.
    */
   private async isReadable(plan: ServicePlan, viewer: CatalogViewer): Promise<boolean> {
-    if (await this.plans.isVisible(plan.id, viewer)) return true;
-    return viewer.kind === 'user' && this.plans.backsInstanceInSpacesOf(plan.id, viewer.userGuid);
+    if (await this.store.plans.isVisible(plan.id, viewer)) return true;
+    return (
+      viewer.kind === 'user' && this.store.plans.backsInstanceInSpacesOf(plan.id, viewer.userGuid)
+    );
   }
 
   isVisible(plan: ServicePlan, viewer: CatalogViewer): Promise<boolean> {
-    return this.plans.isVisible(plan.id, viewer);
+    return this.store.plans.isVisible(plan.id, viewer);
   }
 
-  async create(body: PlanBody): Promise<ServicePlan> {
-    const service = await this.services.find(body.service_guid);
+  async create(command: CreatePlanCommand): Promise<ServicePlan> {
+    const service = await this.store.services.find(command.serviceGuid);
     if (!service)
       throw new CfError(
         'InvalidRelation',
-        `Could not find Service with guid: ${body.service_guid}`,
+        `Could not find Service with guid: ${command.serviceGuid}`,
       );
     if (service.serviceBrokerGuid !== null) {
       throw new CfError(
@@ -102,25 +107,14 @@ export class PlansService {
         `plans of service ${service.label} come from the catalog of its service broker`,
       );
     }
-    assertExtra(this.checkExtra, 'ServicePlanInvalid', body.extra, service.extra);
-    const fields: PlanFields = {
-      name: body.name,
-      description: body.description,
-      free: body.free ?? true,
-      public: body.public ?? true,
-      active: body.active ?? true,
-      bindable: body.bindable ?? null,
-      planUpdateable: body.plan_updateable ?? null,
-      maximumPollingDuration: body.maximum_polling_duration ?? null,
-      maintenanceInfo: body.maintenance_info ?? null,
-      schemas: body.schemas ?? {},
-      extra: body.extra ?? null,
-      uniqueId: body.unique_id ?? randomUUID(),
-    };
+    assertExtra(this.checkExtra, 'ServicePlanInvalid', command.extra, service.extra);
+    const fields = toPlanFields(command, randomUUID);
     const guid = await this.writeUnique(service.id, fields.name, fields.uniqueId, undefined, () =>
-      this.plans.insert(service.id, fields),
+      this.store.plans.insert(service.id, fields),
     );
-    return this.require(guid);
+    const plan = await this.require(guid);
+    this.publish('created', plan);
+    return plan;
   }
 
   /**
@@ -133,7 +127,7 @@ export class PlansService {
     uniqueId: string,
     exceptId: number | undefined,
   ): Promise<void> {
-    const taken = await this.plans.uniquenessConflicts(serviceId, name, uniqueId, exceptId);
+    const taken = await this.store.plans.uniquenessConflicts(serviceId, name, uniqueId, exceptId);
     if (taken.name) throw new CfError('ServicePlanNameTaken', name);
     if (taken.uniqueId) throw new CfError('ServicePlanInvalid', `unique_id ${uniqueId} is taken`);
   }
@@ -156,35 +150,50 @@ export class PlansService {
   }
 
   /** CC applies only `public` to a broker's plan (other fields are type-checked, then ignored). */
-  async update(guid: string, body: PlanUpdateBody): Promise<ServicePlan> {
+  async update(guid: string, command: UpdatePlanCommand): Promise<ServicePlan> {
     const plan = await this.require(guid);
     if (plan.serviceBrokerId !== null) {
-      await this.plans.update(plan.id, { public: body.public });
-      return this.require(guid);
+      await this.store.plans.update(plan.id, { public: command.public });
+      return this.updated(guid);
     }
-    if (body.extra !== undefined)
+    if (command.extra !== undefined)
       assertExtra(
         this.checkExtra,
         'ServicePlanInvalid',
-        body.extra,
-        (await this.services.find(plan.serviceGuid))?.extra,
+        command.extra,
+        (await this.store.services.find(plan.serviceGuid))?.extra,
       );
-    const name = body.name ?? plan.name;
-    const uniqueId = body.unique_id ?? plan.uniqueId;
+    const name = command.name ?? plan.name;
+    const uniqueId = command.uniqueId ?? plan.uniqueId;
     await this.writeUnique(plan.serviceId, name, uniqueId, plan.id, () =>
-      this.plans.update(plan.id, toPlanFields(body)),
+      this.store.plans.update(plan.id, command),
     );
-    return this.require(guid);
+    return this.updated(guid);
+  }
+
+  private async updated(guid: string): Promise<ServicePlan> {
+    const plan = await this.require(guid);
+    this.publish('updated', plan);
+    return plan;
   }
 
   async delete(guid: string): Promise<void> {
     const plan = await this.require(guid);
-    await inTransaction(this.knex, async (trx) => {
-      const store = new PlansStore(trx);
-      if ((await store.countInstances(plan.id)) > 0) {
+    await this.store.transaction(async (store) => {
+      if ((await store.plans.countInstances(plan.id)) > 0) {
         throw new CfError('AssociationNotEmpty', 'service_instances', 'service_plans');
       }
-      await store.delete(plan.id);
+      await store.plans.delete(plan.id);
+    });
+    this.publish('deleted', plan);
+  }
+
+  private publish(action: 'created' | 'updated' | 'deleted', plan: ServicePlan): void {
+    this.deps.changes.publish({
+      topic: 'plan',
+      action,
+      id: plan.guid,
+      detail: { name: plan.name, service_guid: plan.serviceGuid },
     });
   }
 }

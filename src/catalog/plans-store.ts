@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
@@ -9,7 +10,10 @@ import type { PageRequest } from '../db/page-request';
 import { toPlan } from './rows';
 import type { PlanRow } from './rows';
 import { restrictPlansTo } from './visibility-sql';
-import type { CatalogViewer, MaintenanceInfo, ServicePlan } from './types';
+import type { PlanConflicts, PlansStore } from './store-port';
+import type { CatalogViewer, PlanFields, ServicePlan } from './types';
+
+export type { PlanFields } from './types';
 
 export const PLAN_FILTERS: FilterColumns = {
   active: { kind: 'boolean', column: 'service_plans.active' },
@@ -32,21 +36,6 @@ export const PLAN_FILTERS: FilterColumns = {
   },
   unique_id: { kind: 'string', column: 'service_plans.unique_id' },
 };
-
-export interface PlanFields {
-  name: string;
-  description: string;
-  free: boolean;
-  public: boolean;
-  active: boolean;
-  bindable: boolean | null;
-  planUpdateable: boolean | null;
-  maximumPollingDuration: number | null;
-  maintenanceInfo: MaintenanceInfo | null;
-  schemas: unknown;
-  extra: string | null;
-  uniqueId: string;
-}
 
 export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
   const columns: Record<string, unknown> = {
@@ -71,8 +60,15 @@ export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
-export class PlansStore {
-  constructor(private readonly db: Db) {}
+export class SqlPlansStore implements PlansStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private now(): string {
+    return currentTimestamp(this.clock.now());
+  }
 
   private select(): Knex.QueryBuilder {
     return this.db('service_plans')
@@ -88,12 +84,12 @@ export class PlansStore {
   async list(
     query: PageRequest,
     viewer: CatalogViewer,
-    restrict?: (qb: Knex.QueryBuilder) => void,
+    serviceId?: number,
   ): Promise<Paged<ServicePlan>> {
     const qb = this.select();
     applyFilters(qb, query, PLAN_FILTERS);
     restrictPlansTo(qb, this.db, viewer);
-    restrict?.(qb);
+    if (serviceId !== undefined) void qb.where('service_plans.service_id', serviceId);
     const { total, rows } = await pageOf<PlanRow>(qb, query, 'service_plans.id');
     return { total, items: rows.map(toPlan) };
   }
@@ -147,7 +143,7 @@ export class PlansStore {
   }
 
   async insert(serviceId: number, fields: PlanFields): Promise<string> {
-    const now = currentTimestamp();
+    const now = this.now();
     const guid = randomUUID();
     await this.db('service_plans').insert({
       ...toPlanColumns(fields),
@@ -162,7 +158,7 @@ export class PlansStore {
   async update(id: number, fields: Partial<PlanFields>): Promise<void> {
     await this.db('service_plans')
       .where({ id })
-      .update({ ...toPlanColumns(fields), updated_at: currentTimestamp() });
+      .update({ ...toPlanColumns(fields), updated_at: this.now() });
   }
 
   /** Which per-service uniqueness rule a write would break (mirrors the unique indexes). */
@@ -171,7 +167,7 @@ export class PlansStore {
     name: string,
     uniqueId: string,
     exceptId?: number,
-  ): Promise<{ name: boolean; uniqueId: boolean }> {
+  ): Promise<PlanConflicts> {
     const qb = this.db('service_plans')
       .select('name', 'unique_id')
       .where('service_id', serviceId)

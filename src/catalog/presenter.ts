@@ -1,6 +1,6 @@
 import { presentResource } from '../http/envelope';
 import type { Resource } from '../http/envelope';
-import type { FeatureFlag, PlanVisibility, Service, ServicePlan } from './types';
+import type { PlanVisibility, Service, ServicePlan } from './types';
 
 export type Entity = Record<string, unknown>;
 
@@ -62,13 +62,4 @@ export function presentVisibility(v: PlanVisibility): Resource<Entity> {
     service_plan_url: `/v2/service_plans/${v.servicePlanGuid}`,
     organization_url: `/v2/organizations/${v.organizationGuid}`,
   });
-}
-
-export function presentFeatureFlag(flag: FeatureFlag): Entity {
-  return {
-    name: flag.name,
-    enabled: flag.enabled,
-    error_message: flag.errorMessage,
-    url: `/v2/config/feature_flags/${flag.name}`,
-  };
 }

@@ -23,16 +23,20 @@ import type { GenerationStore } from './generation-store';
 import type { CatalogViewer } from './types';
 import { toCatalogViewer, viewerCacheKey } from './viewer';
 import type { OrgsService } from '../orgs';
-import type { FeatureFlagsService } from './feature-flags-service';
 import type { PlansService, PlanWithService } from './plans-service';
-import { presentFeatureFlag, presentPlan, presentService, presentVisibility } from './presenter';
+import { presentPlan, presentService, presentVisibility } from './presenter';
 import type { Entity } from './presenter';
 import {
-  featureFlagBody,
   planBody,
   planUpdateBody,
   serviceBody,
   serviceUpdateBody,
+  toCreatePlanCommand,
+  toCreateServiceCommand,
+  toUpdatePlanCommand,
+  toUpdateServiceCommand,
+  toVisibilityChanges,
+  toVisibilityCommand,
   visibilityBody,
   visibilityUpdateBody,
 } from './schemas';
@@ -63,8 +67,8 @@ export interface CatalogDeps {
   services: ServicesService;
   plans: PlansService;
   visibilities: VisibilitiesService;
-  flags: FeatureFlagsService;
-  orgs: OrgsService;
+  /** For `/v2/spaces/:guid/services`: the space as the caller may see it. */
+  orgs: Pick<OrgsService, 'getSpace'>;
 }
 
 function presentServiceWithPlans({ service, plans }: ServiceWithPlans): Resource<Entity> {
@@ -129,7 +133,9 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
   router.post('/v2/services', async (req, res) => {
     requireAdmin(req);
-    const service = await deps.services.create(parseBody(serviceBody, getJsonBody(req)));
+    const service = await deps.services.create(
+      toCreateServiceCommand(parseBody(serviceBody, getJsonBody(req))),
+    );
     sendJson(res, 201, presentService(service), `/v2/services/${service.guid}`);
   });
   router.get('/v2/services/:guid', async (req, res) => {
@@ -142,7 +148,7 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     requireAdmin(req);
     const service = await deps.services.update(
       param(req, 'guid'),
-      parseBody(serviceUpdateBody, getJsonBody(req)),
+      toUpdateServiceCommand(parseBody(serviceUpdateBody, getJsonBody(req))),
     );
     sendJson(res, 201, presentService(service));
   });
@@ -186,7 +192,9 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
   router.post('/v2/service_plans', async (req, res) => {
     requireAdmin(req);
-    const plan = await deps.plans.create(parseBody(planBody, getJsonBody(req)));
+    const plan = await deps.plans.create(
+      toCreatePlanCommand(parseBody(planBody, getJsonBody(req))),
+    );
     sendJson(res, 201, presentPlan(plan), `/v2/service_plans/${plan.guid}`);
   });
   router.get('/v2/service_plans/:guid', async (req, res) => {
@@ -204,7 +212,7 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     requireAdmin(req);
     const plan = await deps.plans.update(
       param(req, 'guid'),
-      parseBody(planUpdateBody, getJsonBody(req)),
+      toUpdatePlanCommand(parseBody(planUpdateBody, getJsonBody(req))),
     );
     sendJson(res, 201, presentPlan(plan));
   });
@@ -225,10 +233,8 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
   router.post('/v2/service_plan_visibilities', async (req, res) => {
     requireAdmin(req);
-    const body = parseBody(visibilityBody, getJsonBody(req));
     const visibility = await deps.visibilities.create(
-      body.service_plan_guid,
-      body.organization_guid,
+      toVisibilityCommand(parseBody(visibilityBody, getJsonBody(req))),
     );
     sendJson(
       res,
@@ -244,8 +250,12 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
   });
   router.put('/v2/service_plan_visibilities/:guid', async (req, res) => {
     requireAdmin(req);
-    const body = parseBody(visibilityUpdateBody, getJsonBody(req));
-    sendJson(res, 201, presentVisibility(await deps.visibilities.update(param(req, 'guid'), body)));
+    const changes = toVisibilityChanges(parseBody(visibilityUpdateBody, getJsonBody(req)));
+    sendJson(
+      res,
+      201,
+      presentVisibility(await deps.visibilities.update(param(req, 'guid'), changes)),
+    );
   });
   router.delete('/v2/service_plan_visibilities/:guid', async (req, res) => {
     requireAdmin(req);
@@ -266,24 +276,5 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     sendPage(req, res, query, page, presentServiceWithPlans);
   });
 
-  router.get('/v2/config/feature_flags', async (req, res) => {
-    requireAuthContext(req);
-    sendJson(res, 200, (await deps.flags.list()).map(presentFeatureFlag));
-  });
-  router.get('/v2/config/feature_flags/:name', async (req, res) => {
-    requireAuthContext(req);
-    sendJson(res, 200, presentFeatureFlag(await deps.flags.get(param(req, 'name'))));
-  });
-  router.put('/v2/config/feature_flags/:name', async (req, res) => {
-    requireAdmin(req);
-    const body = parseBody(featureFlagBody, getJsonBody(req));
-    sendJson(
-      res,
-      200,
-      presentFeatureFlag(
-        await deps.flags.set(param(req, 'name'), body.enabled, body.error_message),
-      ),
-    );
-  });
   return router;
 }

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { isSemver } from '../osb-catalog';
+import type {
+  CreatePlanCommand,
+  CreateServiceCommand,
+  UpdatePlanCommand,
+  UpdateServiceCommand,
+  VisibilityCommand,
+} from './types';
 
 /** `extra` is a JSON-encoded string in CF; anything else is refused with the field named. */
 const jsonString = z.string().refine((value) => {
@@ -93,8 +100,73 @@ export const visibilityBody = z.object({
 });
 
 export const visibilityUpdateBody = visibilityBody.partial();
+export type VisibilityBody = z.infer<typeof visibilityBody>;
+export type VisibilityUpdateBody = z.infer<typeof visibilityUpdateBody>;
 
-export const featureFlagBody = z.object({
-  enabled: z.boolean(),
-  error_message: z.string().max(255).optional(),
-});
+/** The v2 service body in Wharf's words (fields left out stay out). */
+export function toUpdateServiceCommand(body: ServiceUpdateBody): UpdateServiceCommand {
+  return {
+    label: body.label,
+    description: body.description,
+    longDescription: body.long_description,
+    infoUrl: body.info_url,
+    documentationUrl: body.documentation_url,
+    provider: body.provider,
+    url: body.url,
+    version: body.version,
+    timeout: body.timeout,
+    active: body.active,
+    bindable: body.bindable,
+    extra: body.extra,
+    uniqueId: body.unique_id,
+    tags: body.tags,
+    requires: body.requires,
+    planUpdateable: body.plan_updateable,
+    bindingsRetrievable: body.bindings_retrievable,
+    instancesRetrievable: body.instances_retrievable,
+    allowContextUpdates: body.allow_context_updates,
+  };
+}
+
+export function toCreateServiceCommand(body: ServiceBody): CreateServiceCommand {
+  return {
+    ...toUpdateServiceCommand(body),
+    label: body.label,
+    description: body.description,
+    serviceBrokerGuid: body.service_broker_guid,
+  };
+}
+
+export function toUpdatePlanCommand(body: PlanUpdateBody): UpdatePlanCommand {
+  return {
+    name: body.name,
+    description: body.description,
+    free: body.free,
+    public: body.public,
+    active: body.active,
+    bindable: body.bindable,
+    planUpdateable: body.plan_updateable,
+    maximumPollingDuration: body.maximum_polling_duration,
+    maintenanceInfo: body.maintenance_info,
+    schemas: body.schemas,
+    extra: body.extra,
+    uniqueId: body.unique_id,
+  };
+}
+
+export function toCreatePlanCommand(body: PlanBody): CreatePlanCommand {
+  return {
+    ...toUpdatePlanCommand(body),
+    name: body.name,
+    description: body.description,
+    serviceGuid: body.service_guid,
+  };
+}
+
+export function toVisibilityCommand(body: VisibilityBody): VisibilityCommand {
+  return { servicePlanGuid: body.service_plan_guid, organizationGuid: body.organization_guid };
+}
+
+export function toVisibilityChanges(body: VisibilityUpdateBody): Partial<VisibilityCommand> {
+  return { servicePlanGuid: body.service_plan_guid, organizationGuid: body.organization_guid };
+}

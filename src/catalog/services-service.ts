@@ -1,56 +1,68 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from '../db/knex';
+import type { ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
-import { inTransaction } from '../db/transaction';
-import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
-import { PlansStore } from './plans-store';
-import type { ServiceBody, ServiceUpdateBody } from './schemas';
-import { ServicesStore } from './services-store';
-import type { ServiceFields } from './services-store';
-import type { CatalogViewer, Service, ServicePlan } from './types';
+import { CfError } from '../http/cf-errors';
+import { assertExtra } from './extra-check';
+import type { ExtraCheck } from './extra-check';
+import type { CatalogStore } from './store-port';
+import type {
+  CatalogViewer,
+  CreateServiceCommand,
+  Service,
+  ServiceFields,
+  ServicePlan,
+  UpdateServiceCommand,
+} from './types';
+
+export type { ExtraCheck } from './extra-check';
 
 export interface ServiceWithPlans {
   service: Service;
   plans: ServicePlan[] | undefined;
 }
 
-function toServiceFields(body: ServiceUpdateBody): Partial<ServiceFields> {
+export interface CatalogServiceDeps {
+  store: CatalogStore;
+  changes: ChangeFeed;
+  /** Refuses a bad `extra` (the container template); accepts everything when absent. */
+  checkExtra?: ExtraCheck;
+}
+
+/** CC's defaults for what a new entry leaves out. */
+function toServiceFields(command: CreateServiceCommand, uniqueId: () => string): ServiceFields {
   return {
-    label: body.label,
-    description: body.description,
-    longDescription: body.long_description,
-    infoUrl: body.info_url,
-    documentationUrl: body.documentation_url,
-    provider: body.provider,
-    url: body.url,
-    version: body.version,
-    timeout: body.timeout,
-    active: body.active,
-    bindable: body.bindable,
-    extra: body.extra,
-    uniqueId: body.unique_id,
-    tags: body.tags,
-    requires: body.requires,
-    planUpdateable: body.plan_updateable,
-    bindingsRetrievable: body.bindings_retrievable,
-    instancesRetrievable: body.instances_retrievable,
-    allowContextUpdates: body.allow_context_updates,
+    label: command.label,
+    description: command.description,
+    longDescription: command.longDescription ?? null,
+    infoUrl: command.infoUrl ?? null,
+    documentationUrl: command.documentationUrl ?? null,
+    provider: command.provider ?? null,
+    url: command.url ?? null,
+    version: command.version ?? null,
+    timeout: command.timeout ?? null,
+    active: command.active ?? false,
+    bindable: command.bindable ?? true,
+    extra: command.extra ?? null,
+    uniqueId: command.uniqueId ?? uniqueId(),
+    tags: command.tags ?? [],
+    requires: command.requires ?? [],
+    planUpdateable: command.planUpdateable ?? false,
+    bindingsRetrievable: command.bindingsRetrievable ?? false,
+    instancesRetrievable: command.instancesRetrievable ?? false,
+    allowContextUpdates: command.allowContextUpdates ?? false,
   };
 }
 
 /** Catalog entries (`/v2/services`): reads for everyone allowed to see them, writes for admins. */
 export class ServicesService {
-  private readonly services: ServicesStore;
-  private readonly plans: PlansStore;
+  private readonly store: CatalogStore;
+  private readonly checkExtra: ExtraCheck;
 
-  constructor(
-    private readonly knex: Knex,
-    private readonly checkExtra: ExtraCheck = () => undefined,
-  ) {
-    this.services = new ServicesStore(knex);
-    this.plans = new PlansStore(knex);
+  constructor(private readonly deps: CatalogServiceDeps) {
+    this.store = deps.store;
+    this.checkExtra = deps.checkExtra ?? (() => undefined);
   }
 
   /** A page of services, with their visible plans when inlined (one extra query, not one per row). */
@@ -59,7 +71,7 @@ export class ServicesService {
     query: PageRequest,
     inlinePlans: boolean,
   ): Promise<Paged<ServiceWithPlans>> {
-    const page = await this.services.list(query, viewer);
+    const page = await this.store.services.list(query, viewer);
     return { total: page.total, items: await this.withPlans(page.items, viewer, inlinePlans) };
   }
 
@@ -69,7 +81,7 @@ export class ServicesService {
     inline: boolean,
   ): Promise<ServiceWithPlans[]> {
     if (!inline) return services.map((service) => ({ service, plans: undefined }));
-    const plans = await this.plans.listForServices(
+    const plans = await this.store.plans.listForServices(
       services.map((s) => s.id),
       viewer,
     );
@@ -80,14 +92,14 @@ export class ServicesService {
   }
 
   async require(guid: string): Promise<Service> {
-    const service = await this.services.find(guid);
+    const service = await this.store.services.find(guid);
     if (!service) throw new CfError('ServiceNotFound', guid);
     return service;
   }
 
   async get(viewer: CatalogViewer, guid: string, inlinePlans: boolean): Promise<ServiceWithPlans> {
     const service = await this.require(guid);
-    if (viewer.kind !== 'everything' && !(await this.services.find(guid, viewer)))
+    if (viewer.kind !== 'everything' && !(await this.store.services.find(guid, viewer)))
       throw new CfError('NotAuthorized');
     const [withPlans] = await this.withPlans([service], viewer, inlinePlans);
     return withPlans ?? { service, plans: undefined };
@@ -98,43 +110,23 @@ export class ServicesService {
     guid: string,
     query: PageRequest,
   ): Promise<Paged<ServicePlan>> {
-    const service = await this.get(viewer, guid, false);
-    return this.plans.list(
-      query,
-      viewer,
-      (qb) => void qb.where('service_plans.service_id', service.service.id),
-    );
+    const { service } = await this.get(viewer, guid, false);
+    return this.store.plans.list(query, viewer, service.id);
   }
 
-  async create(body: ServiceBody): Promise<Service> {
-    assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
+  async create(command: CreateServiceCommand): Promise<Service> {
+    assertExtra(this.checkExtra, 'ServiceInvalid', command.extra, undefined);
     const brokerId =
-      body.service_broker_guid === undefined ? null : await this.brokerId(body.service_broker_guid);
-    const fields: ServiceFields = {
-      label: body.label,
-      description: body.description,
-      longDescription: body.long_description ?? null,
-      infoUrl: body.info_url ?? null,
-      documentationUrl: body.documentation_url ?? null,
-      provider: body.provider ?? null,
-      url: body.url ?? null,
-      version: body.version ?? null,
-      timeout: body.timeout ?? null,
-      active: body.active ?? false,
-      bindable: body.bindable ?? true,
-      extra: body.extra ?? null,
-      uniqueId: body.unique_id ?? randomUUID(),
-      tags: body.tags ?? [],
-      requires: body.requires ?? [],
-      planUpdateable: body.plan_updateable ?? false,
-      bindingsRetrievable: body.bindings_retrievable ?? false,
-      instancesRetrievable: body.instances_retrievable ?? false,
-      allowContextUpdates: body.allow_context_updates ?? false,
-    };
+      command.serviceBrokerGuid === undefined
+        ? null
+        : await this.brokerId(command.serviceBrokerGuid);
+    const fields = toServiceFields(command, randomUUID);
     const guid = await this.writeUnique(fields.label, fields.uniqueId, brokerId, undefined, () =>
-      this.services.insert(fields, brokerId),
+      this.store.services.insert(fields, brokerId),
     );
-    return this.require(guid);
+    const service = await this.require(guid);
+    this.publish('created', service);
+    return service;
   }
 
   /**
@@ -147,7 +139,12 @@ export class ServicesService {
     brokerId: number | null,
     exceptId: number | undefined,
   ): Promise<void> {
-    const taken = await this.services.uniquenessConflicts(label, uniqueId, brokerId, exceptId);
+    const taken = await this.store.services.uniquenessConflicts(
+      label,
+      uniqueId,
+      brokerId,
+      exceptId,
+    );
     if (taken.label) throw new CfError('ServiceLabelTaken', label);
     if (taken.uniqueId) throw new CfError('ServiceInvalid', `unique_id ${uniqueId} is taken`);
   }
@@ -170,7 +167,7 @@ export class ServicesService {
   }
 
   private async brokerId(guid: string): Promise<number> {
-    const id = await this.services.brokerIdByGuid(guid);
+    const id = await this.store.services.brokerIdByGuid(guid);
     if (id === undefined)
       throw new CfError('InvalidRelation', `Could not find ServiceBroker with guid: ${guid}`);
     return id;
@@ -186,46 +183,39 @@ export class ServicesService {
     }
   }
 
-  async update(guid: string, body: ServiceUpdateBody): Promise<Service> {
+  async update(guid: string, command: UpdateServiceCommand): Promise<Service> {
     const service = await this.require(guid);
     this.assertBrokerless(service);
-    if (body.extra !== undefined)
-      assertExtra(this.checkExtra, 'ServiceInvalid', body.extra, undefined);
-    const label = body.label ?? service.label;
-    const uniqueId = body.unique_id ?? service.uniqueId;
+    if (command.extra !== undefined)
+      assertExtra(this.checkExtra, 'ServiceInvalid', command.extra, undefined);
+    const label = command.label ?? service.label;
+    const uniqueId = command.uniqueId ?? service.uniqueId;
     await this.writeUnique(label, uniqueId, null, service.id, () =>
-      this.services.update(service.id, toServiceFields(body)),
+      this.store.services.update(service.id, command),
     );
-    return this.require(guid);
+    const updated = await this.require(guid);
+    this.publish('updated', updated);
+    return updated;
   }
 
+  /** `purge` also removes its plans and their instances, without calling any broker. */
   async delete(guid: string, purge: boolean): Promise<void> {
     const service = await this.require(guid);
-    await inTransaction(this.knex, async (trx) => {
-      const store = new ServicesStore(trx);
-      if (!purge && (await store.countPlans(service.id)) > 0) {
+    await this.store.transaction(async (store) => {
+      if (!purge && (await store.services.countPlans(service.id)) > 0) {
         throw new CfError('AssociationNotEmpty', 'service_plans', 'services');
       }
-      await store.purge(service.id);
+      await store.services.purge(service.id);
+    });
+    this.publish('deleted', service);
+  }
+
+  private publish(action: 'created' | 'updated' | 'deleted', service: Service): void {
+    this.deps.changes.publish({
+      topic: 'service',
+      action,
+      id: service.guid,
+      detail: { label: service.label },
     });
   }
-}
-
-/**
- * Checks a catalog entry's `extra` (e.g. a container template, see src/instances). Returns the
- * problem, naming the field, or undefined. `serviceExtra` is the service's own when checking a plan.
- */
-export type ExtraCheck = (
-  extra: string | null,
-  serviceExtra: string | null | undefined,
-) => string | undefined;
-
-export function assertExtra(
-  check: ExtraCheck,
-  error: 'ServiceInvalid' | 'ServicePlanInvalid',
-  extra: string | undefined | null,
-  serviceExtra: string | null | undefined,
-): void {
-  const problem = check(extra ?? null, serviceExtra);
-  if (problem !== undefined) throw new CfError(error, problem);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
@@ -9,7 +10,10 @@ import type { PageRequest } from '../db/page-request';
 import { toService } from './rows';
 import type { ServiceRow } from './rows';
 import { restrictServicesTo } from './visibility-sql';
-import type { CatalogViewer, Service } from './types';
+import type { ServiceConflicts, ServicesStore } from './store-port';
+import type { CatalogViewer, Service, ServiceFields } from './types';
+
+export type { ServiceFields } from './types';
 
 export const SERVICE_FILTERS: FilterColumns = {
   active: { kind: 'boolean', column: 'services.active' },
@@ -22,29 +26,6 @@ export const SERVICE_FILTERS: FilterColumns = {
   },
   unique_id: { kind: 'string', column: 'services.unique_id' },
 };
-
-/** The writable columns of a service, in Wharf's names. */
-export interface ServiceFields {
-  label: string;
-  description: string;
-  longDescription: string | null;
-  infoUrl: string | null;
-  documentationUrl: string | null;
-  provider: string | null;
-  url: string | null;
-  version: string | null;
-  timeout: number | null;
-  active: boolean;
-  bindable: boolean;
-  extra: string | null;
-  uniqueId: string;
-  tags: readonly string[];
-  requires: readonly string[];
-  planUpdateable: boolean;
-  bindingsRetrievable: boolean;
-  instancesRetrievable: boolean;
-  allowContextUpdates: boolean;
-}
 
 export function toServiceColumns(f: Partial<ServiceFields>): Record<string, unknown> {
   const columns: Record<string, unknown> = {
@@ -71,8 +52,15 @@ export function toServiceColumns(f: Partial<ServiceFields>): Record<string, unkn
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
-export class ServicesStore {
-  constructor(private readonly db: Db) {}
+export class SqlServicesStore implements ServicesStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private now(): string {
+    return currentTimestamp(this.clock.now());
+  }
 
   private select(): Knex.QueryBuilder {
     return this.db('services')
@@ -84,15 +72,10 @@ export class ServicesStore {
       );
   }
 
-  async list(
-    query: PageRequest,
-    viewer: CatalogViewer,
-    restrict?: (qb: Knex.QueryBuilder) => void,
-  ): Promise<Paged<Service>> {
+  async list(query: PageRequest, viewer: CatalogViewer): Promise<Paged<Service>> {
     const qb = this.select();
     applyFilters(qb, query, SERVICE_FILTERS);
     restrictServicesTo(qb, this.db, viewer);
-    restrict?.(qb);
     const { total, rows } = await pageOf<ServiceRow>(qb, query, 'services.id');
     return { total, items: rows.map(toService) };
   }
@@ -114,7 +97,7 @@ export class ServicesStore {
   }
 
   async insert(fields: ServiceFields, serviceBrokerId: number | null): Promise<string> {
-    const now = currentTimestamp();
+    const now = this.now();
     const guid = randomUUID();
     await this.db('services').insert({
       ...toServiceColumns(fields),
@@ -129,7 +112,7 @@ export class ServicesStore {
   async update(id: number, fields: Partial<ServiceFields>): Promise<void> {
     await this.db('services')
       .where({ id })
-      .update({ ...toServiceColumns(fields), updated_at: currentTimestamp() });
+      .update({ ...toServiceColumns(fields), updated_at: this.now() });
   }
 
   async brokerIdByGuid(guid: string): Promise<number | undefined> {
@@ -149,7 +132,7 @@ export class ServicesStore {
     uniqueId: string,
     serviceBrokerId: number | null,
     exceptId?: number,
-  ): Promise<{ label: boolean; uniqueId: boolean }> {
+  ): Promise<ServiceConflicts> {
     const qb = this.db('services').select('label', 'unique_id');
     void (serviceBrokerId === null
       ? qb.whereNull('service_broker_id')

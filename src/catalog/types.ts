@@ -67,40 +67,6 @@ export interface PlanVisibility extends Timestamped {
   organizationGuid: string;
 }
 
-/** CC's whole v2 feature-flag set, in CC's order (app/models/runtime/feature_flag.rb). */
-export const FEATURE_FLAG_DEFAULTS = {
-  user_org_creation: false,
-  private_domain_creation: true,
-  app_bits_upload: true,
-  app_scaling: true,
-  route_creation: true,
-  service_instance_creation: true,
-  diego_docker: false,
-  diego_cnb: false,
-  set_roles_by_username: true,
-  unset_roles_by_username: true,
-  task_creation: true,
-  env_var_visibility: true,
-  space_scoped_private_broker_creation: true,
-  space_developer_env_var_visibility: true,
-  service_instance_sharing: false,
-  hide_marketplace_from_unauthenticated_users: false,
-  resource_matching: true,
-  route_sharing: false,
-} as const satisfies Readonly<Record<string, boolean>>;
-
-export type FeatureFlagName = keyof typeof FEATURE_FLAG_DEFAULTS;
-
-export const FEATURE_FLAG_NAMES = Object.keys(FEATURE_FLAG_DEFAULTS).filter(
-  (name): name is FeatureFlagName => name in FEATURE_FLAG_DEFAULTS,
-);
-
-export interface FeatureFlag {
-  name: FeatureFlagName;
-  enabled: boolean;
-  errorMessage: string | null;
-}
-
 /** Who is looking, reduced to what catalog visibility needs. */
 export type CatalogViewer =
   | { kind: 'anonymous' }
@@ -108,3 +74,69 @@ export type CatalogViewer =
   | { kind: 'user'; userGuid: string }
   /** The marketplace of one space: what its organization may use, plus its private brokers. */
   | { kind: 'space'; organizationId: number; spaceId: number };
+
+/** The writable columns of a service, in Wharf's names. */
+export interface ServiceFields {
+  label: string;
+  description: string;
+  longDescription: string | null;
+  infoUrl: string | null;
+  documentationUrl: string | null;
+  provider: string | null;
+  url: string | null;
+  version: string | null;
+  timeout: number | null;
+  active: boolean;
+  bindable: boolean;
+  extra: string | null;
+  uniqueId: string;
+  tags: readonly string[];
+  requires: readonly string[];
+  planUpdateable: boolean;
+  bindingsRetrievable: boolean;
+  instancesRetrievable: boolean;
+  allowContextUpdates: boolean;
+}
+
+/** The writable columns of a plan, in Wharf's names. */
+export interface PlanFields {
+  name: string;
+  description: string;
+  free: boolean;
+  public: boolean;
+  active: boolean;
+  bindable: boolean | null;
+  planUpdateable: boolean | null;
+  maximumPollingDuration: number | null;
+  maintenanceInfo: MaintenanceInfo | null;
+  schemas: unknown;
+  extra: string | null;
+  uniqueId: string;
+}
+
+type Optional<T> = { [K in keyof T]?: T[K] | undefined };
+
+/**
+ * A new broker-less catalog entry (`POST /v2/services`, the dashboard's catalog form). Absent
+ * fields take CC's defaults; `serviceBrokerGuid` ties it to a registered broker.
+ */
+export type CreateServiceCommand = Pick<ServiceFields, 'label' | 'description'> &
+  Optional<Omit<ServiceFields, 'label' | 'description'>> & {
+    serviceBrokerGuid?: string | undefined;
+  };
+
+/** Only the fields given change. */
+export type UpdateServiceCommand = Optional<ServiceFields>;
+
+/** A new plan of a broker-less service; absent fields take CC's defaults. */
+export type CreatePlanCommand = Pick<PlanFields, 'name' | 'description'> &
+  Optional<Omit<PlanFields, 'name' | 'description'>> & { serviceGuid: string };
+
+/** Only the fields given change; a broker's plan takes only `public`. */
+export type UpdatePlanCommand = Optional<PlanFields>;
+
+/** Which organization may use which non-public plan. */
+export interface VisibilityCommand {
+  servicePlanGuid: string;
+  organizationGuid: string;
+}

@@ -1,49 +1,52 @@
-import type { Knex } from '../db/knex';
+import type { ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
-import { CfError } from '../http/cf-errors';
 import type { PageRequest } from '../db/page-request';
+import { CfError } from '../http/cf-errors';
 import type { Organization } from '../orgs';
-import { PlansStore } from './plans-store';
-import type { PlanVisibility, ServicePlan } from './types';
-import { VisibilitiesStore } from './visibilities-store';
+import type { CatalogStore } from './store-port';
+import type { PlanVisibility, ServicePlan, VisibilityCommand } from './types';
 
 /** What visibilities need to know about organizations (the orgs feature's service). */
 export interface OrganizationLookup {
   findOrganization(guid: string): Promise<Organization | undefined>;
 }
 
+export interface VisibilitiesServiceDeps {
+  store: CatalogStore;
+  changes: ChangeFeed;
+  orgs: OrganizationLookup;
+}
+
 /** Service plan visibilities: which organizations may use a non-public plan. Admin only. */
 export class VisibilitiesService {
-  private readonly store: VisibilitiesStore;
-  private readonly plans: PlansStore;
+  private readonly store: CatalogStore;
 
-  constructor(
-    knex: Knex,
-    private readonly orgs: OrganizationLookup,
-  ) {
-    this.store = new VisibilitiesStore(knex);
-    this.plans = new PlansStore(knex);
+  constructor(private readonly deps: VisibilitiesServiceDeps) {
+    this.store = deps.store;
   }
 
   list(query: PageRequest): Promise<Paged<PlanVisibility>> {
-    return this.store.list(query);
+    return this.store.visibilities.list(query);
   }
 
   async require(guid: string): Promise<PlanVisibility> {
-    const visibility = await this.store.find(guid);
+    const visibility = await this.store.visibilities.find(guid);
     if (!visibility) throw new CfError('ServicePlanVisibilityNotFound', guid);
     return visibility;
   }
 
   private async resolve(
-    planGuid: string,
-    organizationGuid: string,
+    command: VisibilityCommand,
   ): Promise<{ plan: ServicePlan; org: Organization }> {
-    const plan = await this.plans.find(planGuid);
+    const { servicePlanGuid, organizationGuid } = command;
+    const plan = await this.store.plans.find(servicePlanGuid);
     if (!plan)
-      throw new CfError('InvalidRelation', `Could not find ServicePlan with guid: ${planGuid}`);
-    const org = await this.orgs.findOrganization(organizationGuid);
+      throw new CfError(
+        'InvalidRelation',
+        `Could not find ServicePlan with guid: ${servicePlanGuid}`,
+      );
+    const org = await this.deps.orgs.findOrganization(organizationGuid);
     if (!org)
       throw new CfError(
         'InvalidRelation',
@@ -51,7 +54,7 @@ export class VisibilitiesService {
       );
     if (plan.public)
       throw new CfError('ServicePlanVisibilityInvalid', 'service_plan is publicly available');
-    if (await this.plans.isFromSpaceScopedBroker(plan.id)) {
+    if (await this.store.plans.isFromSpaceScopedBroker(plan.id)) {
       throw new CfError('ServicePlanVisibilityInvalid', 'service_plan is from a private broker');
     }
     return { plan, org };
@@ -70,7 +73,7 @@ export class VisibilitiesService {
       'ServicePlanVisibilityAlreadyExists',
       `service_plan_guid ${pair.plan.guid} and organization_guid ${pair.org.guid}`,
     );
-    if (await this.store.exists(pair.plan.id, pair.org.id, exceptId)) throw duplicate;
+    if (await this.store.visibilities.exists(pair.plan.id, pair.org.id, exceptId)) throw duplicate;
     try {
       return await write();
     } catch (err) {
@@ -79,30 +82,46 @@ export class VisibilitiesService {
     }
   }
 
-  async create(planGuid: string, organizationGuid: string): Promise<PlanVisibility> {
-    const pair = await this.resolve(planGuid, organizationGuid);
+  async create(command: VisibilityCommand): Promise<PlanVisibility> {
+    const pair = await this.resolve(command);
     const guid = await this.guardDuplicate(pair, undefined, () =>
-      this.store.insert(pair.plan.id, pair.org.id),
+      this.store.visibilities.insert(pair.plan.id, pair.org.id),
     );
-    return this.require(guid);
+    return this.published('created', await this.require(guid));
   }
 
-  async update(
-    guid: string,
-    changes: { service_plan_guid?: string; organization_guid?: string },
-  ): Promise<PlanVisibility> {
+  /** Fields left out keep their current value. */
+  async update(guid: string, changes: Partial<VisibilityCommand>): Promise<PlanVisibility> {
     const current = await this.require(guid);
-    const planGuid = changes.service_plan_guid ?? current.servicePlanGuid;
-    const organizationGuid = changes.organization_guid ?? current.organizationGuid;
-    const pair = await this.resolve(planGuid, organizationGuid);
+    const pair = await this.resolve({
+      servicePlanGuid: changes.servicePlanGuid ?? current.servicePlanGuid,
+      organizationGuid: changes.organizationGuid ?? current.organizationGuid,
+    });
     await this.guardDuplicate(pair, current.id, () =>
-      this.store.update(current.id, pair.plan.id, pair.org.id),
+      this.store.visibilities.update(current.id, pair.plan.id, pair.org.id),
     );
-    return this.require(guid);
+    return this.published('updated', await this.require(guid));
   }
 
   async delete(guid: string): Promise<void> {
     const visibility = await this.require(guid);
-    await this.store.delete(visibility.id);
+    await this.store.visibilities.delete(visibility.id);
+    this.published('deleted', visibility);
+  }
+
+  private published(
+    action: 'created' | 'updated' | 'deleted',
+    visibility: PlanVisibility,
+  ): PlanVisibility {
+    this.deps.changes.publish({
+      topic: 'visibility',
+      action,
+      id: visibility.guid,
+      detail: {
+        service_plan_guid: visibility.servicePlanGuid,
+        organization_guid: visibility.organizationGuid,
+      },
+    });
+    return visibility;
   }
 }

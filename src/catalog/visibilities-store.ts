@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
@@ -6,6 +7,7 @@ import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
+import type { VisibilitiesStore } from './store-port';
 import type { PlanVisibility } from './types';
 
 export const VISIBILITY_FILTERS: FilterColumns = {
@@ -41,8 +43,11 @@ function toVisibility(row: VisibilityRow): PlanVisibility {
   };
 }
 
-export class VisibilitiesStore {
-  constructor(private readonly db: Db) {}
+export class SqlVisibilitiesStore implements VisibilitiesStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
 
   private select(): Knex.QueryBuilder {
     return this.db('service_plan_visibilities')
@@ -79,7 +84,7 @@ export class VisibilitiesStore {
   }
 
   async insert(planId: number, organizationId: number): Promise<string> {
-    const now = currentTimestamp();
+    const now = currentTimestamp(this.clock.now());
     const guid = randomUUID();
     await this.db('service_plan_visibilities').insert({
       guid,
@@ -92,11 +97,13 @@ export class VisibilitiesStore {
   }
 
   async update(id: number, planId: number, organizationId: number): Promise<void> {
-    await this.db('service_plan_visibilities').where({ id }).update({
-      service_plan_id: planId,
-      organization_id: organizationId,
-      updated_at: currentTimestamp(),
-    });
+    await this.db('service_plan_visibilities')
+      .where({ id })
+      .update({
+        service_plan_id: planId,
+        organization_id: organizationId,
+        updated_at: currentTimestamp(this.clock.now()),
+      });
   }
 
   async delete(id: number): Promise<void> {

@@ -2,7 +2,8 @@ import type { Router } from 'express';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { BrokersService } from '../broker-registry';
-import type { FeatureFlagsService, PlansService, ServicesService } from '../catalog';
+import type { PlansService, ServicesService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { ContainerService } from '../containers';
@@ -26,6 +27,7 @@ import { KeysService } from './keys-service';
 import { createSpaceSummaryRoutes } from './space-summary';
 import type { SummaryExtras } from './space-summary';
 import { InstancesStore } from './store';
+import type { InstanceShares } from './types';
 
 export { containerExtraCheck } from './container-extra-check';
 export { isContainerBacked } from './container-provisioner';
@@ -58,6 +60,8 @@ export { InstancesStore } from './store';
 export type {
   CreateInstanceCommand,
   CreateKeyCommand,
+  InstanceShares,
+  SharedSpace,
   ServiceInstance,
   ServiceKey,
   UpdateInstanceCommand,
@@ -80,7 +84,9 @@ export interface InstancesModuleDeps {
   /** …container-backed ones through Wharf's container engine. */
   containers: ContainerService;
   settings: PollingSettings & { containerSyncTimeoutMs: number };
-  /** More entries for the space summary (user-provided and shared-in instances). */
+  /** The shares of instances into other spaces (the sharing feature's store). */
+  shares: InstanceShares;
+  /** More entries for the space summary (user-provided instances). */
   summaryExtras?: readonly SummaryExtras[];
 }
 
@@ -129,6 +135,7 @@ export function createInstancesModule(deps: InstancesModuleDeps): InstancesModul
     deps.secrets,
     operations,
     deps.jobs,
+    deps.shares,
   );
   const keys = new KeysService(store, context, provisioners, deps.secrets, deps.jobs, operations);
   const recovery = new InstanceRecovery(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isAdmin, readsEverything } from '../auth';
 import type { AuthContext } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
@@ -17,7 +17,13 @@ import type { OperationEvents } from './operation-events';
 import { maintenanceUpgrade } from './maintenance-upgrade';
 import { OPERATION_KINDS } from './operation-kinds';
 import type { OperationRecorder } from './operation-kinds';
-import type { CreateInstanceCommand, ServiceInstance, UpdateInstanceCommand } from './types';
+import type {
+  CreateInstanceCommand,
+  InstanceShares,
+  ServiceInstance,
+  SharedSpace,
+  UpdateInstanceCommand,
+} from './types';
 import type { ServicePlan } from '../catalog';
 import { toPlainObject } from '../http/plain-object';
 
@@ -60,6 +66,7 @@ export class InstancesService {
     private readonly secrets: SecretBox,
     private readonly events: OperationEvents,
     private readonly recorder: OperationRecorder,
+    private readonly shares: InstanceShares,
   ) {}
 
   private scopeOf(ctx: AuthContext): InstanceScope {
@@ -70,13 +77,65 @@ export class InstancesService {
     return this.store.list(query, this.scopeOf(ctx));
   }
 
+  /** The space's own instances and, with `includeSharedInto`, those shared into it. */
   async listInSpace(
     ctx: AuthContext,
     spaceGuid: string,
     query: PageRequest,
+    options: { includeSharedInto?: boolean } = {},
   ): Promise<Paged<ServiceInstance>> {
     const space = await this.context.orgs.getSpace(ctx, spaceGuid);
-    return this.store.list(query, { kind: 'all' }, { spaceId: space.id });
+    return this.store.list(
+      query,
+      { kind: 'all' },
+      { spaceId: space.id, includeSharedInto: options.includeSharedInto === true },
+    );
+  }
+
+  /** Names are unique per space across managed, user-provided and shared-in instances. */
+  nameTakenIn(spaceId: number, name: string): Promise<boolean> {
+    return this.store.nameTaken(spaceId, name);
+  }
+
+  /** Any role in the instance's space, or in a space it is shared into (cf-v2-api.md §3.5 "Who"). */
+  async canRead(ctx: AuthContext, instance: ServiceInstance): Promise<boolean> {
+    return (
+      (await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid))) ||
+      this.shares.visibleThroughShare(instance.id, ctx.userGuid)
+    );
+  }
+
+  /**
+   * Admin or developer of the instance's own space; someone who sees it only through a share gets
+   * CC's shared-instance error instead of the plain 403.
+   */
+  private async assertCanManageOwn(
+    ctx: AuthContext | null,
+    instance: ServiceInstance,
+    sharedError:
+      | 'SharedServiceInstanceNotUpdatableInTargetSpace'
+      | 'SharedServiceInstanceNotDeletableInTargetSpace',
+  ): Promise<void> {
+    try {
+      await this.context.assertCanManage(
+        ctx,
+        await this.context.orgs.requireSpace(instance.spaceGuid),
+      );
+    } catch (err) {
+      if (
+        err instanceof CfError &&
+        err.errorCode === 'CF-NotAuthorized' &&
+        ctx !== null &&
+        (await this.shares.visibleThroughShare(instance.id, ctx.userGuid))
+      )
+        throw new CfError(sharedError);
+      throw err;
+    }
+  }
+
+  /** The spaces a managed instance is shared into. */
+  sharedTo(instance: ServiceInstance): Promise<SharedSpace[]> {
+    return this.shares.allTargets(instance.id);
   }
 
   async listForPlan(
@@ -105,10 +164,7 @@ export class InstancesService {
     notFound?: 'ManagedServiceInstanceNotFound',
   ): Promise<ServiceInstance> {
     const instance = await this.require(guid, notFound);
-    if (
-      !(await this.context.canRead(ctx, await this.context.orgs.requireSpace(instance.spaceGuid)))
-    )
-      throw new CfError('NotAuthorized');
+    if (!(await this.canRead(ctx, instance))) throw new CfError('NotAuthorized');
     return instance;
   }
 
@@ -133,7 +189,7 @@ export class InstancesService {
     const instance = await this.require(guid);
     const space = await this.context.orgs.requireSpace(instance.spaceGuid);
     const manage = isAdmin(ctx) || (await this.context.orgs.isSpaceDeveloper(ctx, space));
-    return { manage, read: manage || (await this.context.canRead(ctx, space)) };
+    return { manage, read: manage || (await this.canRead(ctx, instance)) };
   }
 
   private async provisionerFor(setting: InstanceSetting): Promise<Provisioner> {
@@ -290,8 +346,11 @@ export class InstancesService {
     acceptsIncomplete: boolean,
   ): Promise<OperationResult> {
     const instance = await this.require(guid);
-    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
-    await this.context.assertCanManage(caller.ctx, space);
+    await this.assertCanManageOwn(
+      caller.ctx,
+      instance,
+      'SharedServiceInstanceNotUpdatableInTargetSpace',
+    );
     // CC refuses a busy instance before it looks at what the update asks for (cf-v2-api.md §3.5).
     if (instance.lastOperation?.state === 'in progress')
       throw new CfError('AsyncServiceInstanceOperationInProgress', instance.name);
@@ -303,6 +362,8 @@ export class InstancesService {
         ? undefined
         : await this.newPlanFor(setting, command.servicePlanGuid);
     const renamed = command.name !== undefined && command.name !== instance.name;
+    if (renamed && (await this.shares.count(instance.id)) > 0)
+      throw new CfError('SharedServiceInstanceCannotBeRenamed');
     if (command.name !== undefined) checkNameNotEmpty(command.name);
     if (
       renamed &&
@@ -459,12 +520,15 @@ export class InstancesService {
     options: { recursive: boolean; purge: boolean },
   ): Promise<ServiceInstance> {
     const instance = await this.require(guid);
-    const space = await this.context.orgs.requireSpace(instance.spaceGuid);
     if (options.purge) {
       if (caller.ctx !== null && !isAdmin(caller.ctx)) throw new CfError('NotAuthorized');
       return instance;
     }
-    await this.context.assertCanManage(caller.ctx, space);
+    await this.assertCanManageOwn(
+      caller.ctx,
+      instance,
+      'SharedServiceInstanceNotDeletableInTargetSpace',
+    );
     const op = instance.lastOperation;
     // A create in progress may be deleted (it deprovisions); an update or delete may not.
     if (op?.state === 'in progress' && op.type !== 'create')
@@ -476,6 +540,9 @@ export class InstancesService {
         'service_instances',
       );
     }
+    // A recursive delete unshares: the shares go with the instance's row (ON DELETE CASCADE).
+    if (!options.recursive && (await this.shares.count(instance.id)) > 0)
+      throw new CfError('ServiceInstanceDeletionSharesExists', instance.name);
     return instance;
   }
 

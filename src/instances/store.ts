@@ -12,6 +12,8 @@ import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesVisibleTo, spacesWithRole } from '../orgs';
+import { claimInstanceName, renameInstanceClaim } from '../instance-names';
+import { instancesSharedInto } from '../sharing';
 import type {
   LastOperation,
   OperationState,
@@ -183,6 +185,8 @@ export type InstanceScope =
 /** Named narrowing of an instance list (instead of query callbacks from services). */
 export interface InstanceListFilter {
   spaceId?: number;
+  /** With `spaceId`: also the instances shared into that space (CC lists them there). */
+  includeSharedInto?: boolean;
   servicePlanId?: number;
 }
 
@@ -253,14 +257,28 @@ export class InstancesStore {
       );
   }
 
-  private restrict(qb: Knex.QueryBuilder, column: string, scope: InstanceScope): void {
+  private restrict(
+    qb: Knex.QueryBuilder,
+    column: string,
+    scope: InstanceScope,
+    throughShares = false,
+  ): void {
     if (scope.kind === 'all') return;
     const member = { userGuid: scope.userGuid };
-    void qb.whereIn(
-      column,
+    const spaces =
       scope.kind === 'developer'
         ? spacesWithRole(this.db, member, ['developers'])
-        : spacesVisibleTo(this.db, member),
+        : spacesVisibleTo(this.db, member);
+    if (!throughShares) {
+      void qb.whereIn(column, spaces);
+      return;
+    }
+    // Members of a space an instance is shared into see it too (cf-v2-api.md §3.5 "Who").
+    void qb.where(
+      (q) =>
+        void q
+          .whereIn(column, spaces)
+          .orWhereIn('service_instances.id', instancesSharedInto(this.db, spaces.clone())),
     );
   }
 
@@ -271,8 +289,16 @@ export class InstancesStore {
   ): Promise<Paged<ServiceInstance>> {
     const qb = this.select();
     applyFilters(qb, query, INSTANCE_FILTERS);
-    this.restrict(qb, 'service_instances.space_id', scope);
-    if (where.spaceId !== undefined) void qb.where('service_instances.space_id', where.spaceId);
+    this.restrict(qb, 'service_instances.space_id', scope, true);
+    const spaceId = where.spaceId;
+    if (spaceId !== undefined && where.includeSharedInto === true)
+      void qb.where(
+        (q) =>
+          void q
+            .where('service_instances.space_id', spaceId)
+            .orWhereIn('service_instances.id', instancesSharedInto(this.db, spaceId)),
+      );
+    else if (spaceId !== undefined) void qb.where('service_instances.space_id', spaceId);
     if (where.servicePlanId !== undefined)
       void qb.where('service_instances.service_plan_id', where.servicePlanId);
     const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
@@ -289,22 +315,30 @@ export class InstancesStore {
   async insert(fields: NewInstance): Promise<string> {
     const now = this.stamp();
     const guid = fields.guid ?? randomUUID();
-    await this.db('service_instances').insert({
-      guid,
-      name: fields.name,
-      space_id: fields.spaceId,
-      service_plan_id: fields.servicePlanId,
-      tags: JSON.stringify(fields.tags),
-      maintenance_info:
-        fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
-      parameters_encrypted: fields.parametersEncrypted,
-      last_operation_type: fields.operation.type,
-      last_operation_state: fields.operation.state,
-      last_operation_description: fields.operation.description,
-      last_operation_created_at: now,
-      last_operation_updated_at: now,
-      created_at: now,
-      updated_at: now,
+    // The row and its name claim in one transaction: the claim is the cross-table guard.
+    await this.db.transaction(async (trx) => {
+      await trx('service_instances').insert({
+        guid,
+        name: fields.name,
+        space_id: fields.spaceId,
+        service_plan_id: fields.servicePlanId,
+        tags: JSON.stringify(fields.tags),
+        maintenance_info:
+          fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
+        parameters_encrypted: fields.parametersEncrypted,
+        last_operation_type: fields.operation.type,
+        last_operation_state: fields.operation.state,
+        last_operation_description: fields.operation.description,
+        last_operation_created_at: now,
+        last_operation_updated_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      const row: { id: number } | undefined = await trx('service_instances')
+        .where({ guid })
+        .first('id');
+      if (row)
+        await claimInstanceName(trx, fields.spaceId, fields.name, { kind: 'managed', id: row.id });
     });
     this.publishInstance(guid, 'created', fields.operation);
     return guid;
@@ -331,7 +365,20 @@ export class InstancesStore {
       row.last_operation_description = changes.operation.description;
       row.last_operation_updated_at = now;
     }
-    await this.db('service_instances').where({ id }).update(row);
+    const name = changes.name;
+    if (name === undefined) await this.db('service_instances').where({ id }).update(row);
+    else
+      // A rename moves the name claim in the same transaction (the cross-table guard).
+      await this.db.transaction(async (trx) => {
+        const current: { space_id: number; name: string } | undefined = await trx(
+          'service_instances',
+        )
+          .where({ id })
+          .first('space_id', 'name');
+        if (current && current.name !== name)
+          await renameInstanceClaim(trx, current.space_id, { kind: 'managed', id }, name);
+        await trx('service_instances').where({ id }).update(row);
+      });
     await this.publishStored(id);
   }
 
@@ -393,14 +440,21 @@ export class InstancesStore {
     await this.db('service_instances').where({ guid }).update({ secrets_encrypted: sealed });
   }
 
-  /** The cheap check before a broker call; the unique index on (space, name) stays the race-proof guard. */
-  /** Managed and user-provided instances share one name space per space (CC keeps one table). */
+  /**
+   * The cheap check before a broker call; the unique index on (space, name) stays the race-proof
+   * guard. Managed and user-provided instances share one name space per space (CC keeps one
+   * table), and instances shared into the space count too.
+   */
   async nameTaken(spaceId: number, name: string): Promise<boolean> {
     for (const table of ['service_instances', 'user_provided_service_instances']) {
       if ((await this.db(table).where({ space_id: spaceId, name }).first('id')) !== undefined)
         return true;
     }
-    return false;
+    const shared: unknown = await this.db('service_instances')
+      .whereIn('id', instancesSharedInto(this.db, spaceId))
+      .where({ name })
+      .first('id');
+    return shared !== undefined;
   }
 
   async countKeys(instanceId: number): Promise<number> {

@@ -65,3 +65,18 @@ export interface CreateKeyCommand {
   name: string;
   parameters?: Record<string, unknown>;
 }
+
+/** A space a managed instance is shared into (`shared_to`, the space summary). */
+export interface SharedSpace {
+  spaceGuid: string;
+  spaceName: string;
+  organizationName: string;
+}
+
+/** What the instance rules need to know of shares (the sharing feature keeps them). */
+export interface InstanceShares {
+  count(instanceId: number): Promise<number>;
+  /** Whether the user sees the instance through a space it is shared into. */
+  visibleThroughShare(instanceId: number, userGuid: string): Promise<boolean>;
+  allTargets(instanceId: number): Promise<SharedSpace[]>;
+}

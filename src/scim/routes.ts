@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { getAuthState, hasScope } from '../auth';
-import { OAuthError, sendOAuthError } from '../auth';
+import { GateBusyError, OAuthError, sendOAuthError } from '../auth';
 import { param } from '../http/request-helpers';
 import { matchesScimFilter, parseScimFilter, ScimFilterError } from './filter';
 import type { ScimComparison } from './filter';
@@ -105,6 +105,20 @@ export function createScimRoutes(service: ScimService): Router {
   router.use('/Users', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof OAuthError) {
       sendOAuthError(res, err);
+      return;
+    }
+    if (err instanceof GateBusyError) {
+      // The password-hashing gate is full (a burst of creates or logins): the server's trouble,
+      // worth a retry, and nothing was written because hashing comes before the insert.
+      res.setHeader('Retry-After', '1');
+      sendOAuthError(
+        res,
+        new OAuthError(
+          503,
+          'temporarily_unavailable',
+          'Too many password operations at once; retry shortly',
+        ),
+      );
       return;
     }
     if (

@@ -66,6 +66,8 @@ export function createSpaceInstancesRoutes(deps: SpaceInstancesDeps): Router {
         ctx,
         space.guid,
         pageRequest({ page, perPage: BATCH, filters }),
+        // CC lists the instances shared into the space with its own.
+        { includeSharedInto: true },
       );
       all.push(...result.items);
       if (page * BATCH >= result.total) break;

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { AuthContext } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Db } from '../db/knex';
@@ -32,6 +32,7 @@ export interface UserProvidedModule {
   /** Mount before the managed instance routes (it answers UPSI guids on /v2/service_instances/:guid). */
   router: Router;
   listInSpace(space: Space, request: PageRequest): Promise<Paged<UserProvidedInstance>>;
+  find(guid: string): Promise<UserProvidedInstance | undefined>;
   /** The caller's view of one, credentials opened or redacted as CC would. */
   present(
     ctx: AuthContext,
@@ -63,6 +64,7 @@ export function createUserProvidedModule(deps: UserProvidedModuleDeps): UserProv
   return {
     router: createUserProvidedRoutes(service),
     listInSpace: (space, request) => service.listInSpace(space, request),
+    find: (guid) => service.find(guid),
     present: async (ctx, instance) =>
       presentUserProvided(instance, await service.credentialsFor(ctx, instance)),
     summaryOf: async (space) => (await all(space)).items.map(presentUserProvidedSummary),

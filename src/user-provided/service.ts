@@ -1,6 +1,6 @@
 import { isAdmin, hasScope, readsEverything, SCOPES } from '../auth';
 import type { AuthContext } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Db } from '../db/knex';

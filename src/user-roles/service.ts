@@ -1,7 +1,7 @@
 import { isAdmin } from '../auth';
 import type { AuthContext } from '../auth';
 import type { User } from '../auth';
-import type { FeatureFlagsService } from '../catalog';
+import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import { CfError } from '../http/cf-errors';
 import type { Organization, OrgRole, OrgsService, Space, SpaceRole } from '../orgs';

@@ -2,7 +2,9 @@ import express from 'express';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { PlansService, ServicesService } from '../../../src/catalog';
+import { createCatalogModule } from '../../../src/catalog';
+import { silentChangeFeed } from '../../../src/changes';
+import { systemClock } from '../../../src/clock';
 import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, ServiceView } from '../../../src/containers';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
@@ -55,14 +57,20 @@ export interface BrokerWorld {
 }
 
 function mount(w: TestWharf, containers: ContainersModule, syncTimeoutMs: number): Express {
-  const check = containerExtraCheck(MAX_REPLICAS);
+  const catalog = createCatalogModule({
+    knex: w.knex,
+    clock: systemClock,
+    changes: silentChangeFeed,
+    orgs: w.orgs,
+    checkExtra: containerExtraCheck(MAX_REPLICAS),
+  });
   const app = express();
   app.use(
     '/broker',
     createOsbBrokerRouter({
       knex: w.knex,
-      services: new ServicesService(w.knex, check),
-      plans: new PlansService(w.knex, check),
+      services: catalog.services,
+      plans: catalog.plans,
       engine: new ContainerServiceEngine(containers.service),
       secrets: w.secrets,
       syncTimeoutMs,

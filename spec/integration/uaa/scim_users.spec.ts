@@ -251,3 +251,34 @@ describe('DELETE /Users/:id', () => {
     expect(await snapshot(w.knex, TABLES)).toEqual(before);
   });
 });
+
+describe('POST /Users in a burst beyond the password-hashing gate', () => {
+  it('refuses the excess with 503 temporarily_unavailable and creates exactly the users it accepted', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    const results = await Promise.all(
+      names.map((name) =>
+        request(w.app).post('/Users').set(bearer(w.adminToken)).send(createUserBody(name)),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    const refused = results.filter((r) => r.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'Too many password operations at once; retry shortly',
+      });
+      expect(r.headers['retry-after']).toBe('1');
+    }
+    const listed = await request(w.app)
+      .get('/Users')
+      .query({ count: 500 })
+      .set(bearer(w.adminToken));
+    expect(listed.status).toBe(200);
+    const burstUsers = (listed.body.resources as { userName: string }[])
+      .map((u) => u.userName)
+      .filter((n) => n.startsWith('burst-'));
+    expect(burstUsers.sort()).toEqual(names.filter((_, i) => statuses[i] === 201).sort());
+  });
+});

@@ -1,9 +1,4 @@
-import {
-  presentFeatureFlag,
-  presentPlan,
-  presentService,
-  presentVisibility,
-} from '../../../src/catalog/presenter';
+import { presentPlan, presentService, presentVisibility } from '../../../src/catalog/presenter';
 import type { Service, ServicePlan } from '../../../src/catalog/types';
 
 const EMPTY_SCHEMAS = {
@@ -199,20 +194,6 @@ describe('presentVisibility', () => {
         service_plan_url: '/v2/service_plans/p',
         organization_url: '/v2/organizations/o',
       },
-    });
-  });
-});
-
-describe('presentFeatureFlag', () => {
-  it.each([
-    [{ name: 'service_instance_creation', enabled: true, errorMessage: null }, null],
-    [{ name: 'service_instance_creation', enabled: false, errorMessage: 'ask ops' }, 'ask ops'],
-  ] as const)('when %o is presented, answers CC’s flat flag object', (flag, message) => {
-    expect(presentFeatureFlag(flag)).toEqual({
-      name: 'service_instance_creation',
-      enabled: flag.enabled,
-      error_message: message,
-      url: '/v2/config/feature_flags/service_instance_creation',
     });
   });
 });

@@ -1,5 +1,4 @@
 import {
-  featureFlagBody,
   planBody,
   planUpdateBody,
   serviceBody,
@@ -132,7 +131,7 @@ describe('planBody', () => {
   });
 });
 
-describe('visibilityBody and featureFlagBody', () => {
+describe('visibilityBody', () => {
   it.each<[string, unknown, Outcome]>([
     ['both guids', { service_plan_guid: 'p', organization_guid: 'o' }, { ok: true }],
     [
@@ -143,18 +142,5 @@ describe('visibilityBody and featureFlagBody', () => {
     ['no organization', { service_plan_guid: 'p' }, { ok: false, path: 'organization_guid' }],
   ])('when a visibility has %s, answers %o', (_name, body, expected) => {
     expect(outcome(visibilityBody.safeParse(body))).toEqual(expected);
-  });
-
-  it.each<[string, unknown, Outcome]>([
-    ['enabled alone', { enabled: false }, { ok: true }],
-    ['an error message', { enabled: false, error_message: 'ask ops' }, { ok: true }],
-    [
-      'an error message of 256 characters',
-      { enabled: false, error_message: 'x'.repeat(256) },
-      { ok: false, path: 'error_message' },
-    ],
-    ['no enabled', {}, { ok: false, path: 'enabled' }],
-  ])('when a flag update has %s, answers %o', (_name, body, expected) => {
-    expect(outcome(featureFlagBody.safeParse(body))).toEqual(expected);
   });
 });

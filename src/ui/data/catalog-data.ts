@@ -1,6 +1,6 @@
 import type { AuthContext } from '../../auth';
 import type { PlansService, ServicesService, VisibilitiesService } from '../../catalog';
-import { planBody, serviceBody } from '../../catalog';
+import { planBody, serviceBody, toCreatePlanCommand, toCreateServiceCommand } from '../../catalog';
 import { toCatalogViewer } from '../../catalog';
 import { pageRequest } from '../../db/page-request';
 import type { OrgsService } from '../../orgs';
@@ -94,10 +94,12 @@ export function createCatalogData(deps: CatalogDataDeps): {
       });
       if (!plan.success) throw invalidForm(describeIssues(plan.error.issues));
       // Both parsed before anything is written: a bad plan never leaves a plan-less service.
-      const created = await expected(() => deps.services.create(service.data));
+      const created = await expected(() =>
+        deps.services.create(toCreateServiceCommand(service.data)),
+      );
       try {
         await expected(() =>
-          deps.plans.create(planBody.parse({ ...plan.data, service_guid: created.guid })),
+          deps.plans.create(toCreatePlanCommand({ ...plan.data, service_guid: created.guid })),
         );
       } catch (err) {
         await deps.services.delete(created.guid, true);
@@ -134,7 +136,9 @@ export function createCatalogData(deps: CatalogDataDeps): {
 
     async setPlanVisibility(_viewer, planGuid, change) {
       for (const orgGuid of change.grant)
-        await expected(() => deps.visibilities.create(planGuid, orgGuid));
+        await expected(() =>
+          deps.visibilities.create({ servicePlanGuid: planGuid, organizationGuid: orgGuid }),
+        );
       if (change.revoke.length === 0) return;
       const existing = await deps.visibilities.list(
         pageRequest({
