@@ -158,7 +158,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   );
   const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const scim = createScimModule({ knex, users, clock, changes });
+  const quotas = createQuotasModule({ knex });
   const orgsModule = createOrgsModule({
+    inlineLookups: { quotaDefinition: (guid) => quotas.present(guid) },
     knex,
     clock,
     changes,
@@ -259,7 +261,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     password: config.brokerPassword,
   });
 
-  const quotas = createQuotasModule({ knex });
   const sharing = createSharingModule({
     externalUrl: config.externalUrl,
     store: shares,
