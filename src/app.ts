@@ -33,7 +33,12 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
+import {
+  containerExtraCheck,
+  createInstancesModule,
+  instancePlanUsage,
+  instancesInSpaces,
+} from './instances';
 import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
@@ -174,6 +179,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
     orgs,
+    planUsage: instancePlanUsage,
     checkExtra: containerExtraCheck(config.containers.maxReplicas),
   });
   const { services, plans, visibilities } = catalog;
