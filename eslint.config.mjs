@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 /**
  * Module doors (README "Architecture"). A feature folder is entered only through its index.ts;
  * the shared kernel (src/http, src/db, src/changes) may be imported file by file. The `knex`
- * package lives in src/db/, stores and db/migrations; dockerode in the Docker driver only.
+ * package lives in src/db/, stores and db/migrations; dockerode in the Docker and Swarm drivers only.
  */
 const KERNEL = ['http', 'db', 'changes'];
 /** main.ts, the process entry, also runs the CLI commands and the startup steps directly. */
@@ -38,7 +38,8 @@ function importRule(depth, { knex = false, dockerode = false, noFeature = false 
   if (!dockerode) {
     paths.push({
       name: 'dockerode',
-      message: 'dockerode belongs in src/containers/drivers/docker/',
+      message:
+        'dockerode belongs in the container drivers (src/containers/drivers/docker/, swarm/)',
     });
   }
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
@@ -55,7 +56,10 @@ function doorRules() {
       rules: importRule(depth, { knex: true }),
     })),
     { files: ['src/http/*.ts', 'src/auth/*.ts'], rules: importRule(1, { noFeature: true }) },
-    { files: ['src/containers/drivers/docker/*.ts'], rules: importRule(3, { dockerode: true }) },
+    {
+      files: ['src/containers/drivers/docker/*.ts', 'src/containers/drivers/swarm/*.ts'],
+      rules: importRule(3, { dockerode: true }),
+    },
     { files: ['src/containers/drivers/docker/*/*.ts'], rules: importRule(4, { dockerode: true }) },
   ];
 }

@@ -42,6 +42,12 @@ const envSchema = z.object({
   WHARF_LOGIN_MAX_ADDRESS_FAILURES: z.coerce.number().int().positive().default(20),
   WHARF_INSTALLATION_ID: z.string().min(1).optional(),
   DOCKER_HOST: z.string().optional(),
+  WHARF_CONTAINER_ENGINE: z
+    .string()
+    .default('docker')
+    .refine((v): v is ContainerEngine => v === 'docker' || v === 'swarm', {
+      message: 'expected docker or swarm (the engine container services run on)',
+    }),
   WHARF_LB_IMAGE: z.string().min(1).default('haproxy:2.6'),
   WHARF_PUBLISH_HOST: z.string().min(1).default('127.0.0.1'),
   WHARF_FIP_POOL: z.string().default(''),
@@ -96,6 +102,7 @@ const TOOLING_VARIABLES = [
   'WHARF_CHROMIUM',
   'WHARF_SPEC_LOG',
   'WHARF_TEST_DATABASE',
+  'WHARF_TEST_ENGINES',
   'WHARF_WRITE_HAPROXY_FIXTURES',
 ] as const;
 
@@ -105,7 +112,12 @@ export const KNOWN_SETTINGS: readonly string[] = [
   ...TOOLING_VARIABLES,
 ];
 
+/** Where container services run: one Docker Engine, or a Docker Swarm whose manager is DOCKER_HOST. */
+export type ContainerEngine = 'docker' | 'swarm';
+
 export interface ContainersConfig {
+  /** Absent (programmatic configs of specs and tools) means docker. */
+  engine?: ContainerEngine;
   dockerHost: string | undefined;
   lbImage: string;
   publishHost: string;
@@ -237,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       osbSyncTimeoutMs: e.WHARF_BROKER_SYNC_TIMEOUT_SECONDS * 1000,
     },
     containers: {
+      engine: e.WHARF_CONTAINER_ENGINE === 'swarm' ? 'swarm' : 'docker',
       dockerHost: e.DOCKER_HOST,
       lbImage: e.WHARF_LB_IMAGE,
       publishHost: e.WHARF_PUBLISH_HOST,

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import request from 'supertest';
-import { countLabelled, removeLabelled } from './support/cleanup';
+import { removeLabelled } from './support/cleanup';
 import { createDockerTestApp, isActiveWith } from './support/docker-app';
 import type { DockerTestApp } from './support/docker-app';
-import { buildTestImages, describeWithDocker, TEST_IMAGES } from './support/docker-available';
+import { buildTestImages, TEST_IMAGES } from './support/docker-available';
+import { describeEachEngine } from './support/engines';
 import { eventually, get, hostnamesSeen, hostnamesUntilAllServe } from './support/http';
 
 const fast = { HealthCheckInterval: 1, HealthCheckFall: 1, HealthCheckRise: 1 };
@@ -21,17 +22,18 @@ const web = {
 };
 const shortIds = (ids: string[]): Set<string> => new Set(ids.map((id) => id.slice(0, 12)));
 
-describeWithDocker('container services on the real engine', () => {
+describeEachEngine('container services on the real engine', (engine) => {
   const docker = new Docker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-docker-'));
   let t: DockerTestApp;
 
   beforeAll(async () => {
     buildTestImages();
-    t = await createDockerTestApp(dir);
+    t = await createDockerTestApp(dir, [], { engine: engine.engine });
   }, 120000);
   afterAll(async () => {
     await t.close();
+    await engine.removeOwned(docker, t.owner);
     await removeLabelled(docker, 'wharf.owner', t.owner);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -58,11 +60,7 @@ describeWithDocker('container services on the real engine', () => {
     ).toEqual(shortIds(four.Containers));
     await request(t.app).post('/services/web/update').send({ Replicas: 1 }).expect(200);
     const one = await t.waitFor('web', isActiveWith(1), 'web active with 1');
-    const replicas = await docker.listContainers({
-      all: true,
-      filters: JSON.stringify({ label: [`wharf.owner=${t.owner}`, 'wharf.role=replica'] }),
-    });
-    expect(replicas.map((c) => c.Id)).toEqual(one.Containers);
+    expect(await engine.runningReplicaIds(docker, t.owner)).toEqual(one.Containers);
     expect(
       await hostnamesUntilAllServe(`http://${one.Endpoint}`, shortIds(one.Containers)),
     ).toEqual(shortIds(one.Containers));
@@ -150,12 +148,15 @@ describeWithDocker('container services on the real engine', () => {
     await request(t.app).get('/services/web').expect(404);
     const left = await eventually(
       async () => {
-        const c = await countLabelled(docker, 'wharf.owner', t.owner);
-        return c.containers + c.networks + c.volumes === 0 ? c : undefined;
+        const c = await engine.countOwned(docker, t.owner);
+        return Object.values(c).every((n) => n === 0) ? c : undefined;
       },
       20000,
       'nothing left',
     );
-    expect(left).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    expect(Object.values(left)).toEqual(Object.values(left).map(() => 0));
+    expect(Object.keys(left)).toEqual(
+      expect.arrayContaining(['containers', 'networks', 'volumes']),
+    );
   });
 });

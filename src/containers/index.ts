@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { SecretBox } from '../secrets';
 import type { ContainerDriver } from './drivers/driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
+import { SwarmDriver } from './drivers/swarm/swarm-driver';
 import type { HealthProbe } from './health';
 import { DeletesInFlight } from './deletes-in-flight';
 import { Reconciler } from './reconciler';
@@ -66,13 +67,16 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
   const owner = deps.owner;
   const now = deps.now ?? (() => new Date());
   const store = new ContainerServiceStore(deps.knex, new SpecSealer(deps.secrets));
+  const engineOptions = {
+    dockerHost: deps.config.dockerHost,
+    owner,
+    publishHost: deps.config.publishHost,
+  };
   const driver =
     deps.driver ??
-    new DockerDriver({
-      dockerHost: deps.config.dockerHost,
-      owner,
-      publishHost: deps.config.publishHost,
-    });
+    (deps.config.engine === 'swarm'
+      ? new SwarmDriver(engineOptions)
+      : new DockerDriver(engineOptions));
   const health = deps.health ?? driver.health;
   const deletes = new DeletesInFlight();
   const reconciler = new Reconciler({

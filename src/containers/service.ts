@@ -104,6 +104,7 @@ export class ContainerService {
       await this.checkImage(change.Image);
     }
     const fip = await planFipChange(record, change.FIP, this.d.fipPool, this.d.store);
+    if (fip !== '' && fip !== record.fip) await this.checkFipHeld(fip);
     const spec = {
       ...record.spec,
       replicas: change.Replicas ?? record.spec.replicas,
@@ -192,6 +193,19 @@ export class ContainerService {
     const any = scope.admin ? await this.d.store.findByName(undefined, name) : undefined;
     if (any === undefined) throw notFound(name);
     return any;
+  }
+
+  /** On a multi-host engine a FIP works only where a node holds it (Swarm: a node label). */
+  private async checkFipHeld(fip: string): Promise<void> {
+    const holdsFip = this.d.driver.holdsFip?.bind(this.d.driver);
+    if (holdsFip === undefined) return;
+    const held = await holdsFip(fip).catch(() => false);
+    if (!held) {
+      throw new ContainerServiceError(
+        400,
+        `FIP ${fip} is not held by any Swarm node (label the node that has it wharf.fip=${fip})`,
+      );
+    }
   }
 
   private async observedAll(): Promise<ObservedService[]> {

@@ -12,6 +12,7 @@ import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesVisibleTo, spacesWithRole } from '../orgs';
+import { claimInstanceName, renameInstanceClaim } from '../instance-names';
 import { instancesSharedInto } from '../sharing';
 import type {
   LastOperation,
@@ -314,22 +315,30 @@ export class InstancesStore {
   async insert(fields: NewInstance): Promise<string> {
     const now = this.stamp();
     const guid = fields.guid ?? randomUUID();
-    await this.db('service_instances').insert({
-      guid,
-      name: fields.name,
-      space_id: fields.spaceId,
-      service_plan_id: fields.servicePlanId,
-      tags: JSON.stringify(fields.tags),
-      maintenance_info:
-        fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
-      parameters_encrypted: fields.parametersEncrypted,
-      last_operation_type: fields.operation.type,
-      last_operation_state: fields.operation.state,
-      last_operation_description: fields.operation.description,
-      last_operation_created_at: now,
-      last_operation_updated_at: now,
-      created_at: now,
-      updated_at: now,
+    // The row and its name claim in one transaction: the claim is the cross-table guard.
+    await this.db.transaction(async (trx) => {
+      await trx('service_instances').insert({
+        guid,
+        name: fields.name,
+        space_id: fields.spaceId,
+        service_plan_id: fields.servicePlanId,
+        tags: JSON.stringify(fields.tags),
+        maintenance_info:
+          fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
+        parameters_encrypted: fields.parametersEncrypted,
+        last_operation_type: fields.operation.type,
+        last_operation_state: fields.operation.state,
+        last_operation_description: fields.operation.description,
+        last_operation_created_at: now,
+        last_operation_updated_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      const row: { id: number } | undefined = await trx('service_instances')
+        .where({ guid })
+        .first('id');
+      if (row)
+        await claimInstanceName(trx, fields.spaceId, fields.name, { kind: 'managed', id: row.id });
     });
     this.publishInstance(guid, 'created', fields.operation);
     return guid;
@@ -356,7 +365,20 @@ export class InstancesStore {
       row.last_operation_description = changes.operation.description;
       row.last_operation_updated_at = now;
     }
-    await this.db('service_instances').where({ id }).update(row);
+    const name = changes.name;
+    if (name === undefined) await this.db('service_instances').where({ id }).update(row);
+    else
+      // A rename moves the name claim in the same transaction (the cross-table guard).
+      await this.db.transaction(async (trx) => {
+        const current: { space_id: number; name: string } | undefined = await trx(
+          'service_instances',
+        )
+          .where({ id })
+          .first('space_id', 'name');
+        if (current && current.name !== name)
+          await renameInstanceClaim(trx, current.space_id, { kind: 'managed', id }, name);
+        await trx('service_instances').where({ id }).update(row);
+      });
     await this.publishStored(id);
   }
 

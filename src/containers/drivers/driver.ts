@@ -35,6 +35,11 @@ export interface ContainerDriver {
   watch(listener: (event: DriverEvent) => void): () => void;
   /** The load balancer's view of the replicas, read the way this engine lets Wharf reach it. */
   readonly health: HealthProbe;
+  /**
+   * Whether the engine can publish on this FIP address. Engines on many hosts (Swarm) answer
+   * from their nodes; without the method every address of WHARF_FIP_POOL is taken as held.
+   */
+  holdsFip?(address: string): Promise<boolean>;
 }
 
 export interface EngineCapacity {
