@@ -2,6 +2,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
 import { parsePortRange } from './containers';
+import { MASTER_KEY_PROBLEM, parseMasterKey } from './secrets';
 import type { PortRange } from './containers';
 
 function commaList(value: string): string[] {
@@ -31,6 +32,12 @@ const envSchema = z.object({
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.string().url().optional(),
   WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
+  // Validated here so a bad value stops `wharf serve` before anything starts; never echoed.
+  WHARF_MASTER_KEY: z
+    .string()
+    .refine((value) => parseMasterKey(value) !== undefined, MASTER_KEY_PROBLEM)
+    .optional(),
+  WHARF_KEY_REFRESH_SECONDS: z.coerce.number().positive().default(10),
   WHARF_BROKER_USERNAME: z.string().optional(),
   WHARF_BROKER_PASSWORD: z.string().optional(),
   WHARF_TRUSTED_ISSUER: z.string().optional(),
@@ -180,6 +187,13 @@ export interface WharfConfig {
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
+  /**
+   * Seals the installation's key material in the database (WHARF_MASTER_KEY, the same in every
+   * process); unset: the keys stay in files in the data directory.
+   */
+  masterKey: string | undefined;
+  /** How often each process re-reads the key material (so a rotation anywhere takes effect). */
+  keyRefreshMs: number;
   brokerUsername: string | undefined;
   brokerPassword: string | undefined;
   logLevel: string;
@@ -217,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       '',
     ),
     encryptionKey: e.WHARF_DB_ENCRYPTION_KEY,
+    masterKey: e.WHARF_MASTER_KEY?.trim(),
+    keyRefreshMs: e.WHARF_KEY_REFRESH_SECONDS * 1000,
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
     logLevel: e.WHARF_LOG_LEVEL,
