@@ -32,7 +32,12 @@ import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
+import {
+  containerExtraCheck,
+  createInstancesModule,
+  instancePlanUsage,
+  instancesInSpaces,
+} from './instances';
 import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
@@ -174,7 +179,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const scim = createScimModule({ knex, users, clock, changes });
+  const quotas = createQuotasModule({ knex });
   const orgsModule = createOrgsModule({
+    inlineLookups: { quotaDefinition: (guid) => quotas.present(guid) },
     knex,
     clock,
     changes,
@@ -190,6 +197,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
     orgs,
+    planUsage: instancePlanUsage,
     checkExtra: containerExtraCheck(config.containers.maxReplicas),
   });
   const { services, plans, visibilities } = catalog;
@@ -271,7 +279,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
 
-  const quotas = createQuotasModule({ knex });
   const sharing = createSharingModule({
     externalUrl: config.externalUrl,
     store: shares,

@@ -12,7 +12,8 @@ export {
   SigningKeys,
 } from './signing-key';
 export type { SigningKey } from './signing-key';
-export { UsersStore } from './store';
+export { UsersStore, pageOfUsers, selectUserIdsByGuid, userIdsWithGuid } from './store';
+export type { UserIdFilter } from './store';
 export { TokenService } from './token-service';
 export { UsersService, UserExistsError } from './users-service';
 export * from './auth-context';

@@ -56,6 +56,7 @@ export { presentInstance } from './presenter';
 export type { SummaryExtras } from './space-summary';
 export { KeysService } from './keys-service';
 export { instancesInSpaces } from './space-dependents';
+export { instancePlanUsage } from './plan-usage';
 export { InstancesStore } from './store';
 export type {
   CreateInstanceCommand,
