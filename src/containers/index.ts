@@ -19,6 +19,8 @@ import { ContainerServiceStore } from './store';
 export { parsePortRange } from './publish-ports';
 export type { PortRange } from './publish-ports';
 export { ContainerService } from './service';
+export { containerAttention } from './attention';
+export type { ContainerAttention } from './attention';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
 export { presentService } from './presenter';
