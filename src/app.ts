@@ -182,7 +182,9 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
   );
   const scim = createScimModule({ knex, users, clock, changes });
+  const quotas = createQuotasModule({ knex });
   const orgsModule = createOrgsModule({
+    inlineLookups: { quotaDefinition: (guid) => quotas.present(guid) },
     knex,
     clock,
     changes,
@@ -280,7 +282,6 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
 
-  const quotas = createQuotasModule({ knex });
   const sharing = createSharingModule({
     externalUrl: config.externalUrl,
     store: shares,

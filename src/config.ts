@@ -73,6 +73,7 @@ const envSchema = z.object({
   WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
   WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
   WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
+  WHARF_REPLICA_START_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -137,6 +138,11 @@ export interface ContainersConfig {
   /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
   tenantMaxServices: number;
   tenantMaxReplicas: number;
+  /**
+   * How long a change's replicas may take to become healthy before it fails (a rolling update
+   * is rolled back); default 120 s.
+   */
+  replicaStartTimeoutMs?: number;
 }
 
 export interface AuthConfig {
@@ -275,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
       tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
       tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
+      replicaStartTimeoutMs: e.WHARF_REPLICA_START_TIMEOUT_SECONDS * 1000,
     },
   };
 }

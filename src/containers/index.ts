@@ -23,6 +23,7 @@ export { containerAttention } from './attention';
 export type { ContainerAttention } from './attention';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
+export { ROLLED_BACK } from './health-verdict';
 export { presentService } from './presenter';
 export type { WireService } from './presenter';
 export { toTenant } from './tenant';
@@ -73,6 +74,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     dockerHost: deps.config.dockerHost,
     owner,
     publishHost: deps.config.publishHost,
+    now,
   };
   const driver =
     deps.driver ??
@@ -95,6 +97,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     random: deps.random ?? Math.random,
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
+    replicaStartTimeoutMs: deps.config.replicaStartTimeoutMs ?? 120000,
     now,
     onPass: deps.onPass,
   });
