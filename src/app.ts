@@ -7,7 +7,6 @@ import {
   createBearerMiddleware,
   createInfoRoutes,
   LoginLimiter,
-  loadOrCreateSigningKey,
   OAuthTokenEndpoint,
   RefreshTokenStore,
   TokenService,
@@ -22,18 +21,26 @@ import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
-import { createContainersModule } from './containers';
+import { containerAttention, createContainersModule } from './containers';
 import { createFeatureFlagsModule } from './feature-flags';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { pageRequest } from './db/page-request';
 import { checkReadiness, databaseWriteProbe } from './health';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware';
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
-import { containerExtraCheck, createInstancesModule, instancesInSpaces } from './instances';
+import {
+  attentionBoundsAt,
+  containerExtraCheck,
+  createInstancesModule,
+  DEFAULT_ATTENTION,
+  instancePlanUsage,
+  instancesInSpaces,
+} from './instances';
 import { createJobsModule, newWorkerId } from './jobs';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logger';
@@ -42,11 +49,7 @@ import type { MetricsModule } from './metrics';
 import { createUiModule } from './ui';
 import { createOrgsModule } from './orgs';
 import type { OrgsService } from './orgs';
-import {
-  ContainerServiceEngine,
-  createOsbBrokerRouter,
-  loadOrCreateBrokerCredentials,
-} from './osb-server';
+import { ContainerServiceEngine, createOsbBrokerRouter } from './osb-server';
 import type { LoadedBrokerCredentials } from './osb-server';
 import { createAppsModule } from './apps';
 import { createAsyncDeletesModule } from './async-deletes';
@@ -59,8 +62,10 @@ import { createUserRolesModule } from './user-roles';
 import { createDomainsModule } from './domains';
 import { createQuotasModule } from './quotas';
 import { createV3Module } from './v3';
-import { loadKeyRing } from './secrets';
-import { SecretBox } from './secrets';
+import type { KeyMaterialStore, SecretBox } from './secrets';
+import type { SigningKeys } from './auth';
+import { loadInstallationKeys, rotateInstallationKeys } from './startup/installation-keys';
+import type { InstallationKeys } from './startup/installation-keys';
 
 export interface Wharf {
   app: Express;
@@ -72,6 +77,19 @@ export interface Wharf {
   orgs: OrgsService;
   brokers: BrokersService;
   secrets: SecretBox;
+  /** The token signing keys (the first signs); shared through the key material store. */
+  signingKeys: SigningKeys;
+  /** Where the keys live (database sealed under WHARF_MASTER_KEY, or the data directory). */
+  keyMaterial: KeyMaterialStore;
+  /** Every key together, as this process holds them. */
+  keys: InstallationKeys;
+  /**
+   * `wharf rotate-key`: new signing and encryption keys, every secret re-sealed; the other
+   * processes follow without a restart. `sleep` replaces the wait for them (specs).
+   */
+  rotateKeys(
+    sleep?: (ms: number) => Promise<void>,
+  ): Promise<{ kid: string; keyId: string; resealed: number }>;
   containers: ContainersModule;
   jobs: JobQueue;
   brokerCredentials: LoadedBrokerCredentials;
@@ -137,15 +155,22 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const changes: ChangeFeed = new InProcessChangeFeed();
   const installationId = await resolveInstallationId(knex, config.installationId);
 
-  const signingKey = loadOrCreateSigningKey(config.dataDir);
+  // Key material comes from one store for every process of the installation (the database,
+  // sealed under WHARF_MASTER_KEY, or the data directory), kept fresh after a rotation anywhere.
+  const keys = await loadInstallationKeys(knex, config, logger);
+  const { signingKeys, secrets, brokerCredentials } = keys;
   const tokens = new TokenService(
-    signingKey,
+    signingKeys,
     config.externalUrl,
     config.auth.tokenTtlSeconds,
     config.auth.refreshTokenTtlSeconds,
     trustedIssuers(config),
     clock,
   );
+  tokens.useKeyReloader(() => keys.refresher.refresh());
+  // Runs from the start (not only in start()): a process that only serves must still follow
+  // rotations. The timer is unref'd and stopped by close().
+  keys.refresher.start();
   const refreshTokens = new RefreshTokenStore(knex);
   const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
   const limiter = new LoginLimiter(
@@ -156,9 +181,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
     clock,
   );
-  const secrets = new SecretBox(loadKeyRing(config.dataDir, config.encryptionKey));
   const scim = createScimModule({ knex, users, clock, changes });
+  const quotas = createQuotasModule({ knex });
   const orgsModule = createOrgsModule({
+    inlineLookups: { quotaDefinition: (guid) => quotas.present(guid) },
     knex,
     clock,
     changes,
@@ -174,6 +200,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     clock,
     changes,
     orgs,
+    planUsage: instancePlanUsage,
     checkExtra: containerExtraCheck(config.containers.maxReplicas),
   });
   const { services, plans, visibilities } = catalog;
@@ -254,12 +281,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
       containerSyncTimeoutMs: config.operations.containerSyncTimeoutMs,
     },
   });
-  const brokerCredentials = loadOrCreateBrokerCredentials(config.dataDir, {
-    username: config.brokerUsername,
-    password: config.brokerPassword,
-  });
 
-  const quotas = createQuotasModule({ knex });
   const sharing = createSharingModule({
     externalUrl: config.externalUrl,
     store: shares,
@@ -297,6 +319,25 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
         ).map(([health, count]) => ({ health, count })),
       brokerSyncStates: async () =>
         (await brokers.all()).map((b) => ({ broker: b.name, ok: b.lastSync?.ok ?? null })),
+      attentionCounts: async () => {
+        const [instances, failedSyncs, views] = await Promise.all([
+          instancesModule.instances.needingAttention(
+            'platform',
+            pageRequest({ perPage: 1 }),
+            attentionBoundsAt(clock.now(), DEFAULT_ATTENTION),
+          ),
+          brokers.withFailedSync(),
+          everyContainer(),
+        ]);
+        return [
+          { kind: 'stuck_instances', count: instances.total },
+          { kind: 'failed_broker_syncs', count: failedSyncs.length },
+          {
+            kind: 'unhealthy_container_services',
+            count: views.filter((view) => containerAttention(view) !== undefined).length,
+          },
+        ];
+      },
     },
   });
   const ui = createUiModule({
@@ -373,7 +414,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     createInfoRoutes({
       externalUrl: config.externalUrl,
       supportUrl: config.supportUrl,
-      signingKey,
+      signingKeys,
       tokenEndpoint,
       cloudControllerV3: v3.rootLink,
     }),
@@ -434,6 +475,10 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     orgs,
     brokers,
     secrets,
+    signingKeys,
+    keyMaterial: keys.store,
+    keys,
+    rotateKeys: (sleep) => rotateInstallationKeys(keys, knex, config, sleep),
     containers,
     jobs,
     brokerCredentials,
@@ -452,6 +497,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
         await jobs.stop();
         await containers.stop();
       }
+      keys.refresher.stop();
       await knex.destroy();
     },
   };

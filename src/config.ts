@@ -2,6 +2,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
 import { parsePortRange } from './containers';
+import { MASTER_KEY_PROBLEM, parseMasterKey } from './secrets';
 import type { PortRange } from './containers';
 
 function commaList(value: string): string[] {
@@ -31,6 +32,13 @@ const envSchema = z.object({
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.string().url().optional(),
   WHARF_DB_ENCRYPTION_KEY: z.string().optional(),
+  // Validated here so a bad value stops `wharf serve` before anything starts; never echoed.
+  WHARF_MASTER_KEY: z
+    .string()
+    .refine((value) => parseMasterKey(value) !== undefined, MASTER_KEY_PROBLEM)
+    .optional(),
+  WHARF_KEY_REFRESH_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_LEADER_LEASE_SECONDS: z.coerce.number().positive().default(10),
   WHARF_BROKER_USERNAME: z.string().optional(),
   WHARF_BROKER_PASSWORD: z.string().optional(),
   WHARF_TRUSTED_ISSUER: z.string().optional(),
@@ -66,6 +74,7 @@ const envSchema = z.object({
   WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
   WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
   WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
+  WHARF_REPLICA_START_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -130,6 +139,16 @@ export interface ContainersConfig {
   /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
   tenantMaxServices: number;
   tenantMaxReplicas: number;
+  /**
+   * How long the reconciler leader's lease lasts without renewal: another process takes over at
+   * most this plus a quarter of it after the leader dies. Absent: 10 s.
+   */
+  leaderLeaseMs?: number;
+  /**
+   * How long a change's replicas may take to become healthy before it fails (a rolling update
+   * is rolled back); default 120 s.
+   */
+  replicaStartTimeoutMs?: number;
 }
 
 export interface AuthConfig {
@@ -180,6 +199,13 @@ export interface WharfConfig {
   adminPassword: string | undefined;
   externalUrl: string;
   encryptionKey: string | undefined;
+  /**
+   * Seals the installation's key material in the database (WHARF_MASTER_KEY, the same in every
+   * process); unset: the keys stay in files in the data directory.
+   */
+  masterKey: string | undefined;
+  /** How often each process re-reads the key material (so a rotation anywhere takes effect). */
+  keyRefreshMs: number;
   brokerUsername: string | undefined;
   brokerPassword: string | undefined;
   logLevel: string;
@@ -217,6 +243,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       '',
     ),
     encryptionKey: e.WHARF_DB_ENCRYPTION_KEY,
+    masterKey: e.WHARF_MASTER_KEY?.trim(),
+    keyRefreshMs: e.WHARF_KEY_REFRESH_SECONDS * 1000,
     brokerUsername: e.WHARF_BROKER_USERNAME,
     brokerPassword: e.WHARF_BROKER_PASSWORD,
     logLevel: e.WHARF_LOG_LEVEL,
@@ -259,6 +287,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
       tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
       tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
+      leaderLeaseMs: e.WHARF_LEADER_LEASE_SECONDS * 1000,
+      replicaStartTimeoutMs: e.WHARF_REPLICA_START_TIMEOUT_SECONDS * 1000,
     },
   };
 }

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { buildWharf } from '../../src/app';
 import type { Wharf } from '../../src/app';
-import { loadOrCreateSigningKey } from '../../src/auth/signing-key';
 import type { SigningKey } from '../../src/auth/signing-key';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from '../../src/auth/types';
 import type { User } from '../../src/auth/types';
@@ -22,7 +21,7 @@ export interface TestWharf extends Wharf {
   createUser(name: string, scopes?: readonly string[]): Promise<User>;
   adminToken: string;
   admin: User;
-  /** The RS256 key this Wharf signs with (read back from its data directory). */
+  /** The RS256 key this Wharf signed with at start (its current signing key then). */
   signingKey: SigningKey;
   /** A fresh user holding exactly `scopes`, with a signed access token. */
   userWithToken(name: string, scopes: readonly string[]): Promise<{ user: User; token: string }>;
@@ -84,7 +83,7 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
       const user = await createUser(name, scopes);
       return { user, token: tokenFor(user) };
     },
-    signingKey: loadOrCreateSigningKey(dataDir),
+    signingKey: wharf.signingKeys.current,
     admin,
     adminToken: tokenFor(admin),
     stop: async () => {

@@ -4,6 +4,7 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { setAuthState } from './auth-context';
 import type { AuthContext } from './auth-context';
 import type { VerifiedClaims } from './token-claims';
+import { UnknownSigningKeyError } from './token-service';
 import type { TokenService } from './token-service';
 
 export interface TokenUserGate {
@@ -29,6 +30,20 @@ function hasBearerHeader(req: Request): boolean {
  * (passport's own failure path answers a plain-text 401, which breaks real CF clients.)
  */
 export function createBearerMiddleware(tokens: TokenService, users: TokenUserGate): RequestHandler {
+  const admit = (
+    claims: VerifiedClaims,
+    done: (err: unknown, user?: AuthContext | false) => void,
+  ): void => {
+    const ctx = tokens.toAuthContext(claims);
+    users.admit(ctx, tokens.isIssuedHereForUser(claims)).then(
+      (admitted) => {
+        done(null, admitted ? ctx : false);
+      },
+      (err: unknown) => {
+        done(err);
+      },
+    );
+  };
   const authenticator = new passport.Passport();
   authenticator.use(
     STRATEGY,
@@ -36,19 +51,23 @@ export function createBearerMiddleware(tokens: TokenService, users: TokenUserGat
       let claims: VerifiedClaims;
       try {
         claims = tokens.verify(token, 'access');
-      } catch {
-        done(null, false);
+      } catch (err) {
+        if (!(err instanceof UnknownSigningKeyError)) {
+          done(null, false);
+          return;
+        }
+        // Signed with a key another process rotated in: re-read the keys, then decide.
+        tokens.verifyReloading(token, 'access').then(
+          (reloaded) => {
+            admit(reloaded, done);
+          },
+          () => {
+            done(null, false);
+          },
+        );
         return;
       }
-      const ctx = tokens.toAuthContext(claims);
-      users.admit(ctx, tokens.isIssuedHereForUser(claims)).then(
-        (admitted) => {
-          done(null, admitted ? ctx : false);
-        },
-        (err: unknown) => {
-          done(err);
-        },
-      );
+      admit(claims, done);
     }),
   );
   return (req: Request, res: Response, next: NextFunction): void => {

@@ -4,8 +4,16 @@ export { GateBusyError } from './concurrency-gate';
 export { LoginLimiter } from './login-limiter';
 export { OAuthTokenEndpoint } from './oauth-token';
 export { RefreshTokenStore } from './refresh-token-store';
-export { loadOrCreateSigningKey } from './signing-key';
-export { UsersStore } from './store';
+export {
+  loadOrCreateSigningKey,
+  loadStoredSigningKeys,
+  parseSigningKeys,
+  rotateSigningKey,
+  SigningKeys,
+} from './signing-key';
+export type { SigningKey } from './signing-key';
+export { UsersStore, pageOfUsers, selectUserIdsByGuid, userIdsWithGuid } from './store';
+export type { UserIdFilter } from './store';
 export { TokenService } from './token-service';
 export { UsersService, UserExistsError } from './users-service';
 export * from './auth-context';

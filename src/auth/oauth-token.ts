@@ -204,7 +204,7 @@ export class OAuthTokenEndpoint {
     const invalid = new OAuthError(401, 'invalid_token', 'Invalid refresh token');
     let claims: { jti: string; user_id?: string | undefined };
     try {
-      claims = this.tokens.verify(refreshToken ?? '', 'refresh');
+      claims = await this.tokens.verifyReloading(refreshToken ?? '', 'refresh');
     } catch {
       throw invalid;
     }

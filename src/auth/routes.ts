@@ -5,7 +5,7 @@ import { getAuthContext } from './auth-context';
 import { GateBusyError } from './concurrency-gate';
 import { OAuthError, sendOAuthError } from './oauth-errors';
 import type { OAuthTokenEndpoint } from './oauth-token';
-import type { SigningKey } from './signing-key';
+import type { SigningKeys } from './signing-key';
 import { toJwk } from './signing-key';
 
 /** CC API version Wharf speaks; the v6 CLI warns below 2.128.0 and needs valid semver. */
@@ -17,7 +17,7 @@ export interface InfoRoutesDeps {
   externalUrl: string;
   /** The operator's support address (`WHARF_SUPPORT_URL`); CC reports null when none is set. */
   supportUrl: string | null;
-  signingKey: SigningKey;
+  signingKeys: SigningKeys;
   tokenEndpoint: OAuthTokenEndpoint;
   /** The v3 API's root link; the v6 CLI panics in login, org and space when it is null. */
   cloudControllerV3: { href: string; meta: { version: string } };
@@ -90,10 +90,10 @@ export function createInfoRoutes(deps: InfoRoutesDeps): Router {
     });
   });
   router.get('/token_keys', (_req, res) => {
-    res.json({ keys: [toJwk(deps.signingKey)] });
+    res.json({ keys: deps.signingKeys.all().map(toJwk) });
   });
   router.get('/token_key', (_req, res) => {
-    res.json(toJwk(deps.signingKey));
+    res.json(toJwk(deps.signingKeys.current));
   });
   router.post(
     '/oauth/token',

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../db/knex';
+import { applyFilters, whereMatches } from '../db/apply-filters';
+import type { FilterColumns } from '../db/apply-filters';
+import type { Db, Knex } from '../db/knex';
+import type { FilterOperator, PageRequest } from '../db/page-request';
+import { pageOf } from '../db/paging';
+import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { OAuthClient, User } from './types';
 
@@ -123,4 +128,61 @@ export class UsersStore {
       scopes: scopesColumn.parse(JSON.parse(row.scopes)),
     };
   }
+}
+
+/*
+ * Query pieces over `users` for other modules' stores (orgs' membership, role filters and
+ * /v2/users), so that only this module reads its table and maps its rows.
+ */
+
+/** Ids of the users whose guid is `guid`, as a sub-select (empty when there is none). */
+export function userIdsWithGuid(db: Db, guid: string): Knex.QueryBuilder {
+  return db('users').select('users.id').where('users.guid', guid);
+}
+
+/** Fills `sub` as a sub-select of the ids of users whose guid matches a `q` filter. */
+export function selectUserIdsByGuid(
+  sub: Knex.QueryBuilder,
+  operator: FilterOperator,
+  values: readonly string[],
+): void {
+  void sub.select('users.id').from('users');
+  whereMatches(sub, 'users.guid', operator, values);
+}
+
+/** Fills `sub` as a sub-select of user ids (e.g. from a role table) matching one filter. */
+export type UserIdFilter = (
+  sub: Knex.QueryBuilder,
+  operator: FilterOperator,
+  values: readonly string[],
+) => void;
+
+/**
+ * A page of users in id order. `filters` are the queryable fields, each narrowing the users by a
+ * sub-select of their ids; `onlyIds`, when given, keeps only the users it selects.
+ */
+export async function pageOfUsers(
+  db: Db,
+  request: PageRequest,
+  filters: Readonly<Record<string, UserIdFilter>>,
+  onlyIds?: Knex.QueryBuilder,
+): Promise<Paged<User>> {
+  const qb = db('users').select('users.*');
+  if (onlyIds !== undefined) void qb.whereIn('users.id', onlyIds);
+  const columns: FilterColumns = Object.fromEntries(
+    Object.entries(filters).map(([field, fill]) => [
+      field,
+      {
+        kind: 'custom',
+        apply: (outer: Knex.QueryBuilder, operator: FilterOperator, values: readonly string[]) => {
+          void outer.whereIn('users.id', function (this: Knex.QueryBuilder) {
+            fill(this, operator, values);
+          });
+        },
+      },
+    ]),
+  );
+  applyFilters(qb, request, columns);
+  const { total, rows } = await pageOf<UserRow>(qb, request, 'users.id');
+  return { total, items: rows.map(toUser) };
 }

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import type { AuthContext } from './auth-context';
+import { SigningKeys } from './signing-key';
 import type { SigningKey } from './signing-key';
 import {
   buildClaims,
@@ -28,12 +29,17 @@ export interface IssuedTokens {
 
 export class TokenVerificationError extends Error {}
 
+/** A token of this issuer names a key this process has not loaded (another one rotated). */
+export class UnknownSigningKeyError extends TokenVerificationError {}
+
 /** Mints and verifies RS256 JWTs; verification pins the algorithm and checks exp, aud and iss. */
 export class TokenService {
   readonly issuer: string;
+  readonly keys: SigningKeys;
+  private reloadKeys: (() => Promise<void>) | undefined;
 
   constructor(
-    private readonly key: SigningKey,
+    key: SigningKey | SigningKeys,
     externalUrl: string,
     private readonly ttlSeconds: number,
     private readonly refreshTtlSeconds: number,
@@ -41,6 +47,12 @@ export class TokenService {
     private readonly clock: Clock = systemClock,
   ) {
     this.issuer = `${externalUrl}/oauth/token`;
+    this.keys = key instanceof SigningKeys ? key : new SigningKeys([key]);
+  }
+
+  /** How to re-read the installation's signing keys when a token names an unknown `kid`. */
+  useKeyReloader(reload: () => Promise<void>): void {
+    this.reloadKeys = reload;
   }
 
   private sign(subject: TokenSubject, grantType: GrantType, jti: string, refresh: boolean): string {
@@ -53,7 +65,8 @@ export class TokenService {
       ttlSeconds: refresh ? this.refreshTtlSeconds : this.ttlSeconds,
       refresh,
     });
-    return jwt.sign(claims, this.key.privateKeyPem, { algorithm: 'RS256', keyid: this.key.kid });
+    const key = this.keys.current;
+    return jwt.sign(claims, key.privateKeyPem, { algorithm: 'RS256', keyid: key.kid });
   }
 
   private nowSeconds(): number {
@@ -72,23 +85,44 @@ export class TokenService {
     };
   }
 
-  // Parsed once: jsonwebtoken would otherwise parse the PEM on every request.
+  // Parsed once per key: jsonwebtoken would otherwise parse the PEM on every request.
   private readonly verificationKeys = new Map<string, crypto.KeyObject>();
 
   private keyFor(token: string): crypto.KeyObject {
-    const decoded = jwt.decode(token, { json: true });
-    const iss = decoded?.iss;
-    const pem =
-      iss === this.issuer
-        ? this.key.publicKeyPem
-        : this.trusted.find((t) => t.issuer === iss)?.publicKeyPem;
+    const decoded = jwt.decode(token, { complete: true, json: true });
+    const payload = decoded?.payload;
+    const iss = typeof payload === 'object' && payload !== null ? payload.iss : undefined;
+    let pem: string | undefined;
+    if (iss === this.issuer) {
+      // Wharf's own tokens: the header's kid picks among the current and recently retired keys.
+      const kid = decoded?.header.kid;
+      const own = kid === undefined ? this.keys.current : this.keys.find(kid);
+      if (own === undefined) throw new UnknownSigningKeyError('unknown signing key');
+      pem = own.publicKeyPem;
+    } else {
+      pem = this.trusted.find((t) => t.issuer === iss)?.publicKeyPem;
+    }
     if (iss === undefined || pem === undefined) throw new TokenVerificationError('unknown issuer');
-    let key = this.verificationKeys.get(iss);
+    let key = this.verificationKeys.get(pem);
     if (!key) {
       key = crypto.createPublicKey(pem);
-      this.verificationKeys.set(iss, key);
+      this.verificationKeys.set(pem, key);
     }
     return key;
+  }
+
+  /**
+   * Like verify, but a token naming a signing key this process has not loaded yet (another
+   * process ran `wharf rotate-key`) makes it re-read the keys once and try again.
+   */
+  async verifyReloading(token: string, expect: 'access' | 'refresh'): Promise<VerifiedClaims> {
+    try {
+      return this.verify(token, expect);
+    } catch (err) {
+      if (!(err instanceof UnknownSigningKeyError) || this.reloadKeys === undefined) throw err;
+      await this.reloadKeys();
+      return this.verify(token, expect);
+    }
   }
 
   /** Verifies signature, algorithm, expiry, audience and issuer; returns the parsed claims. */
@@ -123,6 +157,7 @@ export class TokenService {
         clockTimestamp: this.nowSeconds(),
       });
     } catch (err) {
+      if (err instanceof TokenVerificationError) throw err;
       throw new TokenVerificationError(err instanceof Error ? err.message : 'invalid token');
     }
     const parsed = verifiedClaimsSchema.safeParse(payload);

@@ -6,6 +6,7 @@ export { ServicesService } from './services-service';
 export type { ServiceWithPlans } from './services-service';
 export { VisibilitiesService } from './visibilities-service';
 export type { CatalogStore } from './store-port';
+export type { IdSet, PlanUsage } from './plan-usage';
 export { FakeCatalogStore } from './fake-store';
 export type {
   CatalogViewer,

@@ -6,6 +6,7 @@ import type { OrgsService } from '../orgs';
 import { SqlCatalogStore } from './catalog-store';
 import type { ExtraCheck } from './extra-check';
 import { GenerationStore } from './generation-store';
+import type { PlanUsage } from './plan-usage';
 import { PlansService } from './plans-service';
 import { CatalogReadCache } from './read-cache';
 import { createCatalogRoutes } from './routes';
@@ -19,6 +20,8 @@ export interface CatalogModuleDeps {
   changes: ChangeFeed;
   /** Organizations for visibilities, spaces for `/v2/spaces/:guid/services`. */
   orgs: Pick<OrgsService, 'findOrganization' | 'getSpace'>;
+  /** The rows that use plans (service instances): block deletes, widen read-by-guid, go on purge. */
+  planUsage: PlanUsage;
   /** Refuses a bad `extra` on services and plans (the container template, src/instances). */
   checkExtra?: ExtraCheck;
   /** Specs of the catalog rules pass a FakeCatalogStore. */
@@ -35,7 +38,7 @@ export interface CatalogModule {
 
 /** The catalog: services, plans and plan visibilities, wired from what it is handed. */
 export function createCatalogModule(deps: CatalogModuleDeps): CatalogModule {
-  const store = deps.store ?? new SqlCatalogStore(deps.knex, deps.clock);
+  const store = deps.store ?? new SqlCatalogStore(deps.knex, deps.clock, deps.planUsage);
   const serviceDeps = { store, changes: deps.changes, checkExtra: deps.checkExtra };
   const services = new ServicesService(serviceDeps);
   const plans = new PlansService(serviceDeps);

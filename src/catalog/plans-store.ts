@@ -3,7 +3,9 @@ import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters } from '../db/apply-filters';
 import type { FilterColumns } from '../db/apply-filters';
-import { countOf, pageOf } from '../db/paging';
+import { pageOf } from '../db/paging';
+import { spacesWithRole } from '../orgs';
+import type { PlanUsage } from './plan-usage';
 import type { Paged } from '../db/paging';
 import { currentTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
@@ -15,27 +17,24 @@ import type { CatalogViewer, PlanFields, ServicePlan } from './types';
 
 export type { PlanFields } from './types';
 
-export const PLAN_FILTERS: FilterColumns = {
-  active: { kind: 'boolean', column: 'service_plans.active' },
-  service_guid: { kind: 'relation', column: 'service_plans.service_id', table: 'services' },
-  service_instance_guid: {
-    kind: 'subquery',
-    column: 'service_plans.id',
-    from: (sub) => void sub.select('service_instances.service_plan_id').from('service_instances'),
-    guidColumn: 'service_instances.guid',
-  },
-  service_broker_guid: {
-    kind: 'subquery',
-    column: 'service_plans.service_id',
-    from: (sub) =>
-      void sub
-        .select('services.id')
-        .from('services')
-        .join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
-    guidColumn: 'service_brokers.guid',
-  },
-  unique_id: { kind: 'string', column: 'service_plans.unique_id' },
-};
+function planFilters(usage: PlanUsage): FilterColumns {
+  return {
+    active: { kind: 'boolean', column: 'service_plans.active' },
+    service_guid: { kind: 'relation', column: 'service_plans.service_id', table: 'services' },
+    service_instance_guid: usage.instanceFilter('service_plans.id'),
+    service_broker_guid: {
+      kind: 'subquery',
+      column: 'service_plans.service_id',
+      from: (sub) =>
+        void sub
+          .select('services.id')
+          .from('services')
+          .join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
+      guidColumn: 'service_brokers.guid',
+    },
+    unique_id: { kind: 'string', column: 'service_plans.unique_id' },
+  };
+}
 
 export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
   const columns: Record<string, unknown> = {
@@ -61,10 +60,15 @@ export function toPlanColumns(f: Partial<PlanFields>): Record<string, unknown> {
 }
 
 export class SqlPlansStore implements PlansStore {
+  private readonly filters: FilterColumns;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+    private readonly usage: PlanUsage,
+  ) {
+    this.filters = planFilters(usage);
+  }
 
   private now(): string {
     return currentTimestamp(this.clock.now());
@@ -87,7 +91,7 @@ export class SqlPlansStore implements PlansStore {
     serviceId?: number,
   ): Promise<Paged<ServicePlan>> {
     const qb = this.select();
-    applyFilters(qb, query, PLAN_FILTERS);
+    applyFilters(qb, query, this.filters);
     restrictPlansTo(qb, this.db, viewer);
     if (serviceId !== undefined) void qb.where('service_plans.service_id', serviceId);
     const { total, rows } = await pageOf<PlanRow>(qb, query, 'service_plans.id');
@@ -123,12 +127,13 @@ export class SqlPlansStore implements PlansStore {
 
   /** Whether the plan backs an instance in a space where the user holds a role. */
   async backsInstanceInSpacesOf(planId: number, userGuid: string): Promise<boolean> {
-    const row: unknown = await this.db('service_instances')
-      .join('space_roles', 'space_roles.space_id', 'service_instances.space_id')
-      .join('users', 'users.id', 'space_roles.user_id')
-      .where('service_instances.service_plan_id', planId)
-      .where('users.guid', userGuid)
-      .first('service_instances.id');
+    const row: unknown = await this.db('service_plans')
+      .where('service_plans.id', planId)
+      .whereIn(
+        'service_plans.id',
+        this.usage.plansUsedInSpaces(this.db, spacesWithRole(this.db, { userGuid })),
+      )
+      .first('service_plans.id');
     return row !== undefined;
   }
 
@@ -181,9 +186,7 @@ export class SqlPlansStore implements PlansStore {
   }
 
   async countInstances(planId: number): Promise<number> {
-    return countOf(
-      await this.db('service_instances').where('service_plan_id', planId).count({ n: '*' }).first(),
-    );
+    return this.usage.countUsesOf(this.db, planId);
   }
 
   async delete(planId: number): Promise<void> {

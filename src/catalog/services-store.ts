@@ -10,6 +10,7 @@ import type { PageRequest } from '../db/page-request';
 import { toService } from './rows';
 import type { ServiceRow } from './rows';
 import { restrictServicesTo } from './visibility-sql';
+import type { PlanUsage } from './plan-usage';
 import type { ServiceConflicts, ServicesStore } from './store-port';
 import type { CatalogViewer, Service, ServiceFields } from './types';
 
@@ -56,6 +57,7 @@ export class SqlServicesStore implements ServicesStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly usage: PlanUsage,
   ) {}
 
   private now(): string {
@@ -158,9 +160,7 @@ export class SqlServicesStore implements ServicesStore {
   /** Removes a service and everything hanging off it, without any broker call (purge). */
   async purge(serviceId: number): Promise<void> {
     const plans = this.db('service_plans').select('id').where('service_id', serviceId);
-    const instances = this.db('service_instances').select('id').whereIn('service_plan_id', plans);
-    await this.db('service_keys').whereIn('service_instance_id', instances).delete();
-    await this.db('service_instances').whereIn('service_plan_id', plans).delete();
+    await this.usage.purgeUsesOf(this.db, plans);
     await this.db('service_plan_visibilities').whereIn('service_plan_id', plans).delete();
     await this.db('service_plans').where('service_id', serviceId).delete();
     await this.db('services').where('id', serviceId).delete();

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { Wharf } from '../app';
-import { addKeyToRing, loadKeyRing } from '../secrets';
-import { resealAll } from '../secrets';
 import type { WharfConfig } from '../config';
 import type { RegisteredBroker } from '../broker-registry';
 
@@ -134,17 +132,13 @@ export function registerBrokerCommands(program: Command, withWharf: WithWharf, o
     });
   program
     .command('rotate-key')
-    .description('add a new encryption key and re-seal every stored secret with it')
+    .description(
+      'rotate the token signing key and the encryption key, and re-seal every stored secret (running processes follow without a restart)',
+    )
     .action(async () => {
-      await withWharf(async (wharf, config) => {
-        if (config.encryptionKey !== undefined)
-          throw new Error(
-            'WHARF_DB_ENCRYPTION_KEY is set: rotate by changing it (old keys stay in the key ring file)',
-          );
-        const ring = addKeyToRing(config.dataDir, loadKeyRing(config.dataDir, undefined));
-        wharf.secrets.useRing(ring);
-        const resealed = await resealAll(wharf.knex, wharf.secrets);
-        out(`new key ${ring.current}; re-sealed ${resealed} stored secret(s)`);
+      await withWharf(async (wharf) => {
+        const { kid, keyId, resealed } = await wharf.rotateKeys();
+        out(`new signing key ${kid}; new key ${keyId}; re-sealed ${resealed} stored secret(s)`);
       });
     });
 }

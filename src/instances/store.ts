@@ -12,6 +12,8 @@ import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesVisibleTo, spacesWithRole } from '../orgs';
+import { claimInstanceName, renameInstanceClaim } from '../instance-names';
+import { resourcesWithLiveJobs } from '../jobs';
 import { instancesSharedInto } from '../sharing';
 import type {
   LastOperation,
@@ -181,6 +183,14 @@ export interface InstanceChanges {
 export type InstanceScope =
   { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
 
+/** When an instance's operation counts as stuck (see `needingAttention`). */
+export interface AttentionBounds {
+  /** In progress since before this: stuck, job or no job. */
+  stuckBefore: Date;
+  /** In progress since before this with no pending or running job: orphaned. */
+  orphanedBefore: Date;
+}
+
 /** Named narrowing of an instance list (instead of query callbacks from services). */
 export interface InstanceListFilter {
   spaceId?: number;
@@ -314,22 +324,30 @@ export class InstancesStore {
   async insert(fields: NewInstance): Promise<string> {
     const now = this.stamp();
     const guid = fields.guid ?? randomUUID();
-    await this.db('service_instances').insert({
-      guid,
-      name: fields.name,
-      space_id: fields.spaceId,
-      service_plan_id: fields.servicePlanId,
-      tags: JSON.stringify(fields.tags),
-      maintenance_info:
-        fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
-      parameters_encrypted: fields.parametersEncrypted,
-      last_operation_type: fields.operation.type,
-      last_operation_state: fields.operation.state,
-      last_operation_description: fields.operation.description,
-      last_operation_created_at: now,
-      last_operation_updated_at: now,
-      created_at: now,
-      updated_at: now,
+    // The row and its name claim in one transaction: the claim is the cross-table guard.
+    await this.db.transaction(async (trx) => {
+      await trx('service_instances').insert({
+        guid,
+        name: fields.name,
+        space_id: fields.spaceId,
+        service_plan_id: fields.servicePlanId,
+        tags: JSON.stringify(fields.tags),
+        maintenance_info:
+          fields.maintenanceInfo === null ? null : JSON.stringify(fields.maintenanceInfo),
+        parameters_encrypted: fields.parametersEncrypted,
+        last_operation_type: fields.operation.type,
+        last_operation_state: fields.operation.state,
+        last_operation_description: fields.operation.description,
+        last_operation_created_at: now,
+        last_operation_updated_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      const row: { id: number } | undefined = await trx('service_instances')
+        .where({ guid })
+        .first('id');
+      if (row)
+        await claimInstanceName(trx, fields.spaceId, fields.name, { kind: 'managed', id: row.id });
     });
     this.publishInstance(guid, 'created', fields.operation);
     return guid;
@@ -356,7 +374,20 @@ export class InstancesStore {
       row.last_operation_description = changes.operation.description;
       row.last_operation_updated_at = now;
     }
-    await this.db('service_instances').where({ id }).update(row);
+    const name = changes.name;
+    if (name === undefined) await this.db('service_instances').where({ id }).update(row);
+    else
+      // A rename moves the name claim in the same transaction (the cross-table guard).
+      await this.db.transaction(async (trx) => {
+        const current: { space_id: number; name: string } | undefined = await trx(
+          'service_instances',
+        )
+          .where({ id })
+          .first('space_id', 'name');
+        if (current && current.name !== name)
+          await renameInstanceClaim(trx, current.space_id, { kind: 'managed', id }, name);
+        await trx('service_instances').where({ id }).update(row);
+      });
     await this.publishStored(id);
   }
 
@@ -396,6 +427,45 @@ export class InstancesStore {
     for (const key of keys) this.publishKey(key.guid, 'deleted');
     if (instance)
       this.publishInstance(instance.guid, 'deleted', { type: 'delete', state: 'succeeded' });
+  }
+
+  /**
+   * Instances that need an operator's look, in id order: the last operation failed,
+   * or it is still in progress and either older than `bounds.stuckBefore` or without any pending
+   * or running job since before `bounds.orphanedBefore` (nobody is working on it).
+   */
+  async needingAttention(
+    query: PageRequest,
+    scope: InstanceScope,
+    bounds: AttentionBounds,
+  ): Promise<Paged<ServiceInstance>> {
+    const qb = this.select();
+    this.restrict(qb, 'service_instances.space_id', scope, true);
+    const state = 'service_instances.last_operation_state';
+    const since = 'service_instances.last_operation_updated_at';
+    void qb.where(
+      (attention) =>
+        void attention
+          .where(state, 'failed')
+          .orWhere(
+            (inProgress) =>
+              void inProgress
+                .where(state, 'in progress')
+                .where(
+                  (late) =>
+                    void late
+                      .where(since, '<', currentTimestamp(bounds.stuckBefore))
+                      .orWhere(
+                        (orphaned) =>
+                          void orphaned
+                            .where(since, '<', currentTimestamp(bounds.orphanedBefore))
+                            .whereNotIn('service_instances.guid', resourcesWithLiveJobs(this.db)),
+                      ),
+                ),
+          ),
+    );
+    const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
+    return { total, items: rows.map(toInstance) };
   }
 
   /** Instances whose last operation is still in progress (for recovery after a crash). */

@@ -3,6 +3,7 @@ export type { OrgsModule, OrgsModuleDeps } from './module';
 export { OrgsService } from './service';
 export type { CreateOrganization, CreateSpace, UpdateOrganization, UpdateSpace } from './service';
 export { createOrgsRoutes } from './routes';
+export type { InlineLookups } from './inline';
 export { UsersDirectory } from './users-directory';
 export type { UserDirectoryPort } from './users-directory';
 export type { SpaceDependent, SpaceIds } from './store';

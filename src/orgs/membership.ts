@@ -1,3 +1,4 @@
+import { userIdsWithGuid } from '../auth';
 import type { Db, Knex } from '../db/knex';
 import type { OrgRole, SpaceRole } from './types';
 
@@ -11,9 +12,7 @@ import type { OrgRole, SpaceRole } from './types';
 export type Member = { userGuid: string } | { userId: number };
 
 function userIdsOf(db: Db, member: Member): Knex.QueryBuilder | number[] {
-  return 'userId' in member
-    ? [member.userId]
-    : db('users').select('id').where('guid', member.userGuid);
+  return 'userId' in member ? [member.userId] : userIdsWithGuid(db, member.userGuid);
 }
 
 /** Ids of organizations where the member holds one of `roles` (any role when omitted). */

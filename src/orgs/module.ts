@@ -2,6 +2,8 @@ import type { Router } from 'express';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Db } from '../db/knex';
+import { NO_LOOKUPS, OrgsInliner } from './inline';
+import type { InlineLookups } from './inline';
 import { createOrgsRoutes } from './routes';
 import { OrgsService } from './service';
 import { SqlOrgsStore } from './store';
@@ -20,6 +22,8 @@ export interface OrgsModuleDeps {
   pendingRegistrations?: PendingRegistrations;
   /** Other features' rows that keep a space from being deleted, checked in this order. */
   spaceDependents: readonly SpaceDependent[];
+  /** What `inline-relations-depth` embeds from other features (an org's quota definition). */
+  inlineLookups?: InlineLookups;
   /** Specs of service logic pass a FakeOrgsStore. */
   store?: OrgsStore;
 }
@@ -35,5 +39,6 @@ export function createOrgsModule(deps: OrgsModuleDeps): OrgsModule {
   const store = deps.store ?? new SqlOrgsStore(deps.knex, deps.clock, deps.spaceDependents);
   const service = new OrgsService({ store, changes: deps.changes });
   const directory = new UsersDirectory(deps.users, deps.pendingRegistrations, deps.changes);
-  return { service, directory, router: createOrgsRoutes(service, directory) };
+  const inliner = new OrgsInliner(service, deps.inlineLookups ?? NO_LOOKUPS);
+  return { service, directory, router: createOrgsRoutes(service, directory, inliner) };
 }

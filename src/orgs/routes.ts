@@ -2,9 +2,13 @@ import express from 'express';
 import type { Request, Response, Router } from 'express';
 import { requireAdmin, requireReadScope, requireWriteScope } from '../auth';
 import { getJsonBody } from '../http/json-body';
+import type { AuthContext } from '../auth';
+import type { Paged } from '../db/paging';
 import { listQueryFromRequest } from '../http/list-query';
+import type { ListQuery } from '../http/list-query';
+import { presentPage } from '../http/pagination';
 import { parseBody } from '../http/parse-body';
-import { param, queryFlag } from '../http/request-helpers';
+import { basePathOf, param, queryFlag } from '../http/request-helpers';
 import { sendPage } from '../http/send-page';
 import { sendJson } from '../http/send';
 import { presentOrganization, presentSpace, presentUser } from './presenter';
@@ -15,8 +19,10 @@ import {
   updateOrganizationBody,
   updateSpaceBody,
 } from './schemas';
+import { NO_LOOKUPS, OrgsInliner } from './inline';
 import type { OrgsService } from './service';
 import { ORG_ROLES, SPACE_ROLES } from './types';
+import type { Space } from './types';
 import type { UsersDirectory } from './users-directory';
 
 export const ORG_QUERYABLE = [
@@ -38,14 +44,33 @@ export const SPACE_QUERYABLE = [
 const USER_QUERYABLE = ['space_guid', 'organization_guid'] as const;
 const ORDERABLE = ['name', 'id'] as const;
 
-export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Router {
+/** `inline-relations-depth` on a single read (a list's parser, for its limits and errors). */
+function depthOf(req: Request): number {
+  return listQueryFromRequest(req, { queryable: [] }).inlineRelationsDepth;
+}
+
+export function createOrgsRoutes(
+  orgs: OrgsService,
+  users: UsersDirectory,
+  inliner: OrgsInliner = new OrgsInliner(orgs, NO_LOOKUPS),
+): Router {
   const router = express.Router();
 
   router.get('/v2/organizations', async (req: Request, res: Response) => {
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: ORG_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listOrganizations(ctx, query);
-    sendPage(req, res, query, page, presentOrganization);
+    const depth = query.inlineRelationsDepth;
+    sendJson(
+      res,
+      200,
+      presentPage(
+        basePathOf(req),
+        query,
+        page.total,
+        await Promise.all(page.items.map((o) => inliner.organization(ctx, o, depth))),
+      ),
+    );
   });
   router.post('/v2/organizations', async (req, res) => {
     requireAdmin(req);
@@ -54,8 +79,10 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     sendJson(res, 201, presentOrganization(org), `/v2/organizations/${org.guid}`);
   });
   router.get('/v2/organizations/:guid', async (req, res) => {
-    const org = await orgs.getOrganization(requireReadScope(req), param(req, 'guid'));
-    sendJson(res, 200, presentOrganization(org));
+    const ctx = requireReadScope(req);
+    const depth = depthOf(req);
+    const org = await orgs.getOrganization(ctx, param(req, 'guid'));
+    sendJson(res, 200, await inliner.organization(ctx, org, depth));
   });
   router.put('/v2/organizations/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -75,7 +102,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query, param(req, 'guid'));
-    sendPage(req, res, query, page, presentSpace);
+    await sendSpaces(req, res, ctx, query, page);
   });
   for (const role of ORG_ROLES) {
     router.get(`/v2/organizations/:guid/${role}`, async (req, res) => {
@@ -110,7 +137,7 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     const ctx = requireReadScope(req);
     const query = listQueryFromRequest(req, { queryable: SPACE_QUERYABLE, orderable: ORDERABLE });
     const page = await orgs.listSpaces(ctx, query);
-    sendPage(req, res, query, page, presentSpace);
+    await sendSpaces(req, res, ctx, query, page);
   });
   router.post('/v2/spaces', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -118,11 +145,10 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
     sendJson(res, 201, presentSpace(space), `/v2/spaces/${space.guid}`);
   });
   router.get('/v2/spaces/:guid', async (req, res) => {
-    sendJson(
-      res,
-      200,
-      presentSpace(await orgs.getSpace(requireReadScope(req), param(req, 'guid'))),
-    );
+    const ctx = requireReadScope(req);
+    const depth = depthOf(req);
+    const space = await orgs.getSpace(ctx, param(req, 'guid'));
+    sendJson(res, 200, await inliner.space(ctx, space, depth));
   });
   router.put('/v2/spaces/:guid', async (req, res) => {
     const ctx = requireWriteScope(req);
@@ -160,6 +186,26 @@ export function createOrgsRoutes(orgs: OrgsService, users: UsersDirectory): Rout
       );
       res.status(204).end();
     });
+  }
+
+  async function sendSpaces(
+    req: Request,
+    res: Response,
+    ctx: AuthContext,
+    query: ListQuery,
+    page: Paged<Space>,
+  ): Promise<void> {
+    const depth = query.inlineRelationsDepth;
+    sendJson(
+      res,
+      200,
+      presentPage(
+        basePathOf(req),
+        query,
+        page.total,
+        await Promise.all(page.items.map((s) => inliner.space(ctx, s, depth))),
+      ),
+    );
   }
 
   router.get('/v2/users', async (req, res) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { User } from '../auth';
+import { pageOfUsers, selectUserIdsByGuid, userIdsWithGuid } from '../auth';
+import type { User, UserIdFilter } from '../auth';
 import type { Clock } from '../clock';
 import type { Db, Knex } from '../db/knex';
 import { applyFilters, whereMatches } from '../db/apply-filters';
@@ -95,9 +96,10 @@ function userRoleFilter(
         function (this: Knex.QueryBuilder) {
           void this.select(`${table}.${key}`)
             .from(table)
-            .join('users', 'users.id', `${table}.user_id`);
+            .whereIn(`${table}.user_id`, function (this: Knex.QueryBuilder) {
+              selectUserIdsByGuid(this, operator, values);
+            });
           if (role !== undefined) void this.where(`${table}.role`, role);
-          whereMatches(this, 'users.guid', operator, values);
         },
       );
     },
@@ -338,78 +340,36 @@ export class SqlOrgsStore implements OrgsStore {
   }
 
   async userIdByGuid(guid: string): Promise<number | undefined> {
-    const row: { id: number } | undefined = await this.db('users')
-      .select('id')
-      .where({ guid })
-      .first();
+    const row: { id: number } | undefined = await userIdsWithGuid(this.db, guid).first();
     return row?.id;
   }
 
   /** Users, optionally only those holding `role` in one organization or space; paged in SQL. */
-  async listUsers(query: PageRequest, holding?: RoleHolding): Promise<Paged<User>> {
-    const qb = this.db('users').select('users.*');
-    if (holding !== undefined) {
-      const table = holding.kind === 'organization' ? 'organization_roles' : 'space_roles';
-      const key = holding.kind === 'organization' ? 'organization_id' : 'space_id';
-      void qb.whereIn(
-        'users.id',
-        this.db(table)
-          .select('user_id')
-          .where({ [key]: holding.resourceId, role: holding.role }),
-      );
-    }
-    applyFilters(qb, query, USER_FILTERS);
-    const { total, rows } = await pageOf<UserRow>(qb, query, 'users.id');
-    return { total, items: rows.map(toUser) };
+  listUsers(query: PageRequest, holding?: RoleHolding): Promise<Paged<User>> {
+    if (holding === undefined) return pageOfUsers(this.db, query, USER_FILTERS);
+    const table = holding.kind === 'organization' ? 'organization_roles' : 'space_roles';
+    const key = holding.kind === 'organization' ? 'organization_id' : 'space_id';
+    const holders = this.db(table)
+      .select('user_id')
+      .where({ [key]: holding.resourceId, role: holding.role });
+    return pageOfUsers(this.db, query, USER_FILTERS, holders);
   }
 }
 
-function toUser(row: UserRow): User {
-  const scopes: unknown = JSON.parse(row.scopes);
-  return {
-    id: row.id,
-    guid: row.guid,
-    username: row.username,
-    email: row.email,
-    origin: row.origin,
-    scopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [],
-    createdAt: fromDbTimestamp(row.created_at),
-    updatedAt: fromDbTimestamp(row.updated_at),
-  };
-}
-
-interface UserRow {
-  id: number;
-  guid: string;
-  username: string | null;
-  email: string | null;
-  origin: string;
-  scopes: string;
-  created_at: unknown;
-  updated_at: unknown;
-}
-
-export const USER_FILTERS: FilterColumns = {
-  organization_guid: {
-    kind: 'custom',
-    apply: (qb, operator, values) => {
-      void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
-        void this.select('organization_roles.user_id')
-          .from('organization_roles')
-          .join('organizations', 'organizations.id', 'organization_roles.organization_id');
-        whereMatches(this, 'organizations.guid', operator, values);
-      });
-    },
+/** `/v2/users` filters: users holding any role in the organizations or spaces named. */
+export const USER_FILTERS: Readonly<Record<string, UserIdFilter>> = {
+  organization_guid: (sub, operator, values) => {
+    void sub
+      .select('organization_roles.user_id')
+      .from('organization_roles')
+      .join('organizations', 'organizations.id', 'organization_roles.organization_id');
+    whereMatches(sub, 'organizations.guid', operator, values);
   },
-  space_guid: {
-    kind: 'custom',
-    apply: (qb, operator, values) => {
-      void qb.whereIn('users.id', function (this: Knex.QueryBuilder) {
-        void this.select('space_roles.user_id')
-          .from('space_roles')
-          .join('spaces', 'spaces.id', 'space_roles.space_id');
-        whereMatches(this, 'spaces.guid', operator, values);
-      });
-    },
+  space_guid: (sub, operator, values) => {
+    void sub
+      .select('space_roles.user_id')
+      .from('space_roles')
+      .join('spaces', 'spaces.id', 'space_roles.space_id');
+    whereMatches(sub, 'spaces.guid', operator, values);
   },
 };

@@ -43,3 +43,37 @@ export function loadOrCreateBrokerCredentials(
   }
   return { credentials: { username, password }, generated: true };
 }
+
+/** What loadStoredBrokerCredentials needs of a key material store (see src/secrets). */
+export interface BrokerPasswordStore {
+  read(name: 'broker-password'): Promise<string | undefined>;
+  ensure(name: 'broker-password', create: () => string): Promise<string>;
+}
+
+/**
+ * Like loadOrCreateBrokerCredentials, but a generated password lives in the key material store
+ * (sealed in the database), so every process of the installation answers `/broker/v2` with the
+ * same one. A password file left by an older Wharf is taken over (registered platforms keep
+ * working).
+ */
+export async function loadStoredBrokerCredentials(
+  store: BrokerPasswordStore,
+  dataDir: string,
+  configured: { username: string | undefined; password: string | undefined },
+): Promise<LoadedBrokerCredentials> {
+  const username = configured.username ?? DEFAULT_BROKER_USERNAME;
+  if (configured.password !== undefined)
+    return { credentials: { username, password: configured.password }, generated: false };
+  const file = path.join(dataDir, BROKER_CREDENTIALS_FILE);
+  const fromFile = fs.existsSync(file)
+    ? fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8'))).password
+    : undefined;
+  if (fromFile === undefined && (await store.read('broker-password')) === undefined) {
+    const candidate = crypto.randomBytes(24).toString('base64url');
+    const password = await store.ensure('broker-password', () => candidate);
+    // Printed once, by the process whose password won the race.
+    return { credentials: { username, password }, generated: password === candidate };
+  }
+  const password = await store.ensure('broker-password', () => fromFile ?? '');
+  return { credentials: { username, password }, generated: false };
+}

@@ -6,5 +6,5 @@ export { ContainerServiceEngine } from './container-engine';
 export type { ContainerEngine, EngineProgress, EngineOutcome, InPlaceSettings } from './engine';
 export type { ServiceBroker } from './service-broker';
 export type { BrokerCredentials } from './basic-auth';
-export { loadOrCreateBrokerCredentials } from './broker-credentials';
+export { loadOrCreateBrokerCredentials, loadStoredBrokerCredentials } from './broker-credentials';
 export type { LoadedBrokerCredentials } from './broker-credentials';

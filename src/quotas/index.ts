@@ -1,5 +1,7 @@
 import type { Router } from 'express';
 import type { Knex } from '../db/knex';
+import type { Resource } from '../http/envelope';
+import { presentQuotaDefinition } from './presenter';
 import { createQuotaRoutes } from './routes';
 import { QuotasStore } from './store';
 
@@ -9,6 +11,8 @@ export interface QuotasModule {
   router: Router;
   /** The quota every organization uses (Wharf has one and enforces none). */
   defaultQuotaGuid(): Promise<string>;
+  /** One quota definition as `/v2/quota_definitions/:guid` presents it (for inlining in orgs). */
+  present(guid: string): Promise<Resource<Record<string, unknown>> | undefined>;
 }
 
 export function createQuotasModule(deps: { knex: Knex }): QuotasModule {
@@ -16,6 +20,10 @@ export function createQuotasModule(deps: { knex: Knex }): QuotasModule {
   let cached: string | undefined;
   return {
     router: createQuotaRoutes(store),
+    present: async (guid) => {
+      const quota = await store.find(guid);
+      return quota === undefined ? undefined : presentQuotaDefinition(quota);
+    },
     defaultQuotaGuid: async () => {
       if (cached !== undefined) return cached;
       const quota = await store.findByName('default');

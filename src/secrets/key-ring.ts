@@ -80,3 +80,80 @@ export function addKeyToRing(dataDir: string, ring: KeyRing): KeyRing {
   writeRing(path.join(dataDir, KEY_RING_FILE), next);
   return next;
 }
+
+/** The ring as text: the same JSON as the key ring file, so a file left by an older Wharf parses. */
+export function serializeRing(ring: KeyRing): string {
+  return JSON.stringify(
+    {
+      current: ring.current,
+      keys: Object.fromEntries([...ring.keys].map(([id, k]) => [id, k.toString('base64')])),
+    },
+    null,
+    2,
+  );
+}
+
+export function parseRing(text: string): KeyRing {
+  const parsed = keyRingFile.parse(JSON.parse(text));
+  const keys = new Map(
+    Object.entries(parsed.keys).map(([id, b64]) => [id, Buffer.from(b64, 'base64')]),
+  );
+  if (!keys.has(parsed.current)) throw new Error('the key ring names a current key it lacks');
+  return { current: parsed.current, keys };
+}
+
+function freshRing(): KeyRing {
+  const key = crypto.randomBytes(32);
+  return { current: keyIdOf(key), keys: new Map([[keyIdOf(key), key]]) };
+}
+
+/** The configured WHARF_DB_ENCRYPTION_KEY (if any) is current; the stored keys still decrypt. */
+export function withConfiguredKey(stored: KeyRing, setting: string | undefined): KeyRing {
+  if (setting === undefined) return stored;
+  const key = keyFromSetting(setting);
+  const id = keyIdOf(key);
+  return { current: id, keys: new Map([...stored.keys, [id, key]]) };
+}
+
+/** What the key-ring functions need of a key material store (see key-material.ts). */
+interface RingStore {
+  ensure(name: 'encryption-keys', create: () => string): Promise<string>;
+  update(name: 'encryption-keys', change: (current: string) => string): Promise<string>;
+}
+
+/**
+ * The installation's key ring from its key material store, created on first start: from the data
+ * directory's key ring file when an older Wharf left one (its sealed values stay readable),
+ * otherwise a fresh key.
+ */
+export async function loadStoredKeyRing(
+  store: RingStore,
+  dataDir: string,
+  setting: string | undefined,
+): Promise<KeyRing> {
+  const text = await store.ensure('encryption-keys', () =>
+    serializeRing(readRing(path.join(dataDir, KEY_RING_FILE)) ?? freshRing()),
+  );
+  return withConfiguredKey(parseRing(text), setting);
+}
+
+/** Adds a fresh key to the stored ring, for decryption only (not yet current); returns its id. */
+export async function addStoredKey(store: RingStore): Promise<string> {
+  const key = crypto.randomBytes(32);
+  const id = keyIdOf(key);
+  await store.update('encryption-keys', (text) => {
+    const ring = parseRing(text);
+    return serializeRing({ current: ring.current, keys: new Map([...ring.keys, [id, key]]) });
+  });
+  return id;
+}
+
+/** Makes a key already in the stored ring the one that encrypts; returns the new ring. */
+export async function makeStoredKeyCurrent(store: RingStore, id: string): Promise<KeyRing> {
+  const text = await store.update('encryption-keys', (current) => {
+    const ring = parseRing(current);
+    if (!ring.keys.has(id)) throw new Error(`key ${id} is not in the key ring`);
+    return serializeRing({ current: id, keys: ring.keys });
+  });
+  return parseRing(text);
+}

@@ -13,6 +13,9 @@ export const SEALED_COLUMNS: ReadonlyArray<readonly [table: string, column: stri
   ['osb_service_instances', 'pending_parameters_encrypted'],
   ['osb_service_bindings', 'credentials_encrypted'],
   ['container_services', 'secrets_encrypted'],
+  ['user_provided_service_instances', 'credentials_encrypted'],
+  ['ui_sessions', 'access_token_sealed'],
+  ['ui_sessions', 'refresh_token_sealed'],
 ];
 
 /** Re-seals, in one transaction, every value not sealed with the current key. Returns how many. */

@@ -10,7 +10,19 @@ export class SecretBoxError extends Error {}
  * `v1:<key id>:<iv>:<tag>:<ciphertext>` (base64 parts).
  */
 export class SecretBox {
+  private unknownKeyListener: ((keyId: string) => void) | undefined;
+
   constructor(private ring: KeyRing) {}
+
+  /** Called when a value names a key this ring lacks (another process rotated): reload then. */
+  onUnknownKey(listener: (keyId: string) => void): void {
+    this.unknownKeyListener = listener;
+  }
+
+  /** Whether this ring holds the key (tells a reloader whether a re-read brought it). */
+  hasKey(keyId: string): boolean {
+    return this.ring.keys.has(keyId);
+  }
 
   get currentKeyId(): string {
     return this.ring.current;
@@ -47,7 +59,10 @@ export class SecretBox {
       throw new SecretBoxError('not a sealed value');
     }
     const key = this.ring.keys.get(keyId);
-    if (!key) throw new SecretBoxError(`encryption key ${keyId} is not in the key ring`);
+    if (!key) {
+      this.unknownKeyListener?.(keyId);
+      throw new SecretBoxError(`encryption key ${keyId} is not in the key ring`);
+    }
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString(

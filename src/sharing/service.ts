@@ -2,6 +2,7 @@ import { isAdmin } from '../auth';
 import type { AuthContext } from '../auth';
 import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
+import { isUniqueViolation } from '../db/knex';
 import type { PageRequest } from '../db/page-request';
 import type { Paged } from '../db/paging';
 import { CfError } from '../http/cf-errors';
@@ -153,12 +154,32 @@ export class SharingService {
       const why = await this.targetRefusal(instance, space, already);
       if (why !== undefined) throw unprocessable(why);
     }
-    await this.deps.store.add(
-      instance.id,
-      spaces.map((s) => s.id),
-    );
+    await this.addShares(instance, spaces);
     this.deps.changes.publish({ topic: 'service_instance', action: 'updated', id: instance.guid });
     return (await this.deps.store.allTargets(instance.id)).map((t) => t.spaceGuid);
+  }
+
+  /**
+   * The name claims make the shares race-proof: a create or share of the same name into a target
+   * space that got there first fails the whole share, reported as CC reports a taken name (unless
+   * the winner was an identical share).
+   */
+  private async addShares(instance: ServiceInstance, spaces: readonly Space[]): Promise<void> {
+    try {
+      await this.deps.store.add(
+        instance.id,
+        instance.name,
+        spaces.map((s) => s.id),
+      );
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const now = new Set((await this.deps.store.allTargets(instance.id)).map((t) => t.spaceGuid));
+      const taken = spaces.find((s) => !now.has(s.guid));
+      if (taken === undefined) return;
+      throw unprocessable(
+        `A service instance called ${instance.name} already exists in ${taken.name}.`,
+      );
+    }
   }
 
   /** `DELETE /v3/service_instances/:guid/relationships/shared_spaces/:space_guid`. */

@@ -5,6 +5,7 @@ import { countOf, pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import type { PageRequest } from '../db/page-request';
 import { currentTimestamp } from '../db/timestamps';
+import { claimInstanceName } from '../instance-names';
 import { spacesVisibleTo } from '../orgs';
 
 const TABLE = 'service_instance_shares';
@@ -102,41 +103,30 @@ export class SharesStore {
   }
 
   /**
-   * Shares into every space at once (one transaction). An existing share is kept as it is: the
-   * unique (instance, space) index makes two concurrent shares into one space a single row.
+   * Shares into every space at once (one transaction); a space it is already shared into is left
+   * as it is. Each new share claims the instance's name in its space: a concurrent create or share
+   * of that name there makes this fail with a unique violation, and nothing is shared.
    */
-  async add(instanceId: number, spaceIds: readonly number[]): Promise<void> {
+  async add(instanceId: number, name: string, spaceIds: readonly number[]): Promise<void> {
     const now = currentTimestamp(this.clock.now());
     await this.db.transaction(async (trx) => {
       for (const spaceId of spaceIds) {
-        await trx(TABLE)
-          .insert({
-            guid: randomUUID(),
-            service_instance_id: instanceId,
-            space_id: spaceId,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict(['service_instance_id', 'space_id'])
-          .ignore();
+        const existing: unknown = await trx(TABLE)
+          .where({ service_instance_id: instanceId, space_id: spaceId })
+          .first('id');
+        if (existing !== undefined) continue;
+        const guid = randomUUID();
+        await trx(TABLE).insert({
+          guid,
+          service_instance_id: instanceId,
+          space_id: spaceId,
+          created_at: now,
+          updated_at: now,
+        });
+        const row: { id: number } | undefined = await trx(TABLE).where({ guid }).first('id');
+        if (row) await claimInstanceName(trx, spaceId, name, { kind: 'share', id: row.id });
       }
     });
-  }
-
-  /**
-   * Whether an instance of this name is in the space: its own managed or user-provided ones, or
-   * one shared into it (names are unique per space including shared-in instances, cf-v2-api.md §3.5).
-   */
-  async nameTakenIn(spaceId: number, name: string): Promise<boolean> {
-    for (const table of ['service_instances', 'user_provided_service_instances']) {
-      if ((await this.db(table).where({ space_id: spaceId, name }).first('id')) !== undefined)
-        return true;
-    }
-    const shared: unknown = await this.db('service_instances')
-      .whereIn('id', instancesSharedInto(this.db, spaceId))
-      .where({ name })
-      .first('id');
-    return shared !== undefined;
   }
 
   /** Removes one share; false when there was none. */

@@ -7,6 +7,7 @@ import type { PageRequest } from '../db/page-request';
 import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
+import { claimInstanceName, renameInstanceClaim } from '../instance-names';
 import { instancesSharedInto } from '../sharing';
 import type { UserProvidedInstance } from './types';
 
@@ -89,35 +90,54 @@ export class UserProvidedStore {
   async insert(fields: Required<StoredFields> & { spaceId: number }, now: Date): Promise<string> {
     const at = currentTimestamp(now);
     const guid = randomUUID();
-    await this.db(TABLE).insert({
-      guid,
-      name: fields.name,
-      space_id: fields.spaceId,
-      credentials_encrypted: fields.credentialsEncrypted,
-      syslog_drain_url: fields.syslogDrainUrl,
-      route_service_url: fields.routeServiceUrl,
-      tags: JSON.stringify(fields.tags),
-      created_at: at,
-      updated_at: at,
+    // The row and its name claim in one transaction: the claim is the cross-table guard.
+    await this.db.transaction(async (trx) => {
+      await trx(TABLE).insert({
+        guid,
+        name: fields.name,
+        space_id: fields.spaceId,
+        credentials_encrypted: fields.credentialsEncrypted,
+        syslog_drain_url: fields.syslogDrainUrl,
+        route_service_url: fields.routeServiceUrl,
+        tags: JSON.stringify(fields.tags),
+        created_at: at,
+        updated_at: at,
+      });
+      const row: { id: number } | undefined = await trx(TABLE).where({ guid }).first('id');
+      if (row)
+        await claimInstanceName(trx, fields.spaceId, fields.name, {
+          kind: 'user-provided',
+          id: row.id,
+        });
     });
     return guid;
   }
 
   async update(id: number, fields: StoredFields, now: Date): Promise<void> {
-    await this.db(TABLE)
-      .where({ id })
-      .update({
-        ...(fields.name !== undefined ? { name: fields.name } : {}),
-        ...(fields.credentialsEncrypted !== undefined
-          ? { credentials_encrypted: fields.credentialsEncrypted }
-          : {}),
-        ...(fields.syslogDrainUrl !== undefined ? { syslog_drain_url: fields.syslogDrainUrl } : {}),
-        ...(fields.routeServiceUrl !== undefined
-          ? { route_service_url: fields.routeServiceUrl }
-          : {}),
-        ...(fields.tags !== undefined ? { tags: JSON.stringify(fields.tags) } : {}),
-        updated_at: currentTimestamp(now),
-      });
+    const changes = {
+      ...(fields.name !== undefined ? { name: fields.name } : {}),
+      ...(fields.credentialsEncrypted !== undefined
+        ? { credentials_encrypted: fields.credentialsEncrypted }
+        : {}),
+      ...(fields.syslogDrainUrl !== undefined ? { syslog_drain_url: fields.syslogDrainUrl } : {}),
+      ...(fields.routeServiceUrl !== undefined
+        ? { route_service_url: fields.routeServiceUrl }
+        : {}),
+      ...(fields.tags !== undefined ? { tags: JSON.stringify(fields.tags) } : {}),
+      updated_at: currentTimestamp(now),
+    };
+    const name = fields.name;
+    // A rename moves the name claim in the same transaction (the cross-table guard).
+    await this.db.transaction(async (trx) => {
+      if (name !== undefined) {
+        const current: { space_id: number; name: string } | undefined = await trx(TABLE)
+          .where({ id })
+          .first('space_id', 'name');
+        if (current && current.name !== name)
+          await renameInstanceClaim(trx, current.space_id, { kind: 'user-provided', id }, name);
+      }
+      await trx(TABLE).where({ id }).update(changes);
+    });
   }
 
   async delete(id: number): Promise<void> {

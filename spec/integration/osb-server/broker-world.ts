@@ -9,7 +9,7 @@ import { createContainersModule } from '../../../src/containers';
 import type { ContainersModule, ServiceView } from '../../../src/containers';
 import { FakeDriver } from '../../../src/containers/drivers/fake/fake-driver';
 import { FakeHealthProbe } from '../../../src/containers/drivers/fake/fake-health';
-import { containerExtraCheck } from '../../../src/instances';
+import { containerExtraCheck, instancePlanUsage } from '../../../src/instances';
 import { ContainerServiceEngine, createOsbBrokerRouter } from '../../../src/osb-server';
 import type { BrokerCredentials } from '../../../src/osb-server';
 import { containerRefFor } from '../../../src/osb-server/instance-template';
@@ -62,6 +62,7 @@ function mount(w: TestWharf, containers: ContainersModule, syncTimeoutMs: number
     clock: systemClock,
     changes: silentChangeFeed,
     orgs: w.orgs,
+    planUsage: instancePlanUsage,
     checkExtra: containerExtraCheck(MAX_REPLICAS),
   });
   const app = express();
