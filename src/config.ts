@@ -38,6 +38,7 @@ const envSchema = z.object({
     .refine((value) => parseMasterKey(value) !== undefined, MASTER_KEY_PROBLEM)
     .optional(),
   WHARF_KEY_REFRESH_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_LEADER_LEASE_SECONDS: z.coerce.number().positive().default(10),
   WHARF_BROKER_USERNAME: z.string().optional(),
   WHARF_BROKER_PASSWORD: z.string().optional(),
   WHARF_TRUSTED_ISSUER: z.string().optional(),
@@ -138,6 +139,11 @@ export interface ContainersConfig {
   /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
   tenantMaxServices: number;
   tenantMaxReplicas: number;
+  /**
+   * How long the reconciler leader's lease lasts without renewal: another process takes over at
+   * most this plus a quarter of it after the leader dies. Absent: 10 s.
+   */
+  leaderLeaseMs?: number;
   /**
    * How long a change's replicas may take to become healthy before it fails (a rolling update
    * is rolled back); default 120 s.
@@ -281,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
       tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
       tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
+      leaderLeaseMs: e.WHARF_LEADER_LEASE_SECONDS * 1000,
       replicaStartTimeoutMs: e.WHARF_REPLICA_START_TIMEOUT_SECONDS * 1000,
     },
   };
