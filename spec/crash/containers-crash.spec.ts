@@ -269,7 +269,12 @@ describeWithDocker('wharf serve killed with SIGKILL mid container operation', ()
       space_guid: spaceGuid,
       service_plan_guid: planGuid,
     });
-    await killAfter('provision', 300, 1200);
+    // Killed once the operation is recorded (before, it simply never happened).
+    await until('the instance row', async () => {
+      const res = await api('GET', '/v2/service_instances?q=name:crash-site');
+      return res.body.total_results === 1 ? true : undefined;
+    });
+    await killAfter('provision', 100, 1200);
     const rows = await until('the instance row', async () => {
       const res = await api('GET', '/v2/service_instances?q=name:crash-site');
       const resources = res.body.resources;
@@ -302,16 +307,20 @@ describeWithDocker('wharf serve killed with SIGKILL mid container operation', ()
     expect(created.status).toBe(201);
     await converged('crash-web', 1, TEST_IMAGES.httpd);
 
-    fireAndForget('POST', '/services/crash-web/update', { Replicas: 4 });
+    // Each change is accepted (stored) first; the kill lands while the reconciler carries it out.
+    const accepted = async (body: object): Promise<void> => {
+      expect((await api('POST', '/services/crash-web/update', body)).status).toBe(200);
+    };
+    await accepted({ Replicas: 4 });
     await killAfter('scale up', 10, 300);
     await converged('crash-web', 4, TEST_IMAGES.httpd);
 
     // The drain of a removed replica holds its slot in MAINT for a while: kill inside it.
-    fireAndForget('POST', '/services/crash-web/update', { Replicas: 2 });
+    await accepted({ Replicas: 2 });
     await killAfter('scale down', 400, 800);
     await converged('crash-web', 2, TEST_IMAGES.httpd);
 
-    fireAndForget('POST', '/services/crash-web/update', { Image: TEST_IMAGES.httpdV2 });
+    await accepted({ Image: TEST_IMAGES.httpdV2 });
     await killAfter('rolling update', 1000, 2500);
     await converged('crash-web', 2, TEST_IMAGES.httpdV2);
   });
@@ -343,6 +352,9 @@ describeWithDocker('wharf serve killed with SIGKILL mid container operation', ()
     await converged('crash-gone', 2, TEST_IMAGES.httpd);
     fireAndForget('DELETE', '/services/crash-gone');
     await killAfter('delete', 20, 400);
+    // Killed before the row was deleted, the DELETE never happened: the client sends it again.
+    if ((await api('GET', '/services/crash-gone')).status === 200)
+      expect((await api('DELETE', '/services/crash-gone')).status).toBe(204);
     await until('crash-gone and its objects gone', async () => {
       if ((await api('GET', '/services/crash-gone')).status !== 404) return undefined;
       const networks = await docker.listNetworks({
