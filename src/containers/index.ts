@@ -21,6 +21,8 @@ import { ContainerServiceStore } from './store';
 export { parsePortRange } from './publish-ports';
 export type { PortRange } from './publish-ports';
 export { ContainerService } from './service';
+export { containerAttention } from './attention';
+export type { ContainerAttention } from './attention';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
 export { ROLLED_BACK } from './health-verdict';
