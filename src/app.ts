@@ -21,11 +21,12 @@ import { InProcessChangeFeed } from './changes';
 import type { ChangeFeed } from './changes';
 import { systemClock } from './clock';
 import type { WharfConfig } from './config';
-import { createContainersModule } from './containers';
+import { containerAttention, createContainersModule } from './containers';
 import { createFeatureFlagsModule } from './feature-flags';
 import { resolveInstallationId } from './installation';
 import type { ContainersModule } from './containers';
 import { createKnex } from './db/knex';
+import { pageRequest } from './db/page-request';
 import { checkReadiness, databaseWriteProbe } from './health';
 import type { Knex } from './db/knex';
 import { migrateToLatest } from './db/migrate';
@@ -33,8 +34,10 @@ import { createErrorMiddleware, notFoundHandler } from './http/error-middleware'
 import { rawJsonBody } from './http/json-body';
 import { requestIdMiddleware } from './http/request-id';
 import {
+  attentionBoundsAt,
   containerExtraCheck,
   createInstancesModule,
+  DEFAULT_ATTENTION,
   instancePlanUsage,
   instancesInSpaces,
 } from './instances';
@@ -327,6 +330,25 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
         ).map(([health, count]) => ({ health, count })),
       brokerSyncStates: async () =>
         (await brokers.all()).map((b) => ({ broker: b.name, ok: b.lastSync?.ok ?? null })),
+      attentionCounts: async () => {
+        const [instances, failedSyncs, views] = await Promise.all([
+          instancesModule.instances.needingAttention(
+            'platform',
+            pageRequest({ perPage: 1 }),
+            attentionBoundsAt(clock.now(), DEFAULT_ATTENTION),
+          ),
+          brokers.withFailedSync(),
+          everyContainer(),
+        ]);
+        return [
+          { kind: 'stuck_instances', count: instances.total },
+          { kind: 'failed_broker_syncs', count: failedSyncs.length },
+          {
+            kind: 'unhealthy_container_services',
+            count: views.filter((view) => containerAttention(view) !== undefined).length,
+          },
+        ];
+      },
     },
   });
   const ui = createUiModule({

@@ -38,6 +38,7 @@ const envSchema = z.object({
     .refine((value) => parseMasterKey(value) !== undefined, MASTER_KEY_PROBLEM)
     .optional(),
   WHARF_KEY_REFRESH_SECONDS: z.coerce.number().positive().default(10),
+  WHARF_LEADER_LEASE_SECONDS: z.coerce.number().positive().default(10),
   WHARF_BROKER_USERNAME: z.string().optional(),
   WHARF_BROKER_PASSWORD: z.string().optional(),
   WHARF_TRUSTED_ISSUER: z.string().optional(),
@@ -73,6 +74,7 @@ const envSchema = z.object({
   WHARF_ALLOWED_REGISTRIES: z.string().default('docker.io'),
   WHARF_TENANT_MAX_SERVICES: z.coerce.number().int().positive().default(50),
   WHARF_TENANT_MAX_REPLICAS: z.coerce.number().int().positive().default(100),
+  WHARF_REPLICA_START_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
   WHARF_BROKER_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   WHARF_POLL_INTERVAL_SECONDS: z.coerce.number().positive().default(5),
   WHARF_MAX_POLL_DURATION_SECONDS: z.coerce.number().positive().default(604800),
@@ -137,6 +139,16 @@ export interface ContainersConfig {
   /** Per tenant (admins are exempt): how many services, and replicas summed over them. */
   tenantMaxServices: number;
   tenantMaxReplicas: number;
+  /**
+   * How long the reconciler leader's lease lasts without renewal: another process takes over at
+   * most this plus a quarter of it after the leader dies. Absent: 10 s.
+   */
+  leaderLeaseMs?: number;
+  /**
+   * How long a change's replicas may take to become healthy before it fails (a rolling update
+   * is rolled back); default 120 s.
+   */
+  replicaStartTimeoutMs?: number;
 }
 
 export interface AuthConfig {
@@ -275,6 +287,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WharfConfig {
       allowedRegistries: commaList(e.WHARF_ALLOWED_REGISTRIES),
       tenantMaxServices: e.WHARF_TENANT_MAX_SERVICES,
       tenantMaxReplicas: e.WHARF_TENANT_MAX_REPLICAS,
+      leaderLeaseMs: e.WHARF_LEADER_LEASE_SECONDS * 1000,
+      replicaStartTimeoutMs: e.WHARF_REPLICA_START_TIMEOUT_SECONDS * 1000,
     },
   };
 }

@@ -70,7 +70,28 @@ describe('parseShowStat', () => {
   it('reads columns by header name, whatever their order', () => {
     const text = `# addr,status,svname,pxname,scur\n10.0.0.5:80,UP,r2,${BACKEND_NAME},1\n`;
     expect(parseShowStat(text)).toEqual([
-      { server: 'r2', address: '10.0.0.5', health: 'UP', sessions: 1, adminState: undefined },
+      {
+        server: 'r2',
+        address: '10.0.0.5',
+        health: 'UP',
+        sessions: 1,
+        adminState: undefined,
+        lastChangeSeconds: 0,
+        checkStatus: '',
+        checkCode: '',
+      },
     ]);
+  });
+
+  it.each([
+    ['a check in progress is marked "* "', '12', '* L7OK', '200', [12, 'L7OK', '200']],
+    ['a failed check', '3', 'L4CON', '', [3, 'L4CON', '']],
+    ['before any check', '0', 'INI', '', [0, 'INI', '']],
+  ])('reads the check columns: %s', (_name, lastchg, checkStatus, checkCode, expected) => {
+    const text =
+      '# pxname,svname,status,addr,lastchg,check_status,check_code\n' +
+      `${BACKEND_NAME},r1,UP,10.0.0.5:80,${lastchg},${checkStatus},${checkCode}\n`;
+    const [s] = parseShowStat(text);
+    expect([s?.lastChangeSeconds, s?.checkStatus, s?.checkCode]).toEqual(expected);
   });
 });

@@ -4,7 +4,7 @@ import type { ServiceStatus } from '../../src/containers/types';
 
 const converged: ApplyProgress = { phase: 'converged' };
 const scaling: ApplyProgress = { phase: 'scaling', ready: 1, desired: 3 };
-const rolling: ApplyProgress = { phase: 'rolling', ready: 2, desired: 3 };
+const rolling: ApplyProgress = { phase: 'rolling', ready: 2, desired: 3, previousImage: 'web:1' };
 
 describe('toStatusReport', () => {
   it.each<[string, ServiceStatus, ApplyProgress, string[], ServiceStatus, string]>([

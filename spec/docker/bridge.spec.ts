@@ -50,6 +50,8 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
   let spaceGuid: string;
   let planOne: string;
   let planTwo: string;
+  /** Its image exits at once: it never becomes healthy. */
+  let planBroken: string;
 
   const admin = (): { Authorization: string } => ({ Authorization: `bearer ${adminToken}` });
   const dev = (): { Authorization: string } => ({ Authorization: `bearer ${devToken}` });
@@ -63,6 +65,7 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
       WHARF_POLL_INTERVAL_SECONDS: '0.5',
       WHARF_JOB_TICK_MS: '200',
       WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: '90',
+      WHARF_REPLICA_START_TIMEOUT_SECONDS: '20',
     });
     database = await createTestDatabase(dir);
     const knex = database.connect();
@@ -141,9 +144,20 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
         public: false,
         extra: JSON.stringify({ container: { Replicas: 2 } }),
       });
+    const broken = await request(w.app)
+      .post('/v2/service_plans')
+      .set(admin())
+      .send({
+        name: 'broken',
+        description: 'a release that exits at once',
+        service_guid: service.body.metadata.guid,
+        public: false,
+        extra: JSON.stringify({ container: { Image: TEST_IMAGES.exits } }),
+      });
     planOne = String(one.body.metadata.guid);
     planTwo = String(two.body.metadata.guid);
-    for (const plan of [planOne, planTwo]) {
+    planBroken = String(broken.body.metadata.guid);
+    for (const plan of [planOne, planTwo, planBroken]) {
       expect(
         (await request(w.app).put(`/v2/service_plans/${plan}`).set(admin()).send({ public: true }))
           .status,
@@ -268,6 +282,74 @@ describeWithDocker('container-backed instances end to end (the bridge)', () => {
         (await countLabelled(docker, 'wharf.owner', owner)).containers === 0 ? true : undefined,
       30000,
       'no container left',
+    );
+  }, 180000);
+
+  const containerOf = (instanceGuid: string) =>
+    w.containers.service.get(
+      { tenant: spaceGuid.replace(/-/g, ''), admin: false },
+      `si-${instanceGuid}`,
+    );
+
+  it('when provisioned on a plan whose image never becomes healthy, then the create fails and nothing is left', async () => {
+    const created = await request(w.app)
+      .post('/v2/service_instances')
+      .set(dev())
+      .send({ name: 'broken-site', space_guid: spaceGuid, service_plan_guid: planBroken });
+    expect(created.status).toBe(400);
+    expect(created.body.description).toContain('replica exited with code 1');
+    const listed = await request(w.app).get('/v2/service_instances?q=name:broken-site').set(dev());
+    expect(listed.body.resources).toEqual([]);
+  }, 120000);
+
+  it('when a plan change goes to an image that never becomes healthy, sync or async, then it fails, the old replicas keep serving and the instance keeps its plan', async () => {
+    const created = await request(w.app)
+      .post('/v2/service_instances')
+      .set(dev())
+      .send({ name: 'steady', space_guid: spaceGuid, service_plan_guid: planOne });
+    expect(created.status).toBe(201);
+    const guid = String(created.body.metadata.guid);
+    const before = await containerOf(guid);
+
+    const sync = await request(w.app)
+      .put(`/v2/service_instances/${guid}`)
+      .set(dev())
+      .send({ service_plan_guid: planBroken });
+    expect(sync.status).toBe(400);
+    expect(sync.body.description).toContain(`Rolled back to ${TEST_IMAGES.httpd}`);
+    const afterSync = await request(w.app).get(`/v2/service_instances/${guid}`).set(dev());
+    expect(afterSync.body.entity).toMatchObject({
+      service_plan_guid: planOne,
+      last_operation: { type: 'update', state: 'failed' },
+    });
+    const rolled = await containerOf(guid);
+    expect(rolled.record).toMatchObject({ status: 'active', spec: { image: TEST_IMAGES.httpd } });
+    expect(rolled.observation.containers).toEqual(before.observation.containers);
+
+    const async = await request(w.app)
+      .put(`/v2/service_instances/${guid}?accepts_incomplete=true`)
+      .set(dev())
+      .send({ service_plan_guid: planBroken });
+    expect(async.status).toBe(202);
+    const failed = await eventually(
+      async () => {
+        const res = await request(w.app).get(`/v2/service_instances/${guid}`).set(dev());
+        return res.body.entity.last_operation.state === 'in progress' ? undefined : res;
+      },
+      90000,
+      'async plan change settled',
+    );
+    expect(failed.body.entity).toMatchObject({
+      service_plan_guid: planOne,
+      last_operation: {
+        type: 'update',
+        state: 'failed',
+        description: expect.stringContaining(`Rolled back to ${TEST_IMAGES.httpd}`),
+      },
+    });
+    expect((await containerOf(guid)).observation.containers).toEqual(before.observation.containers);
+    expect((await request(w.app).delete(`/v2/service_instances/${guid}`).set(dev())).status).toBe(
+      204,
     );
   }, 180000);
 });

@@ -144,9 +144,13 @@ describe('toSwarmProgress', () => {
     [
       'an old-image task running',
       { replicas: [replica('a', 'v2'), replica('b', 'v1')] },
-      { phase: 'rolling', ready: 1, desired: 2 },
+      { phase: 'rolling', ready: 1, desired: 2, previousImage: 'v1' },
     ],
-    ['Swarm updating', { updating: true }, { phase: 'rolling', ready: 2, desired: 2 }],
+    [
+      'Swarm updating',
+      { updating: true },
+      { phase: 'rolling', ready: 2, desired: 2, previousImage: 'v2' },
+    ],
     [
       'more UP than desired (scale down pending)',
       { desired: 1 },

@@ -313,4 +313,9 @@ export class BrokersService {
   all(): Promise<RegisteredBroker[]> {
     return this.store.all();
   }
+
+  /** Brokers whose last catalog sync failed: they need an operator's look. */
+  withFailedSync(): Promise<RegisteredBroker[]> {
+    return this.store.withFailedSync();
+  }
 }

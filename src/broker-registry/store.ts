@@ -111,6 +111,14 @@ export class BrokersStore {
     return rows.map(toBroker);
   }
 
+  /** Brokers whose last catalog sync failed (not those never synced), in id order. */
+  async withFailedSync(): Promise<RegisteredBroker[]> {
+    const rows: BrokerRow[] = await this.select()
+      .where('service_brokers.last_sync_ok', false)
+      .orderBy('service_brokers.id');
+    return rows.map(toBroker);
+  }
+
   async find(guid: string): Promise<RegisteredBroker | undefined> {
     const row: BrokerRow | undefined = await this.select()
       .where('service_brokers.guid', guid)

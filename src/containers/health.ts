@@ -1,19 +1,25 @@
+import { toBackendReadings } from './backend-reading';
+import type { BackendReading, HealthProof } from './backend-reading';
 import type { ObservedLb } from './drivers/driver';
 import { BACKEND_NAME } from './haproxy/render-config';
 import { parseShowStat } from './haproxy/stats';
 import type { ServerStat } from './haproxy/stats';
-import type { BackendHealth } from './types';
+
+export type { BackendReading, HealthProof } from './backend-reading';
 
 /** Reads what the LB thinks of each replica address. Swappable so unit specs need no HAProxy. */
 export interface HealthProbe {
-  /** Replica IP → health; an empty map when the LB cannot be asked (yet). */
-  backends(lb: ObservedLb): Promise<Map<string, BackendHealth>>;
+  /**
+   * Replica IP → health as Wharf counts it (UP only once proven by `proof`, issue 9); an empty
+   * map when the LB cannot be asked (yet).
+   */
+  backends(lb: ObservedLb, proof: HealthProof): Promise<Map<string, BackendReading>>;
   /**
    * Like `backends`, and first puts back into rotation every replica slot found in MAINT or DRAIN
    * that no retire of this process holds: set by hand, or by a Wharf killed mid-drain (issues 9
    * and 16). A slot it restored counts DOWN until its checks say otherwise.
    */
-  backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>>;
+  backendsRestoringStray(lb: ObservedLb, proof: HealthProof): Promise<Map<string, BackendReading>>;
   /**
    * Takes the replica at `ip` out of rotation, lets in-flight requests finish, runs `stop`, then
    * frees its server slot for future replicas. Without it HAProxy keeps sending to an address
@@ -41,26 +47,28 @@ export class HaproxyHealthProbe implements HealthProbe {
 
   constructor(private readonly runtime: LbRuntime) {}
 
-  async backends(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+  async backends(lb: ObservedLb, proof: HealthProof): Promise<Map<string, BackendReading>> {
     if (lb.state !== 'running') return new Map();
     try {
-      const stats = await this.stats(lb);
-      return new Map(stats.map((s) => [s.address, s.health]));
+      return toBackendReadings(await this.stats(lb), proof);
     } catch {
       // The LB starts in well under a second; until it answers, nothing counts as UP.
       return new Map();
     }
   }
 
-  async backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+  async backendsRestoringStray(
+    lb: ObservedLb,
+    proof: HealthProof,
+  ): Promise<Map<string, BackendReading>> {
     if (lb.state !== 'running') return new Map();
     const stats = await this.stats(lb).catch(() => []);
-    const health = new Map(stats.map((s) => [s.address, s.health]));
+    const health = toBackendReadings(stats, proof);
     for (const s of stats) {
       if (s.adminState === undefined || this.retiring.has(`${lb.id}/${s.server}`)) continue;
       // Failing here is not worth failing the service for: the next pass tries again.
       await this.setState(lb, s.server, 'ready').catch(() => undefined);
-      health.set(s.address, 'DOWN');
+      health.set(s.address, { health: 'DOWN', problem: undefined });
     }
     return health;
   }

@@ -11,6 +11,8 @@ import { SwarmDriver } from './drivers/swarm/swarm-driver';
 import type { HealthProbe } from './health';
 import { DeletesInFlight } from './deletes-in-flight';
 import { Reconciler } from './reconciler';
+import { newHolderId, ReconcilerLeadership } from './leadership';
+import { LeaseStore } from './leadership-store';
 import { createServicesRouter } from './routes';
 import { ContainerService } from './service';
 import { SpecSealer } from './sealed-spec';
@@ -19,8 +21,11 @@ import { ContainerServiceStore } from './store';
 export { parsePortRange } from './publish-ports';
 export type { PortRange } from './publish-ports';
 export { ContainerService } from './service';
+export { containerAttention } from './attention';
+export type { ContainerAttention } from './attention';
 export type { Scope, ServiceView } from './service';
 export { ContainerServiceError } from './errors';
+export { ROLLED_BACK } from './health-verdict';
 export { presentService } from './presenter';
 export type { WireService } from './presenter';
 export { toTenant } from './tenant';
@@ -51,12 +56,16 @@ export interface ContainersModuleDeps {
   now?: () => Date;
   /** Told how long each reconciler pass took (metrics). */
   onPass?: (seconds: number) => void;
+  /** Reconciler leadership among the installation's processes (see leadership.ts). */
+  leadership?: { holder?: string; leaseMs?: number; watchMs?: number };
 }
 
 export interface ContainersModule {
   router: Router;
   service: ContainerService;
   reconciler: Reconciler;
+  /** Only the process holding the lease converges; the others serve the API. */
+  leadership: ReconcilerLeadership;
   /** Resolves when the container engine answers (for /readyz). */
   ping(): Promise<void>;
   start(): Promise<void>;
@@ -71,6 +80,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     dockerHost: deps.config.dockerHost,
     owner,
     publishHost: deps.config.publishHost,
+    now,
   };
   const driver =
     deps.driver ??
@@ -93,6 +103,7 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
     random: deps.random ?? Math.random,
     resyncMs: deps.resyncMs ?? 5000,
     busyMs: deps.busyMs ?? 300,
+    replicaStartTimeoutMs: deps.config.replicaStartTimeoutMs ?? 120000,
     now,
     onPass: deps.onPass,
   });
@@ -114,16 +125,38 @@ export function createContainersModule(deps: ContainersModuleDeps): ContainersMo
       reconciler.trigger();
     },
   });
+  const leaseMs = deps.leadership?.leaseMs ?? deps.config.leaderLeaseMs ?? 10_000;
+  const leadership = new ReconcilerLeadership({
+    store: new LeaseStore(deps.knex, 'containers'),
+    holder: deps.leadership?.holder ?? newHolderId(),
+    ttlMs: leaseMs,
+    // Four tries per lease: a follower takes over at most leaseMs + leaseMs/4 after a crash.
+    renewMs: Math.max(50, Math.floor(leaseMs / 4)),
+    watchMs: deps.leadership?.watchMs ?? 1000,
+    nowMs: () => now().getTime(),
+    log: deps.logger,
+    elected: () => {
+      reconciler.start();
+    },
+    deposed: () => reconciler.stop(),
+    specChanged: () => {
+      reconciler.trigger();
+    },
+  });
   return {
     router: createServicesRouter(service, deps.logger),
     service,
     reconciler,
+    leadership,
     ping: () => driver.ping(),
     start: async () => {
       await store.sealPlaintextRows();
-      reconciler.start();
+      await leadership.start();
     },
-    stop: () => reconciler.stop(),
+    stop: async () => {
+      await leadership.stop();
+      await reconciler.stop();
+    },
   };
 }
 export { SPEC_DEFAULTS, toServiceSpec } from './spec/to-service-spec';

@@ -3,8 +3,10 @@ import type { Logger } from '../logger';
 import { toDeploymentPlan } from './deployment-plan';
 import type { DeploymentPlan } from './deployment-plan';
 import type { DeletesInFlight } from './deletes-in-flight';
-import type { ContainerDriver, ObservedService } from './drivers/driver';
+import type { ApplyProgress, ContainerDriver, ObservedService } from './drivers/driver';
 import { DriverError } from './drivers/driver';
+import { toHealthVerdict } from './health-verdict';
+import type { HealthVerdict } from './health-verdict';
 import { candidatePorts } from './publish-ports';
 import type { PortRange } from './publish-ports';
 import { toStatusReport } from './status-report';
@@ -30,6 +32,11 @@ export interface ReconcilerOptions {
   resyncMs: number;
   /** Delay between passes while some service is still converging. */
   busyMs: number;
+  /**
+   * How long a change may take before replicas that never became healthy fail it (a rolling
+   * update is rolled back instead).
+   */
+  replicaStartTimeoutMs: number;
   now: () => Date;
   /** Told how long each pass took (the wharf_reconcile_duration_seconds histogram). */
   onPass?: (seconds: number) => void;
@@ -57,6 +64,11 @@ export class Reconciler {
   private hostCpus: number | undefined;
   /** Ports the engine refused to bind for this installation; skipped by later allocations. */
   private readonly refusedPorts = new Set<number>();
+  /** Changes being converged (service id → since when, exits and cause seen): issue 9. */
+  private readonly attempts = new Map<
+    string,
+    { generation: number; since: number; exited: Set<string>; problem: string | undefined }
+  >();
 
   constructor(private readonly o: ReconcilerOptions) {}
 
@@ -112,6 +124,12 @@ export class Reconciler {
       try {
         const plan = this.planOf(record, await this.publishPortOf(record, obs));
         const progress = await this.o.driver.apply(plan, obs);
+        const verdict = this.judge(record, progress);
+        if (verdict.kind !== 'wait') {
+          busy = true;
+          await this.giveUp(record, verdict);
+          continue;
+        }
         this.backoff.delete(record.id);
         const report = toStatusReport(record, progress, plan.notes);
         await this.report(record, report.status, report.message);
@@ -123,6 +141,65 @@ export class Reconciler {
       }
     }
     return !busy;
+  }
+
+  /**
+   * Follows a user change (a service not active yet) until it converges; its replicas never
+   * becoming healthy, or exiting again and again, ends it. An active service repairing itself
+   * is not judged: it keeps serving with what it has.
+   */
+  private judge(record: StoredService, progress: ApplyProgress): HealthVerdict {
+    if (progress.phase === 'converged' || record.status === 'active') {
+      this.attempts.delete(record.id);
+      return { kind: 'wait' };
+    }
+    const now = this.o.now().getTime();
+    let attempt = this.attempts.get(record.id);
+    if (attempt === undefined || attempt.generation !== record.generation) {
+      attempt = {
+        generation: record.generation,
+        since: now,
+        exited: new Set(),
+        problem: undefined,
+      };
+      this.attempts.set(record.id, attempt);
+    }
+    for (const id of progress.exitedReplicaIds ?? []) attempt.exited.add(id);
+    attempt.problem = progress.problem ?? attempt.problem;
+    return toHealthVerdict(
+      record.spec.image,
+      progress,
+      { elapsedMs: now - attempt.since, exits: attempt.exited.size, problem: attempt.problem },
+      this.o.replicaStartTimeoutMs,
+    );
+  }
+
+  /**
+   * A failed change: back to the previous image (the old replicas kept serving, so the service
+   * is active again on it), or failed with the cause and retried with back-off.
+   */
+  private async giveUp(
+    record: StoredService,
+    verdict: Exclude<HealthVerdict, { kind: 'wait' }>,
+  ): Promise<void> {
+    this.attempts.delete(record.id);
+    if (verdict.kind === 'fail') {
+      await this.fail(record, new DriverError('unhealthy', verdict.message));
+      return;
+    }
+    this.o.logger.warn(
+      { serviceId: record.id, from: record.spec.image, to: verdict.to },
+      'rolling back an update whose replicas never became healthy',
+    );
+    const spec = { ...record.spec, image: verdict.to };
+    const now = this.o.now().toISOString();
+    if (await this.o.store.rollBack(record.id, record.generation, spec, verdict.message, now))
+      this.o.changes.publish({
+        topic: 'container_service',
+        action: 'status',
+        id: record.id,
+        detail: { status: 'active', message: verdict.message },
+      });
   }
 
   private schedule(delayMs: number): void {

@@ -215,6 +215,9 @@ export class ContainerService {
 
   private async view(record: ServiceRecord, observed: ObservedService[]): Promise<ServiceView> {
     const mine = observed.find((s) => s.serviceId === record.id);
-    return { record, observation: await observeService(mine, this.d.health) };
+    return {
+      record,
+      observation: await observeService(mine, this.d.health, record.spec, this.d.now()),
+    };
   }
 }

@@ -18,6 +18,8 @@ export function toStatusReport(
 ): StatusReport {
   switch (progress.phase) {
     case 'converged': {
+      // An active service keeps its message: "Scaling complete", or why an update was rolled back.
+      if (record.status === 'active') return { status: 'active', message: record.message };
       const suffix = notes.length > 0 ? ` (${notes.join('; ')})` : '';
       return { status: 'active', message: `Scaling complete${suffix}` };
     }

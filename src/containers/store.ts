@@ -127,6 +127,30 @@ export class ContainerServiceStore {
   }
 
   /**
+   * The reconciler undoing a change whose replicas never became healthy: back to `spec` (the
+   * previous image), active with `message`, generation bumped. Ignored (false) when a user change
+   * raced it.
+   */
+  async rollBack(
+    id: string,
+    generation: number,
+    spec: ServiceSpec,
+    message: string,
+    now: string,
+  ): Promise<boolean> {
+    const updated = await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .update({
+        ...this.sealer.toColumns(spec),
+        status: 'active',
+        message,
+        updated_at: now,
+      })
+      .increment('generation', 1);
+    return updated > 0;
+  }
+
+  /**
    * Gives the service `port` unless it has one already; false when another service holds the
    * port (the unique index: two processes allocating at once cannot both win it).
    */

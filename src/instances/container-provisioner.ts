@@ -32,6 +32,17 @@ function isNotFound(err: unknown): boolean {
   return err instanceof ContainerServiceError && err.status === 404;
 }
 
+/** Operation token of an async update that changes the image: `image:<reference>`. */
+const IMAGE_OPERATION = 'image:';
+
+/**
+ * The container service settled on another image than the one asked for: its replicas never
+ * became healthy and the update was rolled back (issue 9), so the operation failed.
+ */
+function rolledBack(view: ServiceView, image: string | undefined): boolean {
+  return image !== undefined && view.record.spec.image !== image;
+}
+
 function progress(view: ServiceView): string {
   return view.record.message;
 }
@@ -78,7 +89,8 @@ export class ContainerProvisioner implements Provisioner {
     };
   }
 
-  private async waitActive(target: InstanceTarget): Promise<void> {
+  /** Waits for the container service to settle; `image`, when given, is the one it must run. */
+  private async waitActive(target: InstanceTarget, image?: string): Promise<void> {
     const name = containerNameOf(target.instanceGuid);
     const view = await this.containers.waitFor(
       scopeOf(target),
@@ -86,7 +98,7 @@ export class ContainerProvisioner implements Provisioner {
       (v) => v.record.status === 'active' || v.record.status === 'failed',
       this.settings.syncTimeoutMs,
     );
-    if (view.record.status === 'failed')
+    if (view.record.status === 'failed' || rolledBack(view, image))
       throw new CfError(
         'ServiceInstanceInvalid',
         `container service failed: ${view.record.message}`,
@@ -149,8 +161,15 @@ export class ContainerProvisioner implements Provisioner {
       containerNameOf(target.instanceGuid),
       update,
     );
-    if (acceptsIncomplete) return { kind: 'in progress', description: progress(view) };
-    await this.waitActive(target);
+    const image = typeof update.Image === 'string' ? update.Image : undefined;
+    if (acceptsIncomplete)
+      return {
+        kind: 'in progress',
+        description: progress(view),
+        // Remembered with the operation: an update rolled back to the old image has failed.
+        ...(image === undefined ? {} : { operation: `${IMAGE_OPERATION}${image}` }),
+      };
+    await this.waitActive(target, image);
     return { kind: 'done' };
   }
 
@@ -165,7 +184,7 @@ export class ContainerProvisioner implements Provisioner {
 
   async lastOperation(
     target: InstanceTarget,
-    _operation: string | undefined,
+    operation: string | undefined,
     type: 'create' | 'update' | 'delete',
   ): Promise<PollOutcome> {
     let view: ServiceView;
@@ -178,8 +197,13 @@ export class ContainerProvisioner implements Provisioner {
           : { state: 'failed', description: 'container service is gone' };
       throw err;
     }
+    const image = operation?.startsWith(IMAGE_OPERATION)
+      ? operation.slice(IMAGE_OPERATION.length)
+      : undefined;
     switch (view.record.status) {
       case 'active':
+        if (type === 'update' && rolledBack(view, image))
+          return { state: 'failed', description: view.record.message };
         return { state: 'succeeded', description: view.record.message };
       case 'failed':
         return { state: 'failed', description: view.record.message };

@@ -58,6 +58,9 @@ export { KeysService } from './keys-service';
 export { instancesInSpaces } from './space-dependents';
 export { instancePlanUsage } from './plan-usage';
 export { InstancesStore } from './store';
+export type { AttentionBounds } from './store';
+export { attentionBoundsAt, DEFAULT_ATTENTION } from './attention';
+export type { AttentionSettings } from './attention';
 export type {
   CreateInstanceCommand,
   CreateKeyCommand,

@@ -12,7 +12,7 @@ import type { SecretBox } from '../secrets';
 import type { CallerInfo, InstanceContext, InstanceSetting } from './instance-context';
 import type { OperationOutcome, Provisioner, ProvisionerResolver } from './provisioner';
 import type { InstancesStore } from './store';
-import type { InstanceChanges, InstanceScope } from './store';
+import type { AttentionBounds, InstanceChanges, InstanceScope } from './store';
 import type { OperationEvents } from './operation-events';
 import { maintenanceUpgrade } from './maintenance-upgrade';
 import { OPERATION_KINDS } from './operation-kinds';
@@ -75,6 +75,19 @@ export class InstancesService {
 
   list(ctx: AuthContext, query: PageRequest): Promise<Paged<ServiceInstance>> {
     return this.store.list(query, this.scopeOf(ctx));
+  }
+
+  /**
+   * Instances whose last operation failed or is stuck (see `InstancesStore.needingAttention`),
+   * among those `ctx` may read; `'platform'` (metrics) sees every instance.
+   */
+  needingAttention(
+    ctx: AuthContext | 'platform',
+    query: PageRequest,
+    bounds: AttentionBounds,
+  ): Promise<Paged<ServiceInstance>> {
+    const scope: InstanceScope = ctx === 'platform' ? { kind: 'all' } : this.scopeOf(ctx);
+    return this.store.needingAttention(query, scope, bounds);
   }
 
   /** The space's own instances and, with `includeSharedInto`, those shared into it. */

@@ -13,6 +13,7 @@ import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { spacesVisibleTo, spacesWithRole } from '../orgs';
 import { claimInstanceName, renameInstanceClaim } from '../instance-names';
+import { resourcesWithLiveJobs } from '../jobs';
 import { instancesSharedInto } from '../sharing';
 import type {
   LastOperation,
@@ -181,6 +182,14 @@ export interface InstanceChanges {
 /** Rows visible to a user: any role in the space, or manager of its organization. */
 export type InstanceScope =
   { kind: 'all' } | { kind: 'member'; userGuid: string } | { kind: 'developer'; userGuid: string };
+
+/** When an instance's operation counts as stuck (see `needingAttention`). */
+export interface AttentionBounds {
+  /** In progress since before this: stuck, job or no job. */
+  stuckBefore: Date;
+  /** In progress since before this with no pending or running job: orphaned. */
+  orphanedBefore: Date;
+}
 
 /** Named narrowing of an instance list (instead of query callbacks from services). */
 export interface InstanceListFilter {
@@ -418,6 +427,45 @@ export class InstancesStore {
     for (const key of keys) this.publishKey(key.guid, 'deleted');
     if (instance)
       this.publishInstance(instance.guid, 'deleted', { type: 'delete', state: 'succeeded' });
+  }
+
+  /**
+   * Instances that need an operator's look, in id order: the last operation failed,
+   * or it is still in progress and either older than `bounds.stuckBefore` or without any pending
+   * or running job since before `bounds.orphanedBefore` (nobody is working on it).
+   */
+  async needingAttention(
+    query: PageRequest,
+    scope: InstanceScope,
+    bounds: AttentionBounds,
+  ): Promise<Paged<ServiceInstance>> {
+    const qb = this.select();
+    this.restrict(qb, 'service_instances.space_id', scope, true);
+    const state = 'service_instances.last_operation_state';
+    const since = 'service_instances.last_operation_updated_at';
+    void qb.where(
+      (attention) =>
+        void attention
+          .where(state, 'failed')
+          .orWhere(
+            (inProgress) =>
+              void inProgress
+                .where(state, 'in progress')
+                .where(
+                  (late) =>
+                    void late
+                      .where(since, '<', currentTimestamp(bounds.stuckBefore))
+                      .orWhere(
+                        (orphaned) =>
+                          void orphaned
+                            .where(since, '<', currentTimestamp(bounds.orphanedBefore))
+                            .whereNotIn('service_instances.guid', resourcesWithLiveJobs(this.db)),
+                      ),
+                ),
+          ),
+    );
+    const { total, rows } = await pageOf<InstanceRow>(qb, query, 'service_instances.id');
+    return { total, items: rows.map(toInstance) };
   }
 
   /** Instances whose last operation is still in progress (for recovery after a crash). */

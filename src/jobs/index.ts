@@ -16,7 +16,7 @@ export { failureOf, toJobFailure } from './job-failure';
 export { presentJob, toJobStatus } from './presenter';
 export type { CfJobStatus } from './presenter';
 export type { Job, JobFailure, JobOutcome, JobState, JobStore, NewJob } from './types';
-export { KnexJobStore } from './store';
+export { KnexJobStore, resourcesWithLiveJobs } from './store';
 
 export interface JobsModule {
   queue: JobQueue;

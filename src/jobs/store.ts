@@ -248,3 +248,11 @@ function toOutcomeColumns(outcome: JobOutcome): Record<string, string | number |
       };
   }
 }
+
+/**
+ * A query piece for other modules' stores: the resource guids some pending or running job is
+ * working on (e.g. instances whose operation is not orphaned).
+ */
+export function resourcesWithLiveJobs(db: Db): Knex.QueryBuilder {
+  return db('jobs').select('resource_guid').whereIn('state', ['pending', 'running']);
+}

@@ -12,7 +12,12 @@ export interface MetricsSources {
   containerStatusCounts(): Promise<{ status: string; count: number }[]>;
   backendHealthCounts(): Promise<{ health: string; count: number }[]>;
   brokerSyncStates(): Promise<{ broker: string; ok: boolean | null }[]>;
+  /** What the modules' "needs attention" queries count, by kind (the dashboard's overview list). */
+  attentionCounts(): Promise<{ kind: AttentionKind; count: number }[]>;
 }
+
+export type AttentionKind =
+  'stuck_instances' | 'failed_broker_syncs' | 'unhealthy_container_services';
 
 /** Hooks the reconciler and the OSB client call; no-ops where metrics are off. */
 export interface MetricsRecorder {
@@ -133,6 +138,18 @@ export function createMetricsModule(deps: MetricsDeps): MetricsModule {
       this.reset();
       for (const row of await deps.sources.brokerSyncStates())
         if (row.ok !== null) this.set({ broker: row.broker }, row.ok ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: 'wharf_needs_attention',
+    help: 'Failed or stuck instance operations, brokers whose last sync failed, failed or degraded container services',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await deps.sources.attentionCounts())
+        this.set({ kind: row.kind }, row.count);
     },
   });
 

@@ -1,5 +1,5 @@
 import type { ContainerService, ServiceView } from '../containers';
-import { ContainerServiceError } from '../containers';
+import { ContainerServiceError, ROLLED_BACK } from '../containers';
 import type { ContainerEngine, EngineOutcome, EngineProgress, InPlaceSettings } from './engine';
 import type { ContainerRef, Endpoint } from './types';
 
@@ -65,6 +65,8 @@ export class ContainerServiceEngine implements ContainerEngine {
     const description = view.record.message;
     switch (view.record.status) {
       case 'active':
+        // Active again on the old image: the update's replicas never became healthy (issue 9).
+        if (description.startsWith(ROLLED_BACK)) return { state: 'failed', description };
         return { state: 'succeeded', description };
       case 'failed':
         return { state: 'failed', description };

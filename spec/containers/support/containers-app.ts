@@ -35,7 +35,10 @@ export interface TestApp {
  * The containers router behind a stand-in for the core's bearer middleware: the header
  * `x-test-user: <guid>[,admin]` becomes the auth state (no header: anonymous).
  */
-export async function createTestApp(config: Partial<ContainersConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  config: Partial<ContainersConfig> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const knex = database.connect();
   await migrateToLatest(knex);
@@ -64,6 +67,7 @@ export async function createTestApp(config: Partial<ContainersConfig> = {}): Pro
     },
     driver,
     health,
+    ...options,
   });
   const app = express();
   app.use((req, _res, next) => {

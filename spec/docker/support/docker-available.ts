@@ -54,4 +54,8 @@ export const TEST_IMAGES = {
   httpd: 'wharf-test/httpd:latest',
   httpdV2: 'wharf-test/httpd:v2',
   haproxy: 'wharf-test/haproxy:latest',
+  /** Its process exits 1 at once. */
+  exits: 'wharf-test/exits:latest',
+  /** Runs, but serves on 8081 rather than on ContainerPort 80. */
+  deaf: 'wharf-test/deaf:latest',
 } as const;

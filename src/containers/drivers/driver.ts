@@ -51,9 +51,23 @@ export interface EngineCapacity {
 export type ApplyProgress =
   | { phase: 'converged' }
   /** Creating, replacing or removing replicas: `ready` of `desired` serve. */
-  | { phase: 'scaling'; ready: number; desired: number }
+  | ({ phase: 'scaling'; ready: number; desired: number } & Trouble)
   /** Replacing replicas of another image one at a time: `ready` of `desired` run the new one. */
-  | { phase: 'rolling'; ready: number; desired: number };
+  | ({
+      phase: 'rolling';
+      ready: number;
+      desired: number;
+      /** The image the replicas being replaced run: where a failed update rolls back to. */
+      previousImage: string;
+    } & Trouble);
+
+/** Why replicas of the desired image are not serving, as far as this step could see. */
+export interface Trouble {
+  /** The cause in a user's words ("replica exited with code 1", "no answer on port 81"). */
+  problem?: string;
+  /** Replicas of the desired image this step found exited or dead (and replaced). */
+  exitedReplicaIds?: string[];
+}
 
 export interface HostPort {
   host: string;
@@ -71,6 +85,8 @@ export interface ObservedContainer {
   /** Address on the service network, when attached and running. */
   ip: string | undefined;
   created: number;
+  /** The process's exit code, once it has exited (when the engine says). */
+  exitCode?: number;
 }
 
 export interface ObservedLb extends ObservedContainer {
@@ -105,7 +121,14 @@ export interface DriverEvent {
   action: string;
 }
 
-export type DriverErrorKind = 'unreachable' | 'image' | 'port' | 'conflict' | 'other';
+export type DriverErrorKind =
+  | 'unreachable'
+  | 'image'
+  | 'port'
+  | 'conflict'
+  /** Replicas never became healthy (raised by the reconciler, not by an engine). */
+  | 'unhealthy'
+  | 'other';
 
 /** Engine failures translated where they are caught, with a message fit for a service's Message. */
 export class DriverError extends Error {

@@ -13,6 +13,12 @@ export interface ServerStat {
    * to one HAProxy reached by itself (DOWN after checks, MAINT while DNS has no address).
    */
   adminState: 'MAINT' | 'DRAIN' | undefined;
+  /** Seconds since the slot last changed state (UP/DOWN/MAINT); 0 when HAProxy did not say. */
+  lastChangeSeconds: number;
+  /** The last health check's result (`L4CON`, `L7OK`, `INI`…); "" before any. */
+  checkStatus: string;
+  /** HTTP status the last layer-7 check got, "" otherwise. */
+  checkCode: string;
 }
 
 /** Parses `show stat` CSV into the replica slots of our backend that have an address. */
@@ -21,7 +27,13 @@ export function parseShowStat(csv: string): ServerStat[] {
   const header = lines[0]?.replace(/^# /, '').split(',') ?? [];
   const col = (name: string): number => header.indexOf(name);
   const [px, sv, status, addr] = [col('pxname'), col('svname'), col('status'), col('addr')];
-  const scur = col('scur');
+  const [scur, lastchg, checkStatus, checkCode] = [
+    col('scur'),
+    col('lastchg'),
+    col('check_status'),
+    col('check_code'),
+  ];
+  const field = (f: string[], index: number): string => (index < 0 ? '' : (f[index] ?? ''));
   if (px < 0 || sv < 0 || status < 0 || addr < 0) return [];
   const stats: ServerStat[] = [];
   for (const line of lines.slice(1)) {
@@ -38,6 +50,9 @@ export function parseShowStat(csv: string): ServerStat[] {
       health: toHealth(word),
       sessions,
       adminState: toAdminState(word),
+      lastChangeSeconds: Number(field(f, lastchg)) || 0,
+      checkStatus: field(f, checkStatus).replace(/^\* /, ''),
+      checkCode: field(f, checkCode),
     });
   }
   return stats;

@@ -12,7 +12,7 @@ export interface ContainerDataDeps {
 }
 
 /** The same scope the /services routes give the same token. */
-const scopeOf = (viewer: AuthContext): Scope => ({
+export const containerScopeOf = (viewer: AuthContext): Scope => ({
   tenant: toTenant(viewer.userGuid),
   admin: isAdmin(viewer),
 });
@@ -42,16 +42,16 @@ export function createContainerData(deps: ContainerDataDeps): {
   deleteContainer(viewer: AuthContext, name: string): Promise<void>;
 } {
   const update = async (viewer: AuthContext, name: string, body: object): Promise<void> => {
-    await expected(() => deps.containers.update(scopeOf(viewer), name, body));
+    await expected(() => deps.containers.update(containerScopeOf(viewer), name, body));
   };
   return {
     async containers(viewer) {
-      const views = await deps.containers.list(scopeOf(viewer), { names: [], labels: [] });
+      const views = await deps.containers.list(containerScopeOf(viewer), { names: [], labels: [] });
       return views.map(toRow).sort((a, b) => a.name.localeCompare(b.name));
     },
 
     async container(viewer, name) {
-      const view = await expected(() => deps.containers.get(scopeOf(viewer), name));
+      const view = await expected(() => deps.containers.get(containerScopeOf(viewer), name));
       const spec = view.record.spec;
       return {
         ...toRow(view),
@@ -74,7 +74,7 @@ export function createContainerData(deps: ContainerDataDeps): {
     setContainerFip: (viewer, name, fip) => update(viewer, name, { FIP: fip }),
 
     async deleteContainer(viewer, name) {
-      await expected(() => deps.containers.remove(scopeOf(viewer), name, false));
+      await expected(() => deps.containers.remove(containerScopeOf(viewer), name, false));
     },
   };
 }

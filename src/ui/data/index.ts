@@ -1,9 +1,9 @@
-import type { AuthContext } from '../../auth';
 import type { BrokersService } from '../../broker-registry';
 import type { PlansService, ServicesService, VisibilitiesService } from '../../catalog';
 import type { Clock } from '../../clock';
 import type { ContainerService } from '../../containers';
 import { pageRequest } from '../../db/page-request';
+import { DEFAULT_ATTENTION } from '../../instances';
 import type { InstancesService, KeysService } from '../../instances';
 import type { OrgsService } from '../../orgs';
 import type { DashboardData } from '../ports';
@@ -68,10 +68,9 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
       plans: deps.plans,
       brokers: deps.brokers,
       instances: deps.instances,
-      containers: (viewer: AuthContext) => containers.containers(viewer),
-      syncStates: deps.syncStates,
+      containers: deps.containers,
       clock: deps.clock,
-      stuckAfterMs: 10 * 60 * 1000,
+      attention: DEFAULT_ATTENTION,
     }),
   };
 }

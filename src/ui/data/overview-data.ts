@@ -1,25 +1,28 @@
 import type { AuthContext } from '../../auth';
 import { isAdmin } from '../../auth';
 import type { BrokersService } from '../../broker-registry';
+import { containerAttention } from '../../containers';
+import type { ContainerService } from '../../containers';
 import type { PlansService, ServicesService } from '../../catalog';
 import { toCatalogViewer } from '../../catalog';
 import type { Clock } from '../../clock';
 import { pageRequest } from '../../db/page-request';
-import type { InstancesService } from '../../instances';
-import type { Attention, ContainerRow, Counts } from '../ports';
-import type { BrokerSyncState } from './broker-data';
+import { currentTimestamp } from '../../db/timestamps';
+import { attentionBoundsAt } from '../../instances';
+import type { AttentionSettings, InstancesService } from '../../instances';
+import type { Attention, Counts } from '../ports';
 import { UI_LIST_LIMIT } from './catalog-data';
+import { containerScopeOf } from './container-data';
 
 export interface OverviewDataDeps {
   services: ServicesService;
   plans: PlansService;
   brokers: BrokersService;
   instances: InstancesService;
-  containers: (viewer: AuthContext) => Promise<ContainerRow[]>;
-  syncStates: () => Promise<Map<string, BrokerSyncState>>;
+  containers: ContainerService;
   clock: Clock;
-  /** An operation in progress longer than this needs a look. */
-  stuckAfterMs: number;
+  /** When an instance's operation in progress needs a look. */
+  attention: AttentionSettings;
 }
 
 const one = pageRequest({ perPage: 1 });
@@ -35,7 +38,7 @@ export function createOverviewData(deps: OverviewDataDeps): {
         deps.services.list(catalogViewer, one, false),
         deps.plans.list(catalogViewer, one, false),
         deps.instances.list(viewer, one),
-        deps.containers(viewer),
+        deps.containers.list(containerScopeOf(viewer), { names: [], labels: [] }),
         isAdmin(viewer) ? deps.brokers.all() : Promise.resolve(undefined),
       ]);
       return {
@@ -47,47 +50,51 @@ export function createOverviewData(deps: OverviewDataDeps): {
       };
     },
 
+    /** Each module's own "needs attention" query; only brokers are for admins alone. */
     async attention(viewer) {
-      const now = deps.clock.now().getTime();
-      const [instances, containers, brokers, syncs] = await Promise.all([
-        deps.instances.list(viewer, pageRequest({ perPage: UI_LIST_LIMIT })),
-        deps.containers(viewer),
-        isAdmin(viewer) ? deps.brokers.all() : Promise.resolve([]),
-        deps.syncStates(),
+      const bounds = attentionBoundsAt(deps.clock.now(), deps.attention);
+      const [instances, containers, brokers] = await Promise.all([
+        deps.instances.needingAttention(viewer, pageRequest({ perPage: UI_LIST_LIMIT }), bounds),
+        deps.containers.list(containerScopeOf(viewer), { names: [], labels: [] }),
+        isAdmin(viewer) ? deps.brokers.withFailedSync() : Promise.resolve([]),
       ]);
       return {
-        failedBrokers: brokers.flatMap((b) => {
-          const sync = syncs.get(b.guid);
-          return sync?.ok === false
-            ? [{ guid: b.guid, name: b.name, error: sync.error ?? '', at: sync.at }]
-            : [];
-        }),
-        stuckInstances: instances.items.flatMap((i) => {
-          const op = i.lastOperation;
-          if (op === null) return [];
-          const since = new Date(op.updatedAt).getTime();
-          const stuck = op.state === 'in progress' && now - since > deps.stuckAfterMs;
-          if (op.state !== 'failed' && !stuck) return [];
-          return [
-            {
-              guid: i.guid,
-              name: i.name,
-              state: op.state,
-              type: op.type,
-              description: op.description,
-              since: i.updatedAt,
-            },
-          ];
-        }),
+        failedBrokers: brokers.map((b) => ({
+          guid: b.guid,
+          name: b.name,
+          error: b.lastSync?.error ?? '',
+          at: b.lastSync === null ? null : currentTimestamp(b.lastSync.at),
+        })),
+        stuckInstances: instances.items.flatMap((i) =>
+          i.lastOperation === null
+            ? []
+            : [
+                {
+                  guid: i.guid,
+                  name: i.name,
+                  state: i.lastOperation.state,
+                  type: i.lastOperation.type,
+                  description: i.lastOperation.description,
+                  since: i.updatedAt,
+                },
+              ],
+        ),
         unhealthyContainers: containers
-          .filter((c) => c.status === 'failed' || (c.status === 'active' && c.up < c.replicas))
-          .map((c) => ({
-            name: c.name,
-            status: c.status === 'active' ? 'degraded' : c.status,
-            message: c.message,
-            up: c.up,
-            want: c.replicas,
-          })),
+          .flatMap((view) => {
+            const problem = containerAttention(view);
+            return problem === undefined
+              ? []
+              : [
+                  {
+                    name: view.record.spec.name,
+                    status: problem.problem,
+                    message: view.record.message,
+                    up: problem.up,
+                    want: problem.want,
+                  },
+                ];
+          })
+          .sort((a, b) => a.name.localeCompare(b.name)),
       };
     },
   };

@@ -1,10 +1,12 @@
 import type { DeploymentPlan } from '../../deployment-plan';
 import { LB_CONFIG_DIR, replicaName } from '../../deployment-plan';
 import { renderHaproxyConfig } from '../../haproxy/render-config';
-import type { HealthProbe } from '../../health';
-import type { BackendHealth, ReplicaState } from '../../types';
+import { oldEnough } from '../../backend-reading';
+import type { BackendReading, HealthProbe, HealthProof } from '../../health';
+import type { ReplicaState } from '../../types';
 import type {
   ApplyProgress,
+  Trouble,
   LbFile,
   ObservedContainer,
   ObservedLb,
@@ -16,6 +18,7 @@ export interface ConvergeContext {
   ops: ContainerOps;
   health: HealthProbe;
   newSuffix: () => string;
+  now: () => Date;
 }
 
 /**
@@ -48,21 +51,30 @@ export async function convergeService(
 
   const all = observed?.replicas ?? [];
   // A created, exited or dead replica is replaced, never (re)started: a fresh one is the known state.
-  for (const dead of all.filter((r) => !LIVE.has(r.state)))
-    await ctx.ops.removeContainer(dead.id, 0);
+  const stopped = all.filter((r) => !LIVE.has(r.state));
+  for (const dead of stopped) await ctx.ops.removeContainer(dead.id, 0);
   const live = all.filter((r) => LIVE.has(r.state));
+  const proof = proofOf(plan);
   const health =
     lb === undefined
-      ? new Map<string, BackendHealth>()
-      : await ctx.health.backendsRestoringStray(lb);
-  const isUp = (r: ObservedContainer): boolean => r.ip !== undefined && health.get(r.ip) === 'UP';
+      ? new Map<string, BackendReading>()
+      : await ctx.health.backendsRestoringStray(lb, proof);
+  const now = ctx.now();
+  const isUp = (r: ObservedContainer): boolean =>
+    r.ip !== undefined && health.get(r.ip)?.health === 'UP' && oldEnough(r.created, now, proof);
   const current = live.filter((r) => r.image === plan.replica.image);
   const old = live.filter((r) => r.image !== plan.replica.image);
+  const trouble = troubleOf(
+    stopped.filter((r) => r.image === plan.replica.image),
+    current.filter((r) => !isUp(r)),
+    health,
+  );
 
   if (old.length > 0) {
     await rollOneStep(plan, { current, old, isUp, lb }, ctx);
     const ready = Math.min(current.filter(isUp).length, desired);
-    return { phase: 'rolling', ready, desired };
+    const previousImage = old[0]?.image ?? plan.replica.image;
+    return { phase: 'rolling', ready, desired, previousImage, ...trouble };
   }
   if (current.length < desired) {
     await createReplicas(plan, desired - current.length, ctx);
@@ -76,7 +88,41 @@ export async function convergeService(
   const up = current.filter(isUp).length;
   if (lb !== undefined && current.length === desired && up === desired)
     return { phase: 'converged' };
-  return { phase: 'scaling', ready: Math.min(up, desired), desired };
+  return { phase: 'scaling', ready: Math.min(up, desired), desired, ...trouble };
+}
+
+function proofOf(plan: DeploymentPlan): HealthProof {
+  return {
+    rise: plan.balancer.rise,
+    intervalSeconds: plan.balancer.checkIntervalSeconds,
+    port: plan.balancer.containerPort,
+  };
+}
+
+/**
+ * Why replicas of the desired image do not serve: one that stopped says most (its exit code),
+ * else what the LB's checks found on one still running.
+ */
+export function troubleOf(
+  stopped: readonly ObservedContainer[],
+  notUp: readonly ObservedContainer[],
+  health: ReadonlyMap<string, BackendReading>,
+): Trouble {
+  const exited = stopped.filter((r) => r.state === 'exited' || r.state === 'dead');
+  const first = exited[0];
+  if (first !== undefined) {
+    return {
+      problem:
+        first.exitCode === undefined
+          ? `replica ${first.state === 'dead' ? 'died' : 'exited'}`
+          : `replica exited with code ${first.exitCode}`,
+      exitedReplicaIds: exited.map((r) => r.id),
+    };
+  }
+  const problem = notUp
+    .map((r) => (r.ip === undefined ? undefined : health.get(r.ip)?.problem))
+    .find((p) => p !== undefined);
+  return problem === undefined ? {} : { problem };
 }
 
 async function createReplicas(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
+import { systemClock } from '../../../clock';
 import type { DeploymentPlan } from '../../deployment-plan';
 import { HaproxyHealthProbe } from '../../health';
 import type { HealthProbe, LbRuntime } from '../../health';
@@ -35,6 +36,8 @@ export interface DockerDriverOptions {
   publishHost: string;
   /** Replaces the HAProxy probe (over this driver's exec); specs only. */
   health?: HealthProbe;
+  /** Compared with replicas' creation times (a replica counts healthy only once old enough). */
+  now?: () => Date;
 }
 
 export function createDockerClient(dockerHost: string | undefined): Docker {
@@ -47,10 +50,12 @@ export function createDockerClient(dockerHost: string | undefined): Docker {
 export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
   readonly health: HealthProbe;
   private readonly docker: Docker;
+  private readonly now: () => Date;
 
   constructor(private readonly options: DockerDriverOptions) {
     this.docker = createDockerClient(options.dockerHost);
     this.health = options.health ?? new HaproxyHealthProbe(this);
+    this.now = options.now ?? (() => systemClock.now());
   }
 
   async runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
@@ -81,6 +86,7 @@ export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
       ops: this,
       health: this.health,
       newSuffix: () => randomBytes(4).toString('hex'),
+      now: this.now,
     });
   }
 

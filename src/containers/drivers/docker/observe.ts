@@ -81,7 +81,14 @@ function toObservedContainer(info: Docker.ContainerInfo): ObservedContainer | un
     state: toReplicaState(info.State),
     ip,
     created: info.Created,
+    ...exitCodeOf(info.Status),
   };
+}
+
+/** Docker's human Status ("Exited (1) 3 seconds ago") is where a listing tells the exit code. */
+export function exitCodeOf(status: string | undefined): { exitCode?: number } {
+  const match = /^Exited \((-?\d+)\)/.exec(status ?? '');
+  return match?.[1] === undefined ? {} : { exitCode: Number(match[1]) };
 }
 
 function toObservedLb(

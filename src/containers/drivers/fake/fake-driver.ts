@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '../../../clock';
 import type { DeploymentPlan } from '../../deployment-plan';
 import { LABELS } from '../../labels';
 import type { ReplicaState } from '../../types';
@@ -28,6 +29,12 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
   readonly health: FakeHealthProbe = new FakeHealthProbe(this);
   /** Replica addresses the fake HAProxy reports DOWN (shared by every FakeHealthProbe of it). */
   readonly down = new Set<string>();
+  /** What the fake checks say about a replica reported DOWN (undefined: nothing known). */
+  checkProblem: string | undefined = undefined;
+  /** Images whose replicas exit at once, with this exit code. */
+  readonly crashingImages = new Map<string, number>();
+  /** Images whose replicas run but never pass a check (reported DOWN with `checkProblem`). */
+  readonly unhealthyImages = new Set<string>();
   /** Addresses drained through a probe's retire, in order. */
   readonly retired: string[] = [];
   readonly calls: Array<{ method: Method; arg: string }> = [];
@@ -38,6 +45,8 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
   private readonly listeners = new Set<(e: DriverEvent) => void>();
   private nextId = 1;
   cpus = 2;
+  /** Fake replicas are created at second 1, 2…: any clock of this century finds them old. */
+  now: () => Date = () => systemClock.now();
   missingImages = new Set<string>();
 
   /** The next call of `method` throws `error` (once). */
@@ -45,12 +54,12 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
     this.failures.set(method, error);
   }
 
-  /** Simulates a replica dying or a hand `docker rm`. */
-  setState(id: string, state: ReplicaState | 'removed'): void {
+  /** Simulates a replica dying (with its exit code) or a hand `docker rm`. */
+  setState(id: string, state: ReplicaState | 'removed', exitCode?: number): void {
     const c = this.containers.get(id);
     if (c === undefined) return;
     if (state === 'removed') this.containers.delete(id);
-    else this.containers.set(id, { ...c, state });
+    else this.containers.set(id, { ...c, state, ...(exitCode === undefined ? {} : { exitCode }) });
     for (const l of this.listeners)
       l({ serviceId: c.serviceId, action: state === 'removed' ? 'destroy' : 'die' });
   }
@@ -72,6 +81,7 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
       ops: this,
       health: this.health,
       newSuffix: () => randomBytes(4).toString('hex'),
+      now: this.now,
     });
   }
 
@@ -133,7 +143,13 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
       serviceId: plan.serviceId,
       image: plan.replica.image,
     };
-    this.containers.set(id, { ...base, state: 'running', ip, created: this.nextId });
+    const exitCode = this.crashingImages.get(plan.replica.image);
+    this.containers.set(
+      id,
+      exitCode === undefined
+        ? { ...base, state: 'running', ip, created: this.nextId }
+        : { ...base, state: 'exited', ip: undefined, created: this.nextId, exitCode },
+    );
     return id;
   }
 

@@ -1,9 +1,11 @@
 import type { ObservedLb } from '../driver';
-import type { HealthProbe } from '../../health';
-import type { BackendHealth } from '../../types';
+import type { BackendReading, HealthProbe } from '../../health';
 import type { FakeDriver } from './fake-driver';
 
-/** Reports every running replica of the fake engine UP, unless a spec marks its address down. */
+/**
+ * Reports every running replica of the fake engine UP (proven), unless a spec marks its address
+ * down, optionally with the cause the fake checks found (`problems`).
+ */
 export class FakeHealthProbe implements HealthProbe {
   constructor(private readonly driver: FakeDriver) {}
 
@@ -16,17 +18,24 @@ export class FakeHealthProbe implements HealthProbe {
     return this.driver.retired;
   }
 
-  backends(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
-    const health = new Map<string, BackendHealth>();
+  backends(lb: ObservedLb): Promise<Map<string, BackendReading>> {
+    const health = new Map<string, BackendReading>();
     for (const c of this.driver.all()) {
       if (c.serviceId !== lb.serviceId || c.role !== 'replica' || c.ip === undefined) continue;
-      health.set(c.ip, c.state === 'running' && !this.down.has(c.ip) ? 'UP' : 'DOWN');
+      const up =
+        c.state === 'running' && !this.down.has(c.ip) && !this.driver.unhealthyImages.has(c.image);
+      health.set(
+        c.ip,
+        up
+          ? { health: 'UP', problem: undefined }
+          : { health: 'DOWN', problem: this.driver.checkProblem },
+      );
     }
     return Promise.resolve(health);
   }
 
   /** The fake LB has no runtime API state of its own to restore. */
-  backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendHealth>> {
+  backendsRestoringStray(lb: ObservedLb): Promise<Map<string, BackendReading>> {
     return this.backends(lb);
   }
 

@@ -101,8 +101,14 @@ export function toSwarmProgress(input: ProgressInput): ApplyProgress {
     r.ip !== undefined && input.health.get(r.ip) === 'UP';
   const current = running.filter((r) => r.image === input.image);
   const ready = Math.min(current.filter(isUp).length, input.desired);
-  const old = running.length - current.length;
-  if (old > 0 || input.updating) return { phase: 'rolling', ready, desired: input.desired };
+  const old = running.filter((r) => r.image !== input.image);
+  if (old.length > 0 || input.updating)
+    return {
+      phase: 'rolling',
+      ready,
+      desired: input.desired,
+      previousImage: old[0]?.image ?? input.image,
+    };
   if (
     input.lbServing &&
     input.stopping === 0 &&

@@ -146,10 +146,16 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
       lbStep.kind === 'none' && lb?.state === 'running' && lb.endpoint !== undefined;
     if (lbStep.kind === 'none' && !lbServing && lbService !== undefined)
       await this.failOnRefusedPort(plan, lbService.ID);
-    const health =
-      lb === undefined
-        ? new Map<string, BackendHealth>()
-        : await this.health.backendsRestoringStray(lb);
+    const proof = {
+      rise: plan.balancer.rise,
+      intervalSeconds: plan.balancer.checkIntervalSeconds,
+      port: plan.balancer.containerPort,
+    };
+    const readings =
+      lb === undefined ? undefined : await this.health.backendsRestoringStray(lb, proof);
+    const health = new Map<string, BackendHealth>(
+      [...(readings ?? [])].map(([ip, reading]) => [ip, reading.health]),
+    );
     // Tasks Swarm is still stopping (a scale down): converged only once they are gone.
     const stopping =
       replicaService === undefined
