@@ -85,6 +85,11 @@ export class WharfProcess {
     });
   }
 
+  /** The running process's pid (undefined when stopped). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** `kill -9`: no shutdown hook runs, whatever was in flight stays as it was. */
   async kill(): Promise<void> {
     const child = this.child;
