@@ -224,6 +224,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     orgs,
     flags,
+    catalogs: catalog.brokerCatalogs,
     logger,
     resync: { intervalSeconds: config.operations.brokerResyncSeconds, workerId: newWorkerId() },
   });
