@@ -184,7 +184,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   const scim = createScimModule({ knex, users, clock, changes });
   const quotas = createQuotasModule({ knex });
   const orgsModule = createOrgsModule({
-    inlineLookups: { quotaDefinition: (guid) => quotas.present(guid) },
+    inlineLookups: {
+      quotaDefinition: (guid) => quotas.present(guid),
+      // Built below, from the instance features; asked only while a request is served.
+      spaceServiceInstances: (ctx, space, depth, limit) =>
+        spaceInstances.serviceInstancesOf(ctx, space, depth, limit),
+    },
     knex,
     clock,
     changes,
@@ -219,6 +224,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     secrets,
     orgs,
     flags,
+    catalogs: catalog.brokerCatalogs,
     logger,
     resync: { intervalSeconds: config.operations.brokerResyncSeconds, workerId: newWorkerId() },
   });
@@ -282,6 +288,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     },
   });
 
+  const spaceInstances = createSpaceInstancesModule({
+    orgs,
+    instances: instancesModule.instances,
+    context: instancesModule.context,
+    userProvided,
+  });
   const sharing = createSharingModule({
     externalUrl: config.externalUrl,
     store: shares,
@@ -448,14 +460,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   app.use(flagsModule.router);
   app.use(brokersModule.router);
   app.use(userProvided.router);
-  app.use(
-    createSpaceInstancesModule({
-      orgs,
-      instances: instancesModule.instances,
-      context: instancesModule.context,
-      userProvided,
-    }).router,
-  );
+  app.use(spaceInstances.router);
   app.use(sharing.v2Router);
   app.use(instancesModule.router);
   app.use(jobsModule.router);

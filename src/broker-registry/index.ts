@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { BrokerCatalogs } from '../catalog';
 import type { FeatureFlagsService } from '../feature-flags';
 import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
@@ -36,6 +37,8 @@ export interface BrokersModuleDeps {
   secrets: SecretBox;
   orgs: OrgsService;
   flags: FeatureFlagsService;
+  /** The catalog module's writer of each broker's services and plans. */
+  catalogs: BrokerCatalogs;
   /** Defaults to the OSB catalog rules (`validateCatalog`). */
   validate?: CatalogValidator;
   /** Specs may hand in their own store. */
@@ -62,6 +65,7 @@ export function createBrokersModule(deps: BrokersModuleDeps): BrokersModule {
     secrets: deps.secrets,
     orgs: deps.orgs,
     flags: deps.flags,
+    catalogs: deps.catalogs,
     changes: deps.changes,
     clock: deps.clock,
   });

@@ -1,6 +1,6 @@
 import { isAdmin, readsEverything } from '../auth';
 import type { AuthContext } from '../auth';
-import { removeBrokerCatalog, syncBrokerCatalog } from '../catalog';
+import type { BrokerCatalogs } from '../catalog';
 import type { FeatureFlagsService } from '../feature-flags';
 import type { Clock } from '../clock';
 import type { ChangeAction, ChangeFeed } from '../changes';
@@ -63,6 +63,8 @@ export interface BrokersServiceDeps {
   secrets: SecretBox;
   orgs: OrgsService;
   flags: FeatureFlagsService;
+  /** Each broker's services and plans (the catalog module's door for them). */
+  catalogs: BrokerCatalogs;
   changes: ChangeFeed;
   clock: Clock;
 }
@@ -206,7 +208,11 @@ export class BrokersService {
     };
     const { id, guid, warnings } = await this.store.transaction(async (store, trx) => {
       const created = await store.insert(fields).catch(rethrowNameTaken);
-      const outcome = await syncBrokerCatalog(trx, created.id, brokerUrl, toSyncEntries(catalog));
+      const outcome = await this.deps.catalogs.sync(trx, {
+        brokerId: created.id,
+        brokerUrl,
+        entries: toSyncEntries(catalog),
+      });
       return { id: created.id, guid: created.guid, warnings: outcome.warnings };
     });
     await this.store.recordSync(id, { at: this.deps.clock.now(), ok: true, error: null });
@@ -256,12 +262,11 @@ export class BrokersService {
       await store.update(broker.id, fields).catch(rethrowNameTaken);
       if (catalog === undefined) return [];
       return (
-        await syncBrokerCatalog(
-          trx,
-          broker.id,
-          brokerUrl ?? broker.brokerUrl,
-          toSyncEntries(catalog),
-        )
+        await this.deps.catalogs.sync(trx, {
+          brokerId: broker.id,
+          brokerUrl: brokerUrl ?? broker.brokerUrl,
+          entries: toSyncEntries(catalog),
+        })
       ).warnings;
     });
     if (catalog !== undefined)
@@ -281,7 +286,11 @@ export class BrokersService {
     try {
       const catalog = await this.fetchValidCatalog(this.connectionOf(broker), ctx, broker);
       outcome = await this.store.transaction((_store, trx) =>
-        syncBrokerCatalog(trx, broker.id, broker.brokerUrl, toSyncEntries(catalog)),
+        this.deps.catalogs.sync(trx, {
+          brokerId: broker.id,
+          brokerUrl: broker.brokerUrl,
+          entries: toSyncEntries(catalog),
+        }),
       );
     } catch (err) {
       const error = err instanceof Error ? err.message : 'the sync failed';
@@ -300,7 +309,7 @@ export class BrokersService {
     await this.store.transaction(async (store, trx) => {
       if ((await store.countInstances(broker.id)) > 0)
         throw new CfError('ServiceBrokerNotRemovable', broker.name);
-      await removeBrokerCatalog(trx, broker.id);
+      await this.deps.catalogs.remove(trx, broker.id);
       await store.delete(broker.id);
     });
     this.publish('deleted', broker);

@@ -4,6 +4,7 @@ import { currentTimestamp } from '../db/timestamps';
 import { CfError } from '../http/cf-errors';
 import { planRemovals } from './catalog-sync-plan';
 import type { ExistingPlan, ExistingService, SyncServiceEntry } from './catalog-sync-plan';
+import type { PlanUsage } from './plan-usage';
 import { toPlanColumns } from './plans-store';
 import { toServiceColumns } from './services-store';
 
@@ -44,6 +45,13 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** One broker's catalog to apply: its row id, its URL (named in warnings) and the entries. */
+export interface BrokerCatalogSync {
+  brokerId: number;
+  brokerUrl: string;
+  entries: readonly SyncServiceEntry[];
+}
+
 export interface SyncOutcome {
   warnings: string[];
   statements: number;
@@ -55,12 +63,13 @@ export interface SyncOutcome {
  */
 export async function syncBrokerCatalog(
   trx: Knex.Transaction,
-  brokerId: number,
-  brokerUrl: string,
-  entries: readonly SyncServiceEntry[],
+  usage: PlanUsage,
+  now: Date,
+  sync: BrokerCatalogSync,
 ): Promise<SyncOutcome> {
+  const { brokerId, brokerUrl, entries } = sync;
   let statements = 0;
-  const now = currentTimestamp();
+  const stamp = currentTimestamp(now);
   const services: ExistingService[] = (
     await trx('services').select('id', 'unique_id', 'label').where('service_broker_id', brokerId)
   ).map((r: { id: number; unique_id: string; label: string }) => ({
@@ -78,24 +87,21 @@ export async function syncBrokerCatalog(
         'service_plans.name',
         'services.unique_id as service_unique_id',
       )
-      .select(
-        trx.raw(
-          'exists (select 1 from service_instances where service_instances.service_plan_id = service_plans.id) as in_use',
-        ),
-      )
+      .leftJoin(usage.plansInUse(trx).as('used'), 'used.plan_id', 'service_plans.id')
+      .select('used.plan_id as in_use')
   ).map(
     (r: {
       id: number;
       unique_id: string;
       name: string;
       service_unique_id: string;
-      in_use: number | boolean;
+      in_use: number | null;
     }) => ({
       id: r.id,
       uniqueId: r.unique_id,
       name: r.name,
       serviceUniqueId: r.service_unique_id,
-      inUse: Boolean(r.in_use),
+      inUse: r.in_use !== null,
     }),
   );
   statements += 2;
@@ -122,8 +128,8 @@ export async function syncBrokerCatalog(
       ...toServiceColumns(e.fields),
       guid: randomUUID(),
       service_broker_id: brokerId,
-      created_at: now,
-      updated_at: now,
+      created_at: stamp,
+      updated_at: stamp,
     }));
     await trx('services')
       .insert(rows)
@@ -144,8 +150,8 @@ export async function syncBrokerCatalog(
       public: false,
       guid: randomUUID(),
       service_id: serviceIds.get(e.uniqueId),
-      created_at: now,
-      updated_at: now,
+      created_at: stamp,
+      updated_at: stamp,
     })),
   );
   for (const chunk of chunks(planRows)) {
@@ -159,7 +165,7 @@ export async function syncBrokerCatalog(
   }
 
   for (const ids of chunks(removals.planIdsToDeactivate)) {
-    await trx('service_plans').whereIn('id', ids).update({ active: false, updated_at: now });
+    await trx('service_plans').whereIn('id', ids).update({ active: false, updated_at: stamp });
     statements++;
   }
   for (const ids of chunks(removals.serviceIdsToDelete)) {
@@ -167,7 +173,7 @@ export async function syncBrokerCatalog(
     statements++;
   }
   for (const ids of chunks(removals.serviceIdsToDeactivate)) {
-    await trx('services').whereIn('id', ids).update({ active: false, updated_at: now });
+    await trx('services').whereIn('id', ids).update({ active: false, updated_at: stamp });
     statements++;
   }
   return { warnings: removals.warnings, statements };

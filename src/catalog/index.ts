@@ -18,8 +18,8 @@ export type {
   UpdateServiceCommand,
   VisibilityCommand,
 } from './types';
-export { syncBrokerCatalog, removeBrokerCatalog } from './catalog-sync-store';
-export type { SyncOutcome } from './catalog-sync-store';
+export type { BrokerCatalogs } from './broker-catalogs';
+export type { BrokerCatalogSync, SyncOutcome } from './catalog-sync-store';
 export type { SyncServiceEntry, SyncPlanEntry } from './catalog-sync-plan';
 export { GenerationStore } from './generation-store';
 export type { ExtraCheck } from './extra-check';

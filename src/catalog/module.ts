@@ -3,6 +3,8 @@ import type { ChangeFeed } from '../changes';
 import type { Clock } from '../clock';
 import type { Db } from '../db/knex';
 import type { OrgsService } from '../orgs';
+import { createBrokerCatalogs } from './broker-catalogs';
+import type { BrokerCatalogs } from './broker-catalogs';
 import { SqlCatalogStore } from './catalog-store';
 import type { ExtraCheck } from './extra-check';
 import { GenerationStore } from './generation-store';
@@ -32,6 +34,8 @@ export interface CatalogModule {
   services: ServicesService;
   plans: PlansService;
   visibilities: VisibilitiesService;
+  /** The broker registry writes each broker's catalog rows through this. */
+  brokerCatalogs: BrokerCatalogs;
   /** `/v2/services`, `/v2/service_plans`, `/v2/service_plan_visibilities`, a space's services. */
   router: Router;
 }
@@ -55,5 +59,6 @@ export function createCatalogModule(deps: CatalogModuleDeps): CatalogModule {
     visibilities,
     orgs: deps.orgs,
   });
-  return { services, plans, visibilities, router };
+  const brokerCatalogs = createBrokerCatalogs(deps.planUsage, deps.clock);
+  return { services, plans, visibilities, brokerCatalogs, router };
 }

@@ -12,6 +12,8 @@ export type IdSet = Knex.QueryBuilder | number[];
 export interface PlanUsage {
   /** Ids of plans used in one of `spaceIds`. */
   plansUsedInSpaces(db: Db, spaceIds: IdSet): Knex.QueryBuilder;
+  /** Ids of every plan in use, as a sub-select of one column named `plan_id`. */
+  plansInUse(db: Db): Knex.QueryBuilder;
   /** How many rows use the plan (a plan in use may not be deleted). */
   countUsesOf(db: Db, planId: number): Promise<number>;
   /** A plan list's `service_instance_guid` filter: the plans of the instances named. */

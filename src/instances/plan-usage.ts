@@ -10,6 +10,8 @@ export const instancePlanUsage: PlanUsage = {
   plansUsedInSpaces: (db: Db, spaceIds: IdSet) =>
     db('service_instances').select('service_plan_id').whereIn('space_id', spaceIds),
 
+  plansInUse: (db: Db) => db('service_instances').distinct('service_plan_id as plan_id'),
+
   countUsesOf: async (db: Db, planId: number) =>
     countOf(
       await db('service_instances').where('service_plan_id', planId).count({ n: '*' }).first(),

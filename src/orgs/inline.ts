@@ -34,6 +34,13 @@ export function embedRelations(
 /** What the orgs feature cannot present itself: an organization's quota definition. */
 export interface InlineLookups {
   quotaDefinition(guid: string): Promise<Resource<Entity> | undefined>;
+  /** A space's own service instances presented at `depth`; no items when over `limit`. */
+  spaceServiceInstances?(
+    ctx: AuthContext,
+    space: Space,
+    depth: number,
+    limit: number,
+  ): Promise<{ total: number; items: Resource<Entity>[] }>;
 }
 
 /** Lookups that find nothing: an organization's quota definition is embedded as null. */
@@ -44,7 +51,8 @@ type Path = ReadonlySet<'organizations' | 'spaces'>;
 
 /**
  * `inline-relations-depth` for organizations and spaces: at depth 1 an organization embeds its
- * quota definition, spaces and role holders, a space its organization and role holders; at depth
+ * quota definition, spaces and role holders, a space its organization, role holders and own
+ * service instances; at depth
  * 2 the embedded ones embed theirs in turn (never back along the path). Users are embedded
  * without their own relations.
  */
@@ -111,6 +119,11 @@ export class OrgsInliner {
         value: await this.organization(ctx, org, depth - 1, inner),
       };
     }
+    if (this.lookups.spaceServiceInstances !== undefined)
+      relations.service_instances = {
+        kind: 'many',
+        ...(await this.lookups.spaceServiceInstances(ctx, space, depth - 1, MAX_INLINE_MEMBERS)),
+      };
     for (const role of SPACE_ROLES) {
       const users = await this.orgs.listRoleHolders(
         ctx,

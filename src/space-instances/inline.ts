@@ -22,6 +22,7 @@ export function inlineInstance(
   resource: Resource<Entity>,
   related: InstanceRelations,
   depth: number,
+  fromSpace = false,
 ): Resource<Entity> {
   if (depth < 1) return resource;
   const service = presentService(related.service);
@@ -31,7 +32,8 @@ export function inlineInstance(
       ...resource.entity,
       service_plan: presentPlan(related.plan, depth >= 2 ? service : undefined),
       service,
-      space: presentSpace(related.space),
+      // Embedded in its space's own `service_instances`, the way back is not embedded (CC).
+      ...(fromSpace ? {} : { space: presentSpace(related.space) }),
       service_bindings: [],
     },
   };

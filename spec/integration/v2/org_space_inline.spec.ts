@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { badQueryParameter, expectCfError } from '../../support/cf-expect';
+import { FakeBroker } from '../../support/fake-broker';
+import { instanceCatalog, setUpBrokerWorld } from '../../support/instances';
 import { createOrg, createSpace, grantOrgRole, grantSpaceRole } from '../../support/orgs';
 import { bearer, startTestWharf } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
@@ -158,5 +160,56 @@ describe('a to-many relation with more than 50 members', () => {
     expect(res.body.entity).not.toHaveProperty('spaces');
     expect(res.body.entity.spaces_url).toBe(`/v2/organizations/${big}/spaces`);
     expect(res.body.entity.users).toEqual([]);
+  });
+});
+
+describe('a space’s own service instances', () => {
+  let broker: FakeBroker;
+
+  beforeAll(async () => {
+    broker = await FakeBroker.start({ catalog: instanceCatalog() });
+  });
+  afterAll(async () => {
+    await broker.close();
+  });
+
+  it('are embedded at depth 1 (both kinds), each at depth 2 with its plan but never its space', async () => {
+    const world = await setUpBrokerWorld(w, broker, { label: 'inline' });
+    const managed = await request(w.app)
+      .post('/v2/service_instances')
+      .set(bearer(world.developer.token))
+      .send({
+        name: 'db',
+        space_guid: world.spaceGuid,
+        service_plan_guid: world.plans['svc-main-plan-1'],
+      });
+    expect(managed.status).toBe(201);
+    const upsi = await request(w.app)
+      .post('/v2/user_provided_service_instances')
+      .set(bearer(world.developer.token))
+      .send({ name: 'ups', space_guid: world.spaceGuid });
+    expect(upsi.status).toBe(201);
+
+    const depth1 = await request(w.app)
+      .get(`/v2/spaces/${world.spaceGuid}?inline-relations-depth=1`)
+      .set(bearer(world.developer.token));
+    const depth2 = await request(w.app)
+      .get(`/v2/spaces/${world.spaceGuid}?inline-relations-depth=2`)
+      .set(bearer(world.developer.token));
+
+    expect(guidsOf(depth1.body.entity.service_instances)).toEqual([
+      managed.body.metadata.guid,
+      upsi.body.metadata.guid,
+    ]);
+    const plain: Res = depth1.body.entity.service_instances[0];
+    expect(plain.entity).not.toHaveProperty('service_plan');
+    const inlined: Res = depth2.body.entity.service_instances[0];
+    expect(inlined.entity.service_plan).toMatchObject({
+      metadata: { guid: world.plans['svc-main-plan-1'] },
+    });
+    expect(inlined.entity).not.toHaveProperty('space');
+    expect(depth1.body.entity.service_instances_url).toBe(
+      `/v2/spaces/${world.spaceGuid}/service_instances`,
+    );
   });
 });
