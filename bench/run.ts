@@ -1,13 +1,19 @@
 import { benchBrokerSync } from './broker-sync';
 import { benchCatalog } from './catalog';
 import { benchContainers } from './containers';
+import { benchContainersSwarm } from './containers-swarm';
 import { benchInstances } from './instances';
 import { benchLoginFlood } from './login-flood';
 
 const suites: Record<string, () => Promise<void>> = {
   catalog: benchCatalog,
   'broker-sync': benchBrokerSync,
-  containers: benchContainers,
+  containers: async () => {
+    await benchContainers();
+    process.stdout.write('\n### containers on Docker Swarm\n');
+    await benchContainersSwarm();
+  },
+  'containers-swarm': benchContainersSwarm,
   instances: benchInstances,
   'login-flood': benchLoginFlood,
 };

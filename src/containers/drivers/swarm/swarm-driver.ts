@@ -129,22 +129,28 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
         `Rolling update to ${plan.replica.image} failed and Swarm rolled it back (${replicaStep.message})`,
       );
     }
-    if (replicaStep.kind !== 'none') await this.ensureImage(plan.replica.image);
-    await this.converge(replicaSpec, replicaService, replicaStep, `replicas of ${plan.alias}`);
-
-    const files = await this.ensureLbFiles(
-      plan,
-      toLbFileObjects(plan, renderHaproxyConfig(swarmBalancer(plan))),
-    );
+    const [files, localNodeId] = await Promise.all([
+      this.ensureLbFiles(plan, toLbFileObjects(plan, renderHaproxyConfig(swarmBalancer(plan)))),
+      this.nodeId(),
+    ]);
     const lbSpec = toLbServiceSpec(plan, {
       networkId,
       files,
-      constraints: lbConstraints(plan, { localNodeId: await this.nodeId() }),
+      constraints: lbConstraints(plan, { localNodeId }),
     });
     const lbStep = decideServiceStep(lbSpec, lbService);
     if (lbStep.kind === 'rolled-back') throw new DriverError('other', lbStep.message);
-    if (lbStep.kind !== 'none') await this.ensureImage(plan.lb.image);
-    await this.converge(lbSpec, lbService, lbStep, `load balancer of ${plan.alias}`);
+    // Replicas and LB together: on a new service HAProxy's first lookups already find tasks.
+    await Promise.all([
+      (async () => {
+        if (replicaStep.kind !== 'none') await this.ensureImage(plan.replica.image);
+        await this.converge(replicaSpec, replicaService, replicaStep, `replicas of ${plan.alias}`);
+      })(),
+      (async () => {
+        if (lbStep.kind !== 'none') await this.ensureImage(plan.lb.image);
+        await this.converge(lbSpec, lbService, lbStep, `load balancer of ${plan.alias}`);
+      })(),
+    ]);
     if (lbStep.kind === 'none') await this.removeUnusedLbFiles(plan.serviceId, files);
 
     const lb = observed?.lb;
