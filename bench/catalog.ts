@@ -1,107 +1,280 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
+import autocannon from 'autocannon';
 import { buildWharf } from '../src/app';
 import { ADMIN_SCOPES } from '../src/auth/types';
+import type { User } from '../src/auth/types';
 import { loadConfig } from '../src/config';
+import { migrateToLatest } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
-import { createTestDatabase } from '../spec/support/test-database';
+import { createTestDatabase, testDatabaseKind } from '../spec/support/test-database';
 import { seedCatalog } from './catalog-seed';
-import { formatRow, measure } from './http-measure';
-import type { Measurement } from './http-measure';
 
+/**
+ * Issue 10 item 7: catalog reads measured from outside. The real server (`wharf serve`, built in
+ * dist/) runs as its own process on the seeded catalog; autocannon loads it from this process;
+ * two ceilings, each in its own process, answer the identical bytes from memory (Express, and
+ * bare node:http). Run on PostgreSQL with `scripts/with-postgres.sh env
+ * WHARF_TEST_DATABASE=postgres npm run bench catalog`, which also compares 1 and 2 processes.
+ */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+const HERE = __dirname;
+const MAIN_JS = path.resolve(HERE, '../src/main.js');
+const CEILING_JS = path.resolve(HERE, 'catalog-ceiling.js');
+const EXTERNAL_URL = 'http://wharf.bench';
 
-/** Issue 3's benchmark: catalog reads at scale, against this HTTP stack's own ceiling. */
+interface Case {
+  name: string;
+  /** A request path, random per request where the case says so. */
+  next: () => string;
+  auth: string;
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** Spawns a node process and resolves once its stdout says `ready`. */
+async function spawnUntil(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`not ready in 120 s: ${output}`));
+    }, 120_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${String(code)}: ${output}`));
+    });
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(base: string, c: Case, seconds: number): Promise<Result> {
+  const options = {
+    url: base,
+    connections: CONNECTIONS,
+    headers: { Authorization: c.auth },
+    requests: [
+      {
+        method: 'GET' as const,
+        setupRequest: (req: { path?: string }) => ({ ...req, path: c.next() }),
+      },
+    ],
+  };
+  await autocannon({ ...options, duration: 1 }); // warm-up, not recorded
+  const r = await autocannon({ ...options, duration: seconds });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+}
+
+function pick<T>(items: readonly T[]): T {
+  const item = items[Math.floor(Math.random() * items.length)];
+  if (item === undefined) throw new Error('empty list');
+  return item;
+}
+
+function row(name: string, r: Result, express?: Result, bare?: Result): string {
+  const ratios =
+    express && bare
+      ? `  ${pct(r.rps, express.rps)} of Express (${express.rps.toFixed(0)}), ${pct(r.rps, bare.rps)} of node:http (${bare.rps.toFixed(0)})`
+      : '';
+  const errors = r.non2xx > 0 ? `  (${r.non2xx} non-2xx!)` : '';
+  return `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${ratios}${errors}`;
+}
+
+function pct(a: number, b: number): string {
+  return `${((a / Math.max(b, 1)) * 100).toFixed(1)}%`;
+}
+
+function target(what: string, ok: boolean, measured: string, goal: string): string {
+  return `${ok ? 'MET   ' : 'MISSED'} ${what}: ${measured} (target ${goal})`;
+}
+
 export async function benchCatalog(): Promise<void> {
+  const kind = testDatabaseKind();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
   const database = await createTestDatabase(dataDir);
-  const knex = database.connect();
-  const config = loadConfig({ WHARF_DATA_DIR: dataDir, WHARF_LOG_LEVEL: 'silent' });
-  const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
-  process.stdout.write('seeding 10,000 services x 3 plans, 7,000 orgs, 200,000 visibilities...\n');
-  const seed = await seedCatalog(knex);
-  const admin = await wharf.users.addUser('bench-admin', 'bench-password', ADMIN_SCOPES);
-  const member = await wharf.users.findByGuid(seed.memberUserGuid);
+  const seedKnex = database.connect();
+  await migrateToLatest(seedKnex);
+  process.stdout.write(
+    `${kind}: seeding 10,000 services x 3 plans, 7,000 orgs, 200,000 visibilities...\n`,
+  );
+  const seed = await seedCatalog(seedKnex);
+  await seedKnex.destroy();
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '',
+    WHARF_DATA_DIR: dataDir,
+    WHARF_HOST: '127.0.0.1',
+    WHARF_EXTERNAL_URL: EXTERNAL_URL,
+    WHARF_MASTER_KEY: randomBytes(32).toString('base64'),
+    WHARF_ADMIN_PASSWORD: 'bench-admin-password',
+    WHARF_LOG_LEVEL: 'warn',
+    WHARF_BROKER_RESYNC_SECONDS: '0',
+    ...(database.databaseUrl === undefined ? {} : { DATABASE_URL: database.databaseUrl }),
+  };
+  // Tokens from the installation's own key (in the database, sealed under the master key).
+  const minting = await buildWharf({
+    config: loadConfig(env),
+    logger: createLogger('silent'),
+    knex: database.connect(),
+  });
+  const admin = await minting.users.addUser('bench-admin', 'bench-password', ADMIN_SCOPES);
+  const member = await minting.users.findByGuid(seed.memberUserGuid);
   if (!member) throw new Error('member user missing');
-  const token = (u: typeof admin): string =>
-    `bearer ${wharf.tokens.issue({ userGuid: u.guid, userName: u.username ?? undefined, email: undefined, origin: 'uaa', clientId: 'cf', scopes: u.scopes }, 'password', false).access_token}`;
-  const adminAuth = { Authorization: token(admin) };
-  const memberAuth = { Authorization: token(member) };
+  const bearer = (u: User): string =>
+    `bearer ${minting.tokens.issue({ userGuid: u.guid, userName: u.username ?? undefined, email: undefined, origin: 'uaa', clientId: 'cf', scopes: u.scopes }, 'password', false).access_token}`;
+  const adminAuth = bearer(admin);
+  const memberAuth = bearer(member);
+  await minting.close();
 
-  const outer = express();
-  let ceilingBody = Buffer.alloc(0);
-  // The ceiling: the same Express stack answering the identical bytes from memory.
-  outer.get('/bench/ceiling', (_req, res) => {
-    res.setHeader('Content-Type', 'application/json;charset=utf-8');
-    res.end(ceilingBody);
-  });
-  outer.use(wharf.app);
-  const server = outer.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const servers: ChildProcess[] = [];
+  const startServer = async (): Promise<string> => {
+    const port = await freePort();
+    servers.push(
+      await spawnUntil([MAIN_JS, 'serve'], { ...env, WHARF_PORT: String(port) }, 'Wharf listening'),
+    );
+    return `http://127.0.0.1:${port}`;
+  };
+  const base = await startServer();
 
-  let queries = 0;
-  knex.on('query', () => {
-    queries++;
-  });
-  const firstPage = `${base}/v2/services?results-per-page=50`;
-  const firstBody = await fetch(firstPage, { headers: adminAuth });
-  ceilingBody = Buffer.from(await firstBody.arrayBuffer());
-  const probe = seed.serviceGuids[4321] ?? '';
-  const cases: [string, string, Record<string, string>][] = [
-    ['admin GET /v2/services page 1', firstPage, adminAuth],
-    [
-      'admin GET /v2/services page 150',
-      `${base}/v2/services?results-per-page=50&page=150`,
-      adminAuth,
-    ],
-    [
-      'admin GET /v2/service_plans?q=service_guid',
-      `${base}/v2/service_plans?q=service_guid:${probe}`,
-      adminAuth,
-    ],
-    ['member(50 orgs) GET /v2/services page 1', firstPage, memberAuth],
-    [
-      'member(50 orgs) GET /v2/service_plans?q=service_guid',
-      `${base}/v2/service_plans?q=service_guid:${probe}`,
-      memberAuth,
-    ],
+  const pages = Math.ceil(seed.serviceGuids.length / 50);
+  const randomPage = (): string =>
+    `/v2/services?results-per-page=50&page=${1 + Math.floor(Math.random() * pages)}`;
+  const cases: Case[] = [
+    { name: 'admin page 1', next: () => '/v2/services?results-per-page=50', auth: adminAuth },
+    { name: 'admin random pages', next: randomPage, auth: adminAuth },
+    { name: 'member (50 orgs) random pages', next: randomPage, auth: memberAuth },
+    {
+      name: 'admin uncached q=label:<random>',
+      next: () => `/v2/services?q=label:service-${Math.floor(Math.random() * 10000)}`,
+      auth: adminAuth,
+    },
+    {
+      name: 'admin plans of a random service, depth 1',
+      next: () => `/v2/services/${pick(seed.serviceGuids)}/service_plans?inline-relations-depth=1`,
+      auth: adminAuth,
+    },
   ];
-  const ceiling = await measure(
-    'ceiling (same bytes from memory)',
-    `${base}/bench/ceiling`,
-    {},
-    SECONDS,
-  );
-  process.stdout.write(`${formatRow(ceiling)}\n`);
-  const results: Measurement[] = [];
-  for (const [name, url, headers] of cases) {
-    const before = queries;
-    const m = await measure(name, url, headers, SECONDS);
-    const total = m.sentRequests;
-    results.push(m);
-    process.stdout.write(`${formatRow(m, ceiling, total > 0 ? (queries - before) / total : 0)}\n`);
+
+  const results = new Map<string, Result>();
+  for (const c of cases) {
+    // The ceilings answer one of this case's real answers, byte for byte.
+    const sample = await fetch(`${base}${c.next()}`, { headers: { Authorization: c.auth } });
+    if (sample.status !== 200) throw new Error(`${c.name}: ${sample.status}`);
+    const bodyFile = path.join(dataDir, 'ceiling-body.json');
+    fs.writeFileSync(bodyFile, Buffer.from(await sample.arrayBuffer()));
+    const wharf = await load(base, c, SECONDS);
+    const ceilings: Result[] = [];
+    for (const ceilingKind of ['express', 'http']) {
+      const port = await freePort();
+      const child = await spawnUntil(
+        [CEILING_JS, ceilingKind, String(port), bodyFile],
+        env,
+        'ceiling listening',
+      );
+      ceilings.push(await load(`http://127.0.0.1:${port}`, c, SECONDS));
+      await stop(child);
+    }
+    results.set(c.name, wharf);
+    process.stdout.write(`${row(c.name, wharf, ceilings[0], ceilings[1])}\n`);
+    results.set(`${c.name} / express`, ceilings[0] ?? wharf);
   }
-  const adminPage = results[0];
-  const memberPage = results[3];
-  if (adminPage && memberPage) {
+
+  const ratio = (name: string): number =>
+    (results.get(name)?.rps ?? 0) / Math.max(results.get(`${name} / express`)?.rps ?? 1, 1);
+  const lines = [
+    target(
+      'random pages vs Express',
+      ratio('admin random pages') >= 0.45,
+      pct(ratio('admin random pages'), 1),
+      '>= 45%',
+    ),
+    target(
+      'uncached label lookups vs Express',
+      ratio('admin uncached q=label:<random>') >= 0.2,
+      pct(ratio('admin uncached q=label:<random>'), 1),
+      '>= 20%',
+    ),
+  ];
+  const memberP99 = results.get('member (50 orgs) random pages')?.p99 ?? 0;
+  const adminP99 = results.get('admin random pages')?.p99 ?? 1;
+  lines.push(
+    target(
+      'member p99 / admin p99 (random pages)',
+      memberP99 / Math.max(adminP99, 1) <= 1.5,
+      (memberP99 / Math.max(adminP99, 1)).toFixed(2),
+      '<= 1.5',
+    ),
+  );
+
+  if (kind === 'postgres') {
+    // Two processes of the installation, loaded at once, against the one above alone.
+    const second = await startServer();
+    const c = cases[1];
+    if (c !== undefined) {
+      const both = await Promise.all([load(base, c, SECONDS), load(second, c, SECONDS)]);
+      const sum = both.reduce((n, r) => n + r.rps, 0);
+      const one = results.get(c.name)?.rps ?? 1;
+      process.stdout.write(
+        `${c.name.padEnd(44)} 2 processes: ${sum.toFixed(0)} req/s (${both.map((r) => r.rps.toFixed(0)).join(' + ')})\n`,
+      );
+      lines.push(
+        target('2 processes / 1', sum / one >= 1.3, (sum / one).toFixed(2), '>= 1.3 (2 cores)'),
+      );
+    }
+  } else {
     process.stdout.write(
-      `member page p99 / admin page p99: ${(memberPage.p99 / Math.max(adminPage.p99, 0.001)).toFixed(2)} (target <= 1.5)\n`,
-    );
-    process.stdout.write(
-      `admin page / ceiling: ${((adminPage.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)}% (target >= 40%)\n`,
+      'PostgreSQL within 1.5x of SQLite and 2 processes vs 1: run again under scripts/with-postgres.sh with WHARF_TEST_DATABASE=postgres\n',
     );
   }
-  server.closeAllConnections();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  await wharf.close();
+  for (const line of lines) process.stdout.write(`${line}\n`);
+
+  for (const child of servers) await stop(child);
   await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -70,29 +70,33 @@ describe('decideServiceStep', () => {
     expect(decideServiceStep(desired, actual)).toEqual({ kind: 'update', version: 42 });
   });
 
-  it('when Swarm rolled this very spec back, then it is reported and not retried', () => {
+  it('when Swarm rolled back the spec this process sent, then it is reported and not retried', () => {
+    // Swarm clears PreviousSpec on a rollback: only what was sent tells the rolled-back spec.
     const actual = service(
       stored((s) => (containerOf(s).Image = 'old')),
       {
-        PreviousSpec: stored(),
         UpdateStatus: { State: 'rollback_completed', Message: 'update failed' },
       },
     );
-    expect(decideServiceStep(desired, actual)).toEqual({
+    expect(decideServiceStep(desired, actual, specProjection(desired))).toEqual({
       kind: 'rolled-back',
       message: 'update failed',
     });
   });
 
-  it('when Swarm rolled back an older spec and the user changed it since, then update again', () => {
+  it.each<[string, string | undefined, Docker.UpdateState]>([
+    ['a spec this process did not send (a restart)', undefined, 'rollback_completed'],
+    ['an older spec the user changed since', 'older', 'rollback_completed'],
+    ['an update that completed', 'current', 'completed'],
+  ])('when Swarm rolled back %s, then update again', (_what, attempted, state) => {
     const actual = service(
       stored((s) => (containerOf(s).Image = 'old')),
       {
-        PreviousSpec: stored((s) => (containerOf(s).Image = 'broken')),
-        UpdateStatus: { State: 'rollback_completed' },
+        UpdateStatus: { State: state },
       },
     );
-    expect(decideServiceStep(desired, actual).kind).toBe('update');
+    const sent = attempted === 'current' ? specProjection(desired) : attempted;
+    expect(decideServiceStep(desired, actual, sent).kind).toBe('update');
   });
 
   it('when labels come in another order, then the projection is the same', () => {

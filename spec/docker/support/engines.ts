@@ -108,7 +108,15 @@ function swarmStatus(): { ok: true } | { ok: false; reason: string } {
  * cannot run here is skipped with the reason, or fails under WHARF_REQUIRE_DOCKER=1 (CI).
  */
 export function describeEachEngine(name: string, body: (e: EngineUnderTest) => void): void {
-  for (const engine of testEngines()) {
+  describeEachEngineOf(testEngines(), name, body);
+}
+
+function describeEachEngineOf(
+  engines: ContainerEngine[],
+  name: string,
+  body: (e: EngineUnderTest) => void,
+): void {
+  for (const engine of engines) {
     const title = `${name} [${engine}]`;
     const status = engine === 'swarm' ? swarmStatus() : dockerStatus();
     if (status.ok) {
@@ -128,4 +136,22 @@ export function describeEachEngine(name: string, body: (e: EngineUnderTest) => v
       });
     }
   }
+}
+
+/**
+ * `describe` for specs of one engine only: run when WHARF_TEST_ENGINES lists it, skipped with the
+ * reason otherwise (CI lists swarm on one database run).
+ */
+export function describeOnEngine(
+  engine: ContainerEngine,
+  name: string,
+  body: (e: EngineUnderTest) => void,
+): void {
+  if (testEngines().includes(engine)) {
+    describeEachEngineOf([engine], name, body);
+    return;
+  }
+  describe.skip(`${name} [${engine}]`, () => {
+    it(`skipped: ${engine} is not in WHARF_TEST_ENGINES`, () => undefined);
+  });
 }

@@ -15,6 +15,7 @@ import type { TestWharf } from '../../support/test-wharf';
 const BASE = 'http://wharf.test';
 const TABLES = [
   'service_instance_shares',
+  'service_instance_names',
   'service_instances',
   'user_provided_service_instances',
 ] as const;
@@ -387,6 +388,16 @@ describe('cf share-service, then cf service and cf services in both spaces', () 
       .get(`/v2/service_instances/${guid}`)
       .set(bearer(targetDev.token));
     expect(read.status).toBe(403);
+    // The share's claim on the name in the target space went with it.
+    const sameName = await request(w.app)
+      .post('/v2/user_provided_service_instances')
+      .set(bearer(targetDev.token))
+      .send({ name: 'shared-db', space_guid: dstSpace });
+    expect(sameName.status).toBe(201);
+    await request(w.app)
+      .delete(`/v2/user_provided_service_instances/${String(sameName.body.metadata.guid)}`)
+      .set(bearer(targetDev.token))
+      .expect(204);
   });
 
   it('unsharing from a space it is not shared into answers 422', async () => {

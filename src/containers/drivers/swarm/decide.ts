@@ -18,23 +18,22 @@ export type ServiceStep =
 
 /**
  * Compares what Wharf wants with what Swarm has. Only the service's spec counts: tasks that Swarm
- * restarts or reschedules are its own business, so Wharf never fights them.
+ * restarts or reschedules are its own business, so Wharf never fights them. `attempted` is the
+ * projection of the last spec this process sent to the service: Swarm keeps no trace of a spec it
+ * rolled back (PreviousSpec is cleared), so only the sender knows that the rollback undid it.
  */
 export function decideServiceStep(
   desired: Docker.ServiceSpec,
   actual: SwarmServiceInfo | undefined,
+  attempted?: string,
 ): ServiceStep {
   if (actual === undefined) return { kind: 'create' };
   const wanted = specProjection(desired);
+  if (actual.Spec !== undefined && specProjection(actual.Spec) === wanted) return { kind: 'none' };
   const state = actual.UpdateStatus?.State ?? '';
-  if (
-    state.startsWith('rollback') &&
-    actual.PreviousSpec !== undefined &&
-    specProjection(actual.PreviousSpec) === wanted
-  ) {
+  if (state.startsWith('rollback') && attempted === wanted) {
     return { kind: 'rolled-back', message: actual.UpdateStatus?.Message ?? 'rolled back' };
   }
-  if (actual.Spec !== undefined && specProjection(actual.Spec) === wanted) return { kind: 'none' };
   return { kind: 'update', version: actual.Version?.Index ?? 0 };
 }
 

@@ -18,7 +18,7 @@ import { createDockerClient } from '../docker/docker-driver';
 import { isNotFound, toDriverError, toPullError } from '../docker/errors';
 import { watchEvents } from '../docker/events';
 import { runInLb } from '../docker/lb-runtime';
-import { decideServiceStep, toSwarmProgress } from './decide';
+import { decideServiceStep, specProjection, toSwarmProgress } from './decide';
 import type { ServiceStep } from './decide';
 import { toObservedSwarmServices } from './observe';
 import {
@@ -52,6 +52,8 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
   readonly health: HealthProbe;
   private readonly docker: Docker;
   private localNodeId: string | undefined;
+  /** Swarm service id → projection of the spec this process last sent it (see decideServiceStep). */
+  private readonly attempted = new Map<string, string>();
 
   constructor(private readonly options: SwarmDriverOptions) {
     this.docker = createDockerClient(options.dockerHost);
@@ -116,7 +118,11 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
     const lbService = existing.find((s) => s.Spec?.Labels?.[LABELS.role] === 'lb');
 
     const replicaSpec = toReplicaServiceSpec(plan, networkId);
-    const replicaStep = decideServiceStep(replicaSpec, replicaService);
+    const replicaStep = decideServiceStep(
+      replicaSpec,
+      replicaService,
+      replicaService === undefined ? undefined : this.attempted.get(replicaService.ID),
+    );
     if (replicaStep.kind === 'rolled-back') {
       throw new DriverError(
         'image',
@@ -311,6 +317,7 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
         await this.docker
           .getService(actual.ID)
           .update({ _query: { version: step.version }, _body: spec });
+        this.attempted.set(actual.ID, specProjection(spec));
       }
     } catch (err) {
       throw toSwarmError(err, `${step.kind === 'create' ? 'creating' : 'updating'} ${what}`);
