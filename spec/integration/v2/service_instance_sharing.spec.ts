@@ -161,6 +161,19 @@ describe('with service_instance_sharing disabled (CC default)', () => {
     expect(await snapshot(w.knex, TABLES)).toEqual(before);
   });
 
+  it('POST shared_spaces with a malformed body still answers 403 CF-FeatureDisabled: CC checks the flag first', async () => {
+    await setSharingFlag(false);
+    const guid = await createInstance('shareable');
+
+    const res = await request(w.app)
+      .post(`/v3/service_instances/${guid}/relationships/shared_spaces`)
+      .set(bearer(dev.token))
+      .send({ data: 'not a list' });
+
+    expect(res.status).toBe(403);
+    expect(res.body.errors[0].title).toBe('CF-FeatureDisabled');
+  });
+
   it('DELETE shared_spaces/:space answers 403 CF-FeatureDisabled too', async () => {
     await setSharingFlag(false);
     const guid = await createInstance('shareable');
