@@ -167,7 +167,7 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
     trustedIssuers(config),
     clock,
   );
-  tokens.useKeyReloader(() => keys.refresher.refresh());
+  tokens.useKeyReloader(() => keys.refresher.refreshOnDemand());
   // Runs from the start (not only in start()): a process that only serves must still follow
   // rotations. The timer is unref'd and stopped by close().
   keys.refresher.start();

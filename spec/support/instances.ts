@@ -32,6 +32,7 @@ export const INSTANCE_TABLES = [
   'service_plan_visibilities',
   'service_brokers',
   'service_instances',
+  'service_instance_names',
   'service_keys',
   'jobs',
 ] as const;

@@ -7,6 +7,8 @@ export interface KeyRefresherLog {
   warn(obj: object, msg: string): void;
 }
 
+export const ON_DEMAND_GAP_MS = 1000;
+
 /**
  * Keeps a process's keys in step with its key material store, so `wharf rotate-key` run in any
  * process takes effect in this one without a restart: every `intervalMs`, and at once when a
@@ -17,11 +19,14 @@ export class KeyRefresher {
   private readonly lastSeen = new Map<KeyMaterialName, string>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  private lastOnDemand = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: KeyMaterialStore,
     private readonly intervalMs: number,
     private readonly log: KeyRefresherLog,
+    /** A monotonic clock in milliseconds (specs may step it). */
+    private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
   /** `initial` is the value already applied at start (so an unchanged read applies nothing). */
@@ -40,6 +45,18 @@ export class KeyRefresher {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * A re-read asked for by an unknown key id, at most once per ON_DEMAND_GAP_MS: tokens or values
+   * naming made-up key ids must not turn into a database read each.
+   */
+  refreshOnDemand(): Promise<void> {
+    const now = this.nowMs();
+    if (this.inFlight === undefined && now - this.lastOnDemand < ON_DEMAND_GAP_MS)
+      return Promise.resolve();
+    this.lastOnDemand = now;
+    return this.refresh();
   }
 
   /** Re-reads every watched value once (concurrent calls share the read); never throws. */

@@ -52,6 +52,7 @@ export function createSharingV3Routes(sharing: SharingService, base: string): Ro
   router.post(path, rawJsonBody, async (req, res) => {
     const ctx = requireWriteScope(req);
     const guid = param(req, 'guid');
+    await sharing.requireEnabled();
     const spaceGuids = parseSharedSpacesBody(getJsonBody(req));
     const guids = await sharing.share(ctx, guid, spaceGuids);
     sendJson(res, 200, presentSharedSpaces(base, guid, guids));

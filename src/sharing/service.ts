@@ -68,6 +68,11 @@ export class SharingService {
     return isAdmin(ctx) || this.deps.orgs.isSpaceDeveloper(ctx, space);
   }
 
+  /** CC checks the flag before it reads the request body: `cf share-service` with it off says so. */
+  async requireEnabled(): Promise<void> {
+    await this.deps.flags.require('service_instance_sharing');
+  }
+
   /** The flag, then the instance (404), then write access to the instance's own space (403). */
   private async writable(ctx: AuthContext, guid: string): Promise<Subject> {
     await this.deps.flags.require('service_instance_sharing');

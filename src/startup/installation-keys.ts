@@ -80,7 +80,7 @@ export async function loadInstallationKeys(
     logger.info({ current: next.current }, 'encryption key ring reloaded');
   });
   secrets.onUnknownKey(() => {
-    void refresher.refresh();
+    void refresher.refreshOnDemand();
   });
   return { store, signingKeys, secrets, brokerCredentials, refresher };
 }

@@ -15,6 +15,7 @@ import type { TestWharf } from '../../support/test-wharf';
 const BASE = 'http://wharf.test';
 const TABLES = [
   'service_instance_shares',
+  'service_instance_names',
   'service_instances',
   'user_provided_service_instances',
 ] as const;
@@ -158,6 +159,19 @@ describe('with service_instance_sharing disabled (CC default)', () => {
       detail: 'Feature Disabled: service_instance_sharing',
     });
     expect(await snapshot(w.knex, TABLES)).toEqual(before);
+  });
+
+  it('POST shared_spaces with a malformed body still answers 403 CF-FeatureDisabled: CC checks the flag first', async () => {
+    await setSharingFlag(false);
+    const guid = await createInstance('shareable');
+
+    const res = await request(w.app)
+      .post(`/v3/service_instances/${guid}/relationships/shared_spaces`)
+      .set(bearer(dev.token))
+      .send({ data: 'not a list' });
+
+    expect(res.status).toBe(403);
+    expect(res.body.errors[0].title).toBe('CF-FeatureDisabled');
   });
 
   it('DELETE shared_spaces/:space answers 403 CF-FeatureDisabled too', async () => {
@@ -387,6 +401,16 @@ describe('cf share-service, then cf service and cf services in both spaces', () 
       .get(`/v2/service_instances/${guid}`)
       .set(bearer(targetDev.token));
     expect(read.status).toBe(403);
+    // The share's claim on the name in the target space went with it.
+    const sameName = await request(w.app)
+      .post('/v2/user_provided_service_instances')
+      .set(bearer(targetDev.token))
+      .send({ name: 'shared-db', space_guid: dstSpace });
+    expect(sameName.status).toBe(201);
+    await request(w.app)
+      .delete(`/v2/user_provided_service_instances/${String(sameName.body.metadata.guid)}`)
+      .set(bearer(targetDev.token))
+      .expect(204);
   });
 
   it('unsharing from a space it is not shared into answers 422', async () => {

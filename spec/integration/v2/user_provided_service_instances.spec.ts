@@ -13,7 +13,12 @@ import { grantOrgRole, grantSpaceRole } from '../../support/orgs';
 import { bearer, CORE_TABLES, snapshot } from '../../support/test-wharf';
 import type { TestWharf } from '../../support/test-wharf';
 
-const TABLES = [...CORE_TABLES, 'user_provided_service_instances', 'service_instances'] as const;
+const TABLES = [
+  ...CORE_TABLES,
+  'user_provided_service_instances',
+  'service_instances',
+  'service_instance_names',
+] as const;
 const REDACTED = { redacted_message: '[PRIVATE DATA HIDDEN]' };
 
 let w: TestWharf;
