@@ -55,6 +55,12 @@ describe('honest health (fake engine)', () => {
       Status: 'failed',
       Message: expect.stringContaining('never became healthy: no answer on port 80 (0/2 ready)'),
     });
+    // Retried with back-off, it stays failed (never back to updating) until the replicas serve.
+    for (let i = 0; i < 4; i++) {
+      clock.advance(31000);
+      await passes(2);
+      expect(await get()).toMatchObject({ Status: 'failed' });
+    }
     // Fixed later (the checks pass): active again.
     t.driver.unhealthyImages.clear();
     clock.advance(60000);

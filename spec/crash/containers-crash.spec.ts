@@ -226,6 +226,8 @@ describeWithDocker('wharf serve killed with SIGKILL mid container operation', ()
       WHARF_INSTALLATION_ID: OWNER,
       WHARF_LB_IMAGE: TEST_IMAGES.haproxy,
       WHARF_JOB_LEASE_SECONDS: '1',
+      // The killed process held the reconciler lease: the restarted one takes over once it lapses.
+      WHARF_LEADER_LEASE_SECONDS: '2',
       WHARF_JOB_TICK_MS: '100',
       WHARF_POLL_INTERVAL_SECONDS: '0.2',
       WHARF_CONTAINER_SYNC_TIMEOUT_SECONDS: '60',

@@ -7,15 +7,12 @@ import { pageOf } from '../db/paging';
 import type { Paged } from '../db/paging';
 import { currentTimestamp, fromDbTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
+import { organizationGuidFilter, organizationGuidOf } from '../orgs';
 import type { VisibilitiesStore } from './store-port';
 import type { PlanVisibility } from './types';
 
 export const VISIBILITY_FILTERS: FilterColumns = {
-  organization_guid: {
-    kind: 'relation',
-    column: 'service_plan_visibilities.organization_id',
-    table: 'organizations',
-  },
+  organization_guid: organizationGuidFilter('service_plan_visibilities.organization_id'),
   service_plan_guid: {
     kind: 'relation',
     column: 'service_plan_visibilities.service_plan_id',
@@ -52,11 +49,12 @@ export class SqlVisibilitiesStore implements VisibilitiesStore {
   private select(): Knex.QueryBuilder {
     return this.db('service_plan_visibilities')
       .join('service_plans', 'service_plans.id', 'service_plan_visibilities.service_plan_id')
-      .join('organizations', 'organizations.id', 'service_plan_visibilities.organization_id')
       .select(
         'service_plan_visibilities.*',
         'service_plans.guid as service_plan_guid',
-        'organizations.guid as organization_guid',
+        organizationGuidOf(this.db, 'service_plan_visibilities.organization_id').as(
+          'organization_guid',
+        ),
       );
   }
 

@@ -182,11 +182,13 @@ export class Reconciler {
     record: StoredService,
     verdict: Exclude<HealthVerdict, { kind: 'wait' }>,
   ): Promise<void> {
-    this.attempts.delete(record.id);
     if (verdict.kind === 'fail') {
+      // The attempt is kept: later passes still try (with back-off) but stay failed until the
+      // replicas serve, rather than flipping back to updating.
       await this.fail(record, new DriverError('unhealthy', verdict.message));
       return;
     }
+    this.attempts.delete(record.id);
     this.o.logger.warn(
       { serviceId: record.id, from: record.spec.image, to: verdict.to },
       'rolling back an update whose replicas never became healthy',

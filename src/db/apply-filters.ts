@@ -8,6 +8,8 @@ import type { Filter, FilterOperator, PageRequest } from './page-request';
  */
 export type FilterColumn =
   | { kind: 'string'; column: string }
+  /** CC keeps org and space names case-insensitively (citext): `q=name:` matches any case. */
+  | { kind: 'caseless'; column: string }
   | { kind: 'boolean'; column: string }
   | { kind: 'integer'; column: string }
   | { kind: 'timestamp'; column: string }
@@ -77,6 +79,34 @@ function compare(
   } else {
     void qb.where(column, SQL_OPERATORS[operator], value);
   }
+}
+
+/**
+ * Equality and `IN` ignore case, with SQL's `lower()` on both sides so that one function decides
+ * on either database; ordering operators stay bytewise like any other string.
+ */
+function compareCaseless(
+  qb: Knex.QueryBuilder,
+  column: string,
+  operator: FilterOperator,
+  values: readonly string[],
+): void {
+  if (operator === 'in') {
+    if (values.length === 0) {
+      void qb.whereRaw('1 = 0');
+      return;
+    }
+    void qb.whereRaw(`lower(??) IN (${values.map(() => 'lower(?)').join(', ')})`, [
+      column,
+      ...values,
+    ]);
+    return;
+  }
+  if (operator === 'eq') {
+    void qb.whereRaw('lower(??) = lower(?)', [column, values[0] ?? '']);
+    return;
+  }
+  compare(qb, column, operator, values, true);
 }
 
 /** CC's boolean rule: only `t` and `true` are true. */
@@ -157,6 +187,9 @@ function applyFilterList(
         break;
       case 'string':
         compare(qb, spec.column, filter.operator, filter.values, true);
+        break;
+      case 'caseless':
+        compareCaseless(qb, spec.column, filter.operator, filter.values);
         break;
       case 'boolean':
       case 'integer':

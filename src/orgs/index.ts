@@ -12,6 +12,7 @@ export type { Organization, Space } from './types';
 export { presentOrganization, presentSpace } from './presenter';
 export { ORG_ROLES, SPACE_ROLES } from './types';
 export { orgsVisibleTo, orgsWithRole, spacesVisibleTo, spacesWithRole } from './membership';
+export { organizationGuidFilter, organizationGuidOf } from './organization-pieces';
 export type { Member } from './membership';
 export type { OrgRole, SpaceRole } from './types';
 export type { PendingRegistrations } from './users-directory';

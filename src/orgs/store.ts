@@ -107,7 +107,7 @@ function userRoleFilter(
 }
 
 export const ORGANIZATION_FILTERS: FilterColumns = {
-  name: { kind: 'string', column: 'organizations.name' },
+  name: { kind: 'caseless', column: 'organizations.name' },
   status: { kind: 'string', column: 'organizations.status' },
   space_guid: {
     kind: 'custom',
@@ -125,7 +125,7 @@ export const ORGANIZATION_FILTERS: FilterColumns = {
 };
 
 export const SPACE_FILTERS: FilterColumns = {
-  name: { kind: 'string', column: 'spaces.name' },
+  name: { kind: 'caseless', column: 'spaces.name' },
   organization_guid: { kind: 'relation', column: 'spaces.organization_id', table: 'organizations' },
   developer_guid: userRoleFilter('space_roles', 'space_id', 'developers'),
   manager_guid: userRoleFilter('space_roles', 'space_id', 'managers'),

@@ -244,6 +244,23 @@ describe('/v2/organizations', () => {
       });
     });
 
+    it.each([
+      ['q=name:ACME', 'name:ACME'],
+      ['q=name IN Acme,OTHER', 'name IN Acme,OTHER'],
+    ])(
+      'matches names case-insensitively as CC does (the cf CLI sends them lower-cased): %s',
+      async (_label, q) => {
+        const res = await request(w.app)
+          .get('/v2/organizations')
+          .query({ q })
+          .set(bearer(w.adminToken));
+        expectCfJson(res, 200);
+        expect(names(res.body).filter((n) => n === 'acme' || n === 'other')).toEqual(
+          q.includes('OTHER') ? ['acme', 'other'] : ['acme'],
+        );
+      },
+    );
+
     it.each<[string, () => string, string[]]>([
       ['an org manager', () => manager.token, ['acme']],
       ['an org user', () => member.token, ['acme']],

@@ -259,6 +259,14 @@ describe('/v2/spaces', () => {
       expect(names(res.body)).toEqual(expected);
     });
 
+    it('matches names case-insensitively as CC does (the cf CLI sends them lower-cased)', async () => {
+      const res = await request(w.app)
+        .get(`/v2/spaces?q=organization_guid:${otherOrg}&q=name:ElseWhere`)
+        .set(bearer(w.adminToken));
+      expectCfJson(res, 200);
+      expect(names(res.body)).toEqual(['elsewhere']);
+    });
+
     it('answers the whole list envelope', async () => {
       const res = await request(w.app)
         .get(`/v2/spaces?q=organization_guid:${otherOrg}&q=name:elsewhere`)
