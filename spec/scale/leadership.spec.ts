@@ -147,8 +147,8 @@ describe('reconciler leadership', () => {
     const failoverMs = Date.now() - diedAt;
     clearInterval(sampler);
     expect(overlap).toBe(false);
-    // Lease plus one renewal interval, with slack for a busy machine.
-    expect(failoverMs).toBeLessThan(LEASE_MS * 1.25 + 2000);
+    // Lease plus one renewal interval, with generous slack for a busy machine.
+    expect(failoverMs).toBeLessThan(LEASE_MS * 1.25 + 5000);
 
     const [victim] = replicasOf(created.record.id);
     engine.setState(victim ?? 'none', 'removed');
@@ -199,10 +199,13 @@ describe('reconciler leadership', () => {
     await b.module.start();
     expect(leaders()).toEqual(['a']);
     await a.module.stop();
-    // Released: b takes it on its next try (a quarter lease), not after the lease runs out.
-    const stoppedAt = Date.now();
+    // Released at once (not left to run out): b takes it on its next try.
+    const row: { holder: string; expires_at: string | number } | undefined = await b
+      .knex('leadership_leases')
+      .where({ name: 'containers' })
+      .first('holder', 'expires_at');
+    expect(row?.holder === b.module.leadership.holder || Number(row?.expires_at) === 0).toBe(true);
     await eventually(() => leaders().join() === 'b', 5_000);
-    expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
   });
 });
 

@@ -82,6 +82,8 @@ export class ReconcilerLeadership {
   private validUntil = 0;
   private renewTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
+  /** Steps down when the lease may have run out, even if no renewal attempt ran meanwhile. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private fingerprint: string | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = true;
@@ -120,6 +122,7 @@ export class ReconcilerLeadership {
     this.stopped = true;
     if (this.renewTimer !== undefined) clearInterval(this.renewTimer);
     if (this.watchTimer !== undefined) clearInterval(this.watchTimer);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     await this.ticking;
     if (this.leader) {
       await this.stepDown('stopping');
@@ -153,6 +156,7 @@ export class ReconcilerLeadership {
     if (holds) {
       // Counted from when the request left, and a renewal short of the lease, for clock slack.
       this.validUntil = sentAt + this.o.ttlMs - this.o.renewMs;
+      this.armDeadline();
       if (!this.leader) {
         this.leader = true;
         this.fingerprint = undefined;
@@ -167,7 +171,21 @@ export class ReconcilerLeadership {
     }
   }
 
+  private armDeadline(): void {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.deadlineTimer = undefined;
+        if (this.leader && this.o.nowMs() >= this.validUntil)
+          void this.stepDown('lease not renewed in time');
+      },
+      Math.max(0, this.validUntil - this.o.nowMs()),
+    );
+    this.deadlineTimer.unref();
+  }
+
   private async stepDown(reason: string): Promise<void> {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.leader = false;
     this.o.log.info(
       { holder: this.o.holder, reason },
