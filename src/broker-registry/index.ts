@@ -27,6 +27,14 @@ export type {
 export type { BrokerSyncOutcome, RegisteredBroker } from './types';
 export { BrokerResyncSchedule } from './resync-schedule';
 export { brokersInSpaces } from './space-dependents';
+export {
+  brokerGuidFilter,
+  brokerIdsMatching,
+  brokerIdWithGuid,
+  brokersScopedTo,
+  selectBrokerIdentity,
+  spaceScopedBrokers,
+} from './query-pieces';
 
 export interface BrokersModuleDeps {
   knex: Db;

@@ -11,26 +11,30 @@ import { currentTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { toPlan } from './rows';
 import type { PlanRow } from './rows';
+import { brokerIdsMatching, spaceScopedBrokers } from '../broker-registry';
 import { restrictPlansTo } from './visibility-sql';
 import type { PlanConflicts, PlansStore } from './store-port';
 import type { CatalogViewer, PlanFields, ServicePlan } from './types';
 
 export type { PlanFields } from './types';
 
-function planFilters(usage: PlanUsage): FilterColumns {
+function planFilters(db: Db, usage: PlanUsage): FilterColumns {
   return {
     active: { kind: 'boolean', column: 'service_plans.active' },
     service_guid: { kind: 'relation', column: 'service_plans.service_id', table: 'services' },
     service_instance_guid: usage.instanceFilter('service_plans.id'),
     service_broker_guid: {
-      kind: 'subquery',
-      column: 'service_plans.service_id',
-      from: (sub) =>
-        void sub
-          .select('services.id')
-          .from('services')
-          .join('service_brokers', 'service_brokers.id', 'services.service_broker_id'),
-      guidColumn: 'service_brokers.guid',
+      kind: 'custom',
+      apply: (qb, operator, values) =>
+        void qb.whereIn(
+          'service_plans.service_id',
+          db('services')
+            .select('services.id')
+            .whereIn(
+              'services.service_broker_id',
+              brokerIdsMatching(db, { field: 'service_broker_guid', operator, values }),
+            ),
+        ),
     },
     unique_id: { kind: 'string', column: 'service_plans.unique_id' },
   };
@@ -67,7 +71,7 @@ export class SqlPlansStore implements PlansStore {
     private readonly clock: Clock,
     private readonly usage: PlanUsage,
   ) {
-    this.filters = planFilters(usage);
+    this.filters = planFilters(db, usage);
   }
 
   private now(): string {
@@ -140,9 +144,8 @@ export class SqlPlansStore implements PlansStore {
   async isFromSpaceScopedBroker(planId: number): Promise<boolean> {
     const row: unknown = await this.db('service_plans')
       .join('services', 'services.id', 'service_plans.service_id')
-      .join('service_brokers', 'service_brokers.id', 'services.service_broker_id')
       .where('service_plans.id', planId)
-      .whereNotNull('service_brokers.space_id')
+      .whereIn('services.service_broker_id', spaceScopedBrokers(this.db))
       .first('service_plans.id');
     return row !== undefined;
   }

@@ -9,6 +9,7 @@ import { currentTimestamp } from '../db/timestamps';
 import type { PageRequest } from '../db/page-request';
 import { toService } from './rows';
 import type { ServiceRow } from './rows';
+import { brokerGuidFilter, brokerIdWithGuid, selectBrokerIdentity } from '../broker-registry';
 import { restrictServicesTo } from './visibility-sql';
 import type { PlanUsage } from './plan-usage';
 import type { ServiceConflicts, ServicesStore } from './store-port';
@@ -20,11 +21,7 @@ export const SERVICE_FILTERS: FilterColumns = {
   active: { kind: 'boolean', column: 'services.active' },
   label: { kind: 'string', column: 'services.label' },
   provider: { kind: 'string', column: 'services.provider' },
-  service_broker_guid: {
-    kind: 'relation',
-    column: 'services.service_broker_id',
-    table: 'service_brokers',
-  },
+  service_broker_guid: brokerGuidFilter('services.service_broker_id'),
   unique_id: { kind: 'string', column: 'services.unique_id' },
 };
 
@@ -65,13 +62,10 @@ export class SqlServicesStore implements ServicesStore {
   }
 
   private select(): Knex.QueryBuilder {
-    return this.db('services')
-      .leftJoin('service_brokers', 'service_brokers.id', 'services.service_broker_id')
-      .select(
-        'services.*',
-        'service_brokers.guid as service_broker_guid',
-        'service_brokers.name as service_broker_name',
-      );
+    return selectBrokerIdentity(
+      this.db('services').select('services.*'),
+      'services.service_broker_id',
+    );
   }
 
   async list(query: PageRequest, viewer: CatalogViewer): Promise<Paged<Service>> {
@@ -118,10 +112,7 @@ export class SqlServicesStore implements ServicesStore {
   }
 
   async brokerIdByGuid(guid: string): Promise<number | undefined> {
-    const row: { id: number } | undefined = await this.db('service_brokers')
-      .select('id')
-      .where({ guid })
-      .first();
+    const row: { id: number } | undefined = await brokerIdWithGuid(this.db, guid).first();
     return row?.id;
   }
 

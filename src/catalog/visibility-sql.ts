@@ -1,11 +1,12 @@
 import type { Db, Knex } from '../db/knex';
+import { brokersScopedTo } from '../broker-registry';
 import { orgsWithRole, spacesWithRole } from '../orgs';
 import type { CatalogViewer } from './types';
 
 /**
  * Catalog visibility as SQL sub-selects, so a list is one query however many organizations and
  * visibilities exist (CC evaluates it row by row: its best-known slowness). Membership comes from
- * src/orgs' query pieces; the broker tables are read as catalog sync writes them.
+ * src/orgs' query pieces, space-scoped brokers from the registry's.
  */
 type IdSet = Knex.QueryBuilder | number[];
 
@@ -28,12 +29,7 @@ function restrictToReachable(
       .orWhereIn(
         'service_plans.service_id',
         // Driven from the (few) space-scoped brokers, not from a scan of every service.
-        db('services')
-          .select('id')
-          .whereIn(
-            'service_broker_id',
-            db('service_brokers').select('id').whereIn('space_id', spaces),
-          ),
+        db('services').select('id').whereIn('service_broker_id', brokersScopedTo(db, spaces)),
       );
   });
 }
