@@ -13,7 +13,16 @@ import {
 import { slots } from '../docker/support/lb-runtime';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
-import { buildWharfOnce, freePort, seededRandom, WharfProcess } from './support';
+import {
+  buildWharfOnce,
+  callWharf,
+  freePort,
+  guidOf,
+  passwordLogin,
+  seededRandom,
+  WharfProcess,
+} from './support';
+import type { Json } from './support';
 
 /**
  * Issue 16 on the real engine: the real `wharf serve` is killed with SIGKILL in the middle of
@@ -44,11 +53,6 @@ const template = {
   },
 };
 
-interface Json {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 describeWithDocker('wharf serve killed with SIGKILL mid container operation', () => {
   const docker = new Docker();
   let mainJs: string;
@@ -60,48 +64,12 @@ describeWithDocker('wharf serve killed with SIGKILL mid container operation', ()
   /** Kill points used, for the log. */
   const kills: string[] = [];
 
-  async function api(method: string, url: string, body?: unknown): Promise<Json> {
-    const res = await fetch(`${wharf.url}${url}`, {
-      method,
-      headers: { Authorization: `bearer ${token}`, 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = {};
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      parsed = { text };
-    }
-    return {
-      status: res.status,
-      body:
-        typeof parsed === 'object' && parsed !== null
-          ? Object.fromEntries(Object.entries(parsed))
-          : {},
-    };
+  function api(method: string, url: string, body?: unknown): Promise<Json> {
+    return callWharf(wharf.url, token, method, url, body);
   }
 
   async function login(): Promise<void> {
-    const res = await fetch(`${wharf.url}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: `grant_type=password&username=admin&password=${ADMIN_PASSWORD}`,
-    });
-    const body: unknown = await res.json();
-    if (typeof body !== 'object' || body === null || !('access_token' in body))
-      throw new Error(`login failed: ${res.status}`);
-    token = String(body.access_token);
-  }
-
-  function guidOf(res: Json): string {
-    const metadata = res.body.metadata;
-    if (typeof metadata !== 'object' || metadata === null || !('guid' in metadata))
-      throw new Error(`no guid in ${res.status} ${JSON.stringify(res.body)}`);
-    return String(metadata.guid);
+    token = await passwordLogin(wharf.url, 'admin', ADMIN_PASSWORD);
   }
 
   async function until<T>(

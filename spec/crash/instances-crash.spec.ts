@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { FakeBroker, reply } from '../support/fake-broker';
 import { instanceCatalog } from '../support/instances';
-import { buildWharfOnce, freePort, seededRandom, WharfProcess } from './support';
+import {
+  buildWharfOnce,
+  callWharf,
+  freePort,
+  guidOf,
+  passwordLogin,
+  seededRandom,
+  WharfProcess,
+} from './support';
+import type { Json } from './support';
 
 /**
  * Issue 16: the real `wharf serve` is killed with SIGKILL in the middle of each instance and key
@@ -20,11 +29,6 @@ const SEED = Number(process.env.WHARF_CRASH_SEED ?? Date.now() % 100_000);
 const random = seededRandom(SEED);
 const ADMIN_PASSWORD = 'crash-admin-password';
 
-interface Json {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 let mainJs: string;
 let broker: FakeBroker;
 let wharf: WharfProcess;
@@ -33,48 +37,12 @@ let spaceGuid = '';
 let planGuid = '';
 let otherPlanGuid = '';
 
-async function api(method: string, url: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${wharf.url}${url}`, {
-    method,
-    headers: { Authorization: `bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = {};
-  try {
-    parsed = text === '' ? {} : JSON.parse(text);
-  } catch {
-    parsed = { text };
-  }
-  return {
-    status: res.status,
-    body:
-      typeof parsed === 'object' && parsed !== null
-        ? Object.fromEntries(Object.entries(parsed))
-        : {},
-  };
+function api(method: string, url: string, body?: unknown): Promise<Json> {
+  return callWharf(wharf.url, token, method, url, body);
 }
 
 async function login(): Promise<void> {
-  const res = await fetch(`${wharf.url}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: `grant_type=password&username=admin&password=${ADMIN_PASSWORD}`,
-  });
-  const body: unknown = await res.json();
-  if (typeof body !== 'object' || body === null || !('access_token' in body))
-    throw new Error(`login failed: ${res.status}`);
-  token = String(body.access_token);
-}
-
-function guidOf(res: Json): string {
-  const metadata = res.body.metadata;
-  if (typeof metadata !== 'object' || metadata === null || !('guid' in metadata))
-    throw new Error(`no guid in ${res.status} ${JSON.stringify(res.body)}`);
-  return String(metadata.guid);
+  token = await passwordLogin(wharf.url, 'admin', ADMIN_PASSWORD);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {

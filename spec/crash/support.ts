@@ -112,3 +112,66 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A response of a real `wharf serve`: status and the JSON body (a list comes as `{ list }`). */
+export interface Json {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** One API call with a bearer token; a body that is not JSON comes back as `{ text }`. */
+export async function callWharf(
+  baseUrl: string,
+  token: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Json> {
+  const res = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: { Authorization: `bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = {};
+  try {
+    parsed = text === '' ? {} : JSON.parse(text);
+  } catch {
+    parsed = { text };
+  }
+  return {
+    status: res.status,
+    body:
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? Object.fromEntries(Object.entries(parsed))
+        : { list: parsed },
+  };
+}
+
+/** The cf CLI's password grant against Wharf's own UAA; answers the access token. */
+export async function passwordLogin(
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const res = await fetch(`${baseUrl}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'password', username, password }).toString(),
+  });
+  const body: unknown = await res.json();
+  if (typeof body !== 'object' || body === null || !('access_token' in body))
+    throw new Error(`login failed: ${res.status}`);
+  return String(body.access_token);
+}
+
+/** `metadata.guid` of a CC resource, or a failure naming what came back instead. */
+export function guidOf(res: Json): string {
+  const metadata = res.body.metadata;
+  if (typeof metadata !== 'object' || metadata === null || !('guid' in metadata))
+    throw new Error(`no guid in ${res.status} ${JSON.stringify(res.body)}`);
+  return String(metadata.guid);
+}

@@ -4,7 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from '../../src/db/knex';
-import { buildWharfOnce, freePort, WharfProcess } from '../crash/support';
+import {
+  buildWharfOnce,
+  callWharf,
+  freePort,
+  guidOf,
+  passwordLogin,
+  WharfProcess,
+} from '../crash/support';
+import type { Json } from '../crash/support';
 import { describeWithDocker, TEST_IMAGES } from '../docker/support/docker-available';
 import { FakeBroker, reply } from '../support/fake-broker';
 import { instanceCatalog } from '../support/instances';
@@ -26,11 +34,6 @@ const INSTALLATION = `scale-spec-${randomBytes(4).toString('hex')}`;
 const EXTERNAL_URL = 'http://wharf-lb.test';
 const FAILOVER_LIMIT_MS = 15_000;
 
-interface Json {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 let mainJs: string;
 let database: TestDatabase;
 let knex: Knex;
@@ -39,51 +42,12 @@ let broker: FakeBroker;
 const processes: WharfProcess[] = [];
 const tokens = new Map<WharfProcess, string>();
 
-async function api(p: WharfProcess, method: string, url: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${p.url}${url}`, {
-    method,
-    headers: {
-      Authorization: `bearer ${tokens.get(p) ?? ''}`,
-      'Content-Type': 'application/json',
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = {};
-  try {
-    parsed = text === '' ? {} : JSON.parse(text);
-  } catch {
-    parsed = { text };
-  }
-  return {
-    status: res.status,
-    body:
-      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-        ? Object.fromEntries(Object.entries(parsed))
-        : { list: parsed },
-  };
+function api(p: WharfProcess, method: string, url: string, body?: unknown): Promise<Json> {
+  return callWharf(p.url, tokens.get(p) ?? '', method, url, body);
 }
 
-async function login(p: WharfProcess): Promise<string> {
-  const res = await fetch(`${p.url}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: `grant_type=password&username=admin&password=${ADMIN_PASSWORD}`,
-  });
-  const body: unknown = await res.json();
-  if (typeof body !== 'object' || body === null || !('access_token' in body))
-    throw new Error(`login failed: ${res.status}`);
-  return String(body.access_token);
-}
-
-function guidOf(res: Json): string {
-  const metadata = res.body.metadata;
-  if (typeof metadata !== 'object' || metadata === null || !('guid' in metadata))
-    throw new Error(`no guid in ${res.status} ${JSON.stringify(res.body)}`);
-  return String(metadata.guid);
+function login(p: WharfProcess): Promise<string> {
+  return passwordLogin(p.url, 'admin', ADMIN_PASSWORD);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
