@@ -23,8 +23,9 @@ import {
   toNetworkCreateOptions,
   toReplicaCreateOptions,
 } from './create-options';
-import { isBeingRemoved, isNotFound, statusOf, toDriverError, toPullError } from './errors';
+import { isBeingRemoved, isNotFound, statusOf, toDriverError } from './errors';
 import { watchEvents } from './events';
+import { ensureImagePresent } from './pull';
 import { toObservedServices } from './observe';
 import { toTar } from './tar';
 
@@ -117,24 +118,8 @@ export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
     }
   }
 
-  async ensureImage(image: string): Promise<void> {
-    try {
-      await this.docker.getImage(image).inspect();
-      return;
-    } catch (err) {
-      if (!isNotFound(err)) throw toDriverError(err, `inspecting image ${image}`);
-    }
-    try {
-      const stream = await this.docker.pull(image);
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(stream, (err: Error | null) => {
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    } catch (err) {
-      throw toPullError(err, image);
-    }
+  ensureImage(image: string): Promise<void> {
+    return ensureImagePresent(this.docker, image);
   }
 
   async ensureNetwork(plan: DeploymentPlan): Promise<void> {

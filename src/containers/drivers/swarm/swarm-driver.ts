@@ -15,8 +15,9 @@ import type {
 } from '../driver';
 import { DriverError } from '../driver';
 import { createDockerClient } from '../docker/docker-driver';
-import { isNotFound, toDriverError, toPullError } from '../docker/errors';
+import { isNotFound, toDriverError } from '../docker/errors';
 import { watchEvents } from '../docker/events';
+import { ensureImagePresent } from '../docker/pull';
 import { runInLb } from '../docker/lb-runtime';
 import { decideServiceStep, specProjection, toSwarmProgress } from './decide';
 import type { ServiceStep } from './decide';
@@ -291,24 +292,8 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
   }
 
   /** The image must be on the manager (a local lookup, else a pull); other nodes pull their own. */
-  private async ensureImage(image: string): Promise<void> {
-    try {
-      await this.docker.getImage(image).inspect();
-      return;
-    } catch (err) {
-      if (!isNotFound(err)) throw toDriverError(err, `inspecting image ${image}`);
-    }
-    try {
-      const stream = await this.docker.pull(image);
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(stream, (err: Error | null) => {
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    } catch (err) {
-      throw toPullError(err, image);
-    }
+  private ensureImage(image: string): Promise<void> {
+    return ensureImagePresent(this.docker, image);
   }
 
   private async converge(
