@@ -1,29 +1,12 @@
 import type { Timestamped } from '../http/envelope';
 
-export interface Service extends Timestamped {
+/** A stored service: its writable fields plus identity and the broker it came from. */
+export interface Service extends Timestamped, Omit<ServiceFields, 'tags' | 'requires'> {
   id: number;
-  label: string;
-  description: string;
-  longDescription: string | null;
-  infoUrl: string | null;
-  documentationUrl: string | null;
-  provider: string | null;
-  url: string | null;
-  version: string | null;
-  timeout: number | null;
-  active: boolean;
-  bindable: boolean;
-  /** A JSON-encoded string, as CF keeps catalog metadata. */
-  extra: string | null;
-  uniqueId: string;
   tags: string[];
   requires: string[];
   serviceBrokerGuid: string | null;
   serviceBrokerName: string | null;
-  planUpdateable: boolean;
-  bindingsRetrievable: boolean;
-  instancesRetrievable: boolean;
-  allowContextUpdates: boolean;
 }
 
 export interface MaintenanceInfo {
@@ -88,6 +71,7 @@ export interface ServiceFields {
   timeout: number | null;
   active: boolean;
   bindable: boolean;
+  /** A JSON-encoded string, as CF keeps catalog metadata. */
   extra: string | null;
   uniqueId: string;
   tags: readonly string[];
