@@ -110,6 +110,19 @@ export interface ObservedService {
   legacy: boolean;
 }
 
+/** A service seen for the first time while grouping an engine's objects: nothing found yet. */
+export function emptyObservedService(serviceId: string): ObservedService {
+  return {
+    serviceId,
+    networkIds: [],
+    lb: undefined,
+    strayLbs: [],
+    replicas: [],
+    volumeNames: [],
+    legacy: false,
+  };
+}
+
 export interface LbFile {
   path: string;
   content: string;

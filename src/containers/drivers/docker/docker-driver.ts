@@ -17,7 +17,7 @@ import type {
 import { DriverError } from '../driver';
 import type { ContainerOps } from './container-ops';
 import { convergeService } from './converge';
-import { runInLb } from './lb-runtime';
+import { askLoadBalancer, pingEngine } from './lb-runtime';
 import {
   toLbCreateOptions,
   toNetworkCreateOptions,
@@ -59,18 +59,12 @@ export class DockerDriver implements ContainerDriver, ContainerOps, LbRuntime {
     this.now = options.now ?? (() => systemClock.now());
   }
 
-  async runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
-    try {
-      return await runInLb(this.docker, lb.id, command);
-    } catch (err) {
-      throw toDriverError(err, `asking load balancer ${lb.name}`);
-    }
+  runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
+    return askLoadBalancer(this.docker, lb, command);
   }
 
-  async ping(): Promise<void> {
-    await this.docker.ping().catch((err: unknown) => {
-      throw toDriverError(err, 'pinging Docker');
-    });
+  ping(): Promise<void> {
+    return pingEngine(this.docker);
   }
 
   async capacity(): Promise<EngineCapacity> {

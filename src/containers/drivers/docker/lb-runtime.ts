@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { LB_ADMIN_PORT } from '../../deployment-plan';
+import type { ObservedLb } from '../driver';
+import { toDriverError } from './errors';
 
 /**
  * Talks to HAProxy's runtime API on the LB container's own loopback, from inside the container:
@@ -64,4 +66,24 @@ export async function runInLb(
     throw new Error(`HAProxy runtime API unreachable (${command}): ${reason}`);
   }
   return Buffer.concat(out).toString('utf8');
+}
+
+/** `runInLb` for a driver: a failure becomes a DriverError naming the load balancer. */
+export async function askLoadBalancer(
+  docker: Docker,
+  lb: ObservedLb,
+  command: string,
+): Promise<string> {
+  try {
+    return await runInLb(docker, lb.id, command);
+  } catch (err) {
+    throw toDriverError(err, `asking load balancer ${lb.name}`);
+  }
+}
+
+/** The engine answers at all (start-up and `/readyz`). */
+export async function pingEngine(docker: Docker): Promise<void> {
+  await docker.ping().catch((err: unknown) => {
+    throw toDriverError(err, 'pinging Docker');
+  });
 }

@@ -3,6 +3,7 @@ import { LB_ADMIN_PORT } from '../../deployment-plan';
 import { isRole, LABELS, LEGACY_OWNER } from '../../labels';
 import { REPLICA_STATES } from '../../types';
 import type { ReplicaState } from '../../types';
+import { emptyObservedService } from '../driver';
 import type { HostPort, ObservedContainer, ObservedLb, ObservedService } from '../driver';
 
 export interface OwnedObjects {
@@ -33,15 +34,7 @@ export function toObservedServices(objects: OwnedObjects, ctx: ObserveContext): 
       return undefined;
     let s = byId.get(serviceId);
     if (s === undefined) {
-      s = {
-        serviceId,
-        networkIds: [],
-        lb: undefined,
-        strayLbs: [],
-        replicas: [],
-        volumeNames: [],
-        legacy: false,
-      };
+      s = emptyObservedService(serviceId);
       byId.set(serviceId, s);
     }
     if (owner === LEGACY_OWNER) s.legacy = true;

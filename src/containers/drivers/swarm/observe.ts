@@ -1,5 +1,6 @@
 import { isRole, LABELS } from '../../labels';
 import type { ReplicaState } from '../../types';
+import { emptyObservedService } from '../driver';
 import type { ObservedContainer, ObservedLb, ObservedService } from '../driver';
 import type { SwarmServiceInfo } from './decide';
 import { PUBLISH_PORT_LABEL } from './service-specs';
@@ -34,15 +35,7 @@ export function toObservedSwarmServices(
     if (serviceId === undefined || labels?.[LABELS.owner] !== ctx.owner) return undefined;
     let s = byId.get(serviceId);
     if (s === undefined) {
-      s = {
-        serviceId,
-        networkIds: [],
-        lb: undefined,
-        strayLbs: [],
-        replicas: [],
-        volumeNames: [],
-        legacy: false,
-      };
+      s = emptyObservedService(serviceId);
       byId.set(serviceId, s);
     }
     return s;

@@ -18,7 +18,7 @@ import { createDockerClient } from '../docker/docker-driver';
 import { isNotFound, toDriverError } from '../docker/errors';
 import { watchEvents } from '../docker/events';
 import { ensureImagePresent } from '../docker/pull';
-import { runInLb } from '../docker/lb-runtime';
+import { askLoadBalancer, pingEngine } from '../docker/lb-runtime';
 import { decideServiceStep, specProjection, toSwarmProgress } from './decide';
 import type { ServiceStep } from './decide';
 import { toObservedSwarmServices } from './observe';
@@ -61,18 +61,12 @@ export class SwarmDriver implements ContainerDriver, LbRuntime {
     this.health = options.health ?? new HaproxyHealthProbe(this);
   }
 
-  async runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
-    try {
-      return await runInLb(this.docker, lb.id, command);
-    } catch (err) {
-      throw toDriverError(err, `asking load balancer ${lb.name}`);
-    }
+  runtimeCommand(lb: ObservedLb, command: string): Promise<string> {
+    return askLoadBalancer(this.docker, lb, command);
   }
 
-  async ping(): Promise<void> {
-    await this.docker.ping().catch((err: unknown) => {
-      throw toDriverError(err, 'pinging Docker');
-    });
+  ping(): Promise<void> {
+    return pingEngine(this.docker);
   }
 
   async capacity(): Promise<EngineCapacity> {
