@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
-import type { WireService } from '../src/containers';
 import { parseTask } from '../src/containers/drivers/swarm/tasks';
 import {
   api,
   BENCH_HEALTH,
+  benchScaleOneToTen,
   buildTestImages,
+  measureRps,
   median,
+  ms,
+  out,
   pollUntil,
   startBenchWharf,
   TEST_IMAGES,
-  waitService,
+  verdict,
+  wharfCreate,
 } from './containers';
-import type { BenchWharf } from './containers';
-import { formatRow, measure } from './http-measure';
-import type { Measurement } from './http-measure';
+import { formatRow } from './http-measure';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECOND_NS = 1e9;
 
@@ -83,20 +84,7 @@ export async function benchContainersSwarm(): Promise<void> {
     await api(w, 'DELETE', `/services/bench-${ROUNDS}`);
     await removeSwarmObjects(docker, 'wharf.bench', run);
 
-    const scale: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const name = `bench-scale-${round}`;
-      await wharfCreate(w, name, 1);
-      const t0 = performance.now();
-      const scaled = await api(w, 'POST', `/services/${name}/update`, { Replicas: 10 });
-      if (scaled.status !== 200) throw new Error(`scale: ${JSON.stringify(scaled.json)}`);
-      await waitService(w, name, allUp(10));
-      scale.push(performance.now() - t0);
-      await api(w, 'DELETE', `/services/${name}`);
-    }
-    out(
-      `(b) scale 1→10 (POST update → active, 10 backends UP): ${ms(median(scale))} (rounds: ${scale.map(ms).join(', ')})`,
-    );
+    await benchScaleOneToTen(w);
   } finally {
     await removeSwarmObjects(docker, 'wharf.owner', w.owner);
     await w.close();
@@ -216,21 +204,6 @@ function lbConfig(service: string): string {
   ].join('\n');
 }
 
-async function wharfCreate(w: BenchWharf, name: string, replicas: number): Promise<WireService> {
-  const body = {
-    Name: name,
-    Image: TEST_IMAGES.httpd,
-    ContainerPort: 80,
-    ServicePort: 80,
-    Protocol: 'http',
-    Replicas: replicas,
-    ...BENCH_HEALTH,
-  };
-  const created = await api(w, 'POST', '/services/create', body);
-  if (created.status !== 201) throw new Error(`create ${name}: ${JSON.stringify(created.json)}`);
-  return waitService(w, name, allUp(replicas));
-}
-
 /** Removes the Swarm services, then (once their tasks are gone) configs and networks by label. */
 async function removeSwarmObjects(docker: Docker, key: string, value: string): Promise<void> {
   const filters = JSON.stringify({ label: [`${key}=${value}`] });
@@ -256,22 +229,4 @@ async function removeSwarmObjects(docker: Docker, key: string, value: string): P
       .getNetwork(n.Id)
       .remove()
       .catch(() => undefined);
-}
-
-const allUp = (n: number) => (s: WireService) =>
-  s.Status === 'active' && s.Backends.filter((b) => b.Health === 'UP').length === n;
-
-async function measureRps(name: string, url: string): Promise<Measurement> {
-  await measure(`${name} (warm-up)`, url, {}, 1);
-  return measure(name, url, {}, SECONDS);
-}
-
-const ms = (x: number): string => `${x.toFixed(0)} ms`;
-
-function verdict(ok: boolean): string {
-  return ok ? 'OK' : 'MISSED';
-}
-
-function out(line: string): void {
-  process.stdout.write(`${line}\n`);
 }

@@ -180,8 +180,8 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
-const ms = (x: number): string => `${x.toFixed(0)} ms`;
-const allUp = (n: number) => (s: WireService) =>
+export const ms = (x: number): string => `${x.toFixed(0)} ms`;
+export const allUp = (n: number) => (s: WireService) =>
   s.Status === 'active' && s.Backends.filter((b) => b.Health === 'UP').length === n;
 
 /**
@@ -277,7 +277,11 @@ async function hostPort(docker: Docker, name: string): Promise<number> {
   return Number(port);
 }
 
-async function wharfCreate(w: BenchWharf, name: string, replicas: number): Promise<WireService> {
+export async function wharfCreate(
+  w: BenchWharf,
+  name: string,
+  replicas: number,
+): Promise<WireService> {
   const body = {
     Name: name,
     Image: TEST_IMAGES.httpd,
@@ -360,35 +364,40 @@ export async function benchContainers(): Promise<void> {
     await api(w, 'DELETE', `/services/bench-${ROUNDS}`);
     await removeLabelled(docker, 'wharf.bench', run);
 
-    const scale: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const name = `bench-scale-${round}`;
-      await wharfCreate(w, name, 1);
-      const t0 = performance.now();
-      const scaled = await api(w, 'POST', `/services/${name}/update`, { Replicas: 10 });
-      if (scaled.status !== 200) throw new Error(`scale: ${JSON.stringify(scaled.json)}`);
-      await waitService(w, name, allUp(10));
-      scale.push(performance.now() - t0);
-      await api(w, 'DELETE', `/services/${name}`);
-    }
-    out(
-      `(b) scale 1→10 (POST update → active, 10 backends UP): ${ms(median(scale))} (rounds: ${scale.map(ms).join(', ')})`,
-    );
+    await benchScaleOneToTen(w);
   } finally {
     await w.close();
     await removeLabelled(docker, 'wharf.bench', run);
   }
 }
 
-async function measureRps(name: string, url: string): Promise<Measurement> {
+/** Case (b) of both container benches: POST update 1→10 until all ten backends are UP. */
+export async function benchScaleOneToTen(w: BenchWharf): Promise<void> {
+  const scale: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const name = `bench-scale-${round}`;
+    await wharfCreate(w, name, 1);
+    const t0 = performance.now();
+    const scaled = await api(w, 'POST', `/services/${name}/update`, { Replicas: 10 });
+    if (scaled.status !== 200) throw new Error(`scale: ${JSON.stringify(scaled.json)}`);
+    await waitService(w, name, allUp(10));
+    scale.push(performance.now() - t0);
+    await api(w, 'DELETE', `/services/${name}`);
+  }
+  out(
+    `(b) scale 1→10 (POST update → active, 10 backends UP): ${ms(median(scale))} (rounds: ${scale.map(ms).join(', ')})`,
+  );
+}
+
+export async function measureRps(name: string, url: string): Promise<Measurement> {
   await measure(`${name} (warm-up)`, url, {}, 1);
   return measure(name, url, {}, SECONDS);
 }
 
-function verdict(ok: boolean): string {
+export function verdict(ok: boolean): string {
   return ok ? 'OK' : 'MISSED';
 }
 
-function out(line: string): void {
+export function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
