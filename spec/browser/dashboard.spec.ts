@@ -227,7 +227,9 @@ describeWithBrowser('the dashboard in a browser', () => {
       await page.click('button:has-text("Scale")');
       // Health turning UP is HAProxy's, after the last status event: reload until the page shows it.
       await untilShown(page, '3/3 up', 90000);
-      expect(await page.locator('.badge', { hasText: 'UP' }).count()).toBe(3);
+      // Exact text: Playwright's hasText is a case-insensitive substring, and the service's own
+      // status badge may still read "updating" while its three replicas already show UP.
+      expect(await page.locator('.badge', { hasText: /^\s*UP\s*$/ }).count()).toBe(3);
       await screenshot(page, '08-container');
     }, 240000);
 
