@@ -111,6 +111,18 @@ async function load(base: string, c: Case, seconds: number): Promise<Result> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
 }
 
+/** `BENCH_PROFILE_DIR=dir` writes a CPU profile of each Wharf process there (on exit). */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** `BENCH_CASES=substring,substring` runs only the cases whose names contain one of them. */
+function selected(c: Case): boolean {
+  const wanted = (process.env.BENCH_CASES ?? '').split(',').filter((w) => w !== '');
+  return wanted.length === 0 || wanted.some((w) => c.name.includes(w));
+}
+
 function pick<T>(items: readonly T[]): T {
   const item = items[Math.floor(Math.random() * items.length)];
   if (item === undefined) throw new Error('empty list');
@@ -176,7 +188,11 @@ export async function benchCatalog(): Promise<void> {
   const startServer = async (): Promise<string> => {
     const port = await freePort();
     servers.push(
-      await spawnUntil([MAIN_JS, 'serve'], { ...env, WHARF_PORT: String(port) }, 'Wharf listening'),
+      await spawnUntil(
+        [...profileArgs(), MAIN_JS, 'serve'],
+        { ...env, WHARF_PORT: String(port) },
+        'Wharf listening',
+      ),
     );
     return `http://127.0.0.1:${port}`;
   };
@@ -202,7 +218,7 @@ export async function benchCatalog(): Promise<void> {
   ];
 
   const results = new Map<string, Result>();
-  for (const c of cases) {
+  for (const c of cases.filter(selected)) {
     // The ceilings answer one of this case's real answers, byte for byte.
     const sample = await fetch(`${base}${c.next()}`, { headers: { Authorization: c.auth } });
     if (sample.status !== 200) throw new Error(`${c.name}: ${sample.status}`);

@@ -117,6 +117,13 @@ export class FakeCatalogStore implements CatalogStore {
       Promise.resolve(
         this.serviceRows.find((s) => s.guid === guid && this.serviceVisible(s, viewer)),
       ),
+    visibleIds: (request, viewer) =>
+      Promise.resolve(
+        page(
+          this.serviceRows.filter((s) => this.serviceVisible(s, viewer)),
+          { ...request, page: 1, perPage: Number.MAX_SAFE_INTEGER },
+        ).items.map((s) => s.id),
+      ),
     findByIds: (ids) => Promise.resolve(this.serviceRows.filter((s) => ids.includes(s.id))),
     insert: (fields, serviceBrokerId) => {
       const guid = randomUUID();

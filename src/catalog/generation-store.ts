@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { FreshRead } from '../db/fresh-read';
 import { FEATURE_FLAG_DEFAULTS, flagOverrideQuery } from '../feature-flags';
 
 export interface CatalogState {
@@ -6,11 +7,21 @@ export interface CatalogState {
   hideMarketplace: boolean;
 }
 
-/** One primary-key read: the catalog's generation and the anonymous-marketplace flag together. */
+/**
+ * One primary-key read: the catalog's generation and the anonymous-marketplace flag together.
+ * Every catalog read asks for it, so concurrent requests share reads (never one that began
+ * before they asked: a page is never served for a generation older than the request).
+ */
 export class GenerationStore {
+  private readonly fresh = new FreshRead(() => this.readNow());
+
   constructor(private readonly db: Db) {}
 
-  async read(): Promise<CatalogState> {
+  read(): Promise<CatalogState> {
+    return this.fresh.get();
+  }
+
+  private async readNow(): Promise<CatalogState> {
     const row: { generation: number | string; hide: number | boolean | null } | undefined =
       await this.db('catalog_generation')
         .where('catalog_generation.id', 1)

@@ -121,7 +121,7 @@ export function createCatalogRoutes(deps: CatalogDeps): Router {
     // The page is rendered from the query it is cached under, so prev/next match every hit.
     const pageQuery = { ...query, inlineRelationsDepth: inline ? query.inlineRelationsDepth : 0 };
     const body = await cachedPage(req, viewer, pageQuery, generation, async () => {
-      const page = await deps.services.list(viewer, pageQuery, inline);
+      const page = await deps.services.list(viewer, pageQuery, inline, generation);
       return presentPage(
         basePathOf(req),
         pageQuery,

@@ -3,8 +3,11 @@ import type { ChangeFeed } from '../changes';
 import { isUniqueViolation } from '../db/knex';
 import type { Paged } from '../db/paging';
 import type { PageRequest } from '../db/page-request';
+import { offsetOf } from '../db/page-request';
 import { CfError } from '../http/cf-errors';
 import { assertExtra } from './extra-check';
+import { VisibleIdsCache } from './read-cache';
+import { viewerCacheKey } from './viewer';
 import type { ExtraCheck } from './extra-check';
 import type { CatalogStore } from './store-port';
 import type {
@@ -59,20 +62,46 @@ function toServiceFields(command: CreateServiceCommand, uniqueId: () => string):
 export class ServicesService {
   private readonly store: CatalogStore;
   private readonly checkExtra: ExtraCheck;
+  private readonly visibleIds = new VisibleIdsCache();
 
   constructor(private readonly deps: CatalogServiceDeps) {
     this.store = deps.store;
     this.checkExtra = deps.checkExtra ?? (() => undefined);
   }
 
-  /** A page of services, with their visible plans when inlined (one extra query, not one per row). */
+  /**
+   * A page of services, with their visible plans when inlined (one extra query, not one per row).
+   * Given the catalog generation the caller read, a viewer who sees only part of the catalog gets
+   * the page from the ids they may see, computed once per generation (see VisibleIdsCache).
+   */
   async list(
     viewer: CatalogViewer,
     query: PageRequest,
     inlinePlans: boolean,
+    generation?: number,
   ): Promise<Paged<ServiceWithPlans>> {
-    const page = await this.store.services.list(query, viewer);
+    const page =
+      generation === undefined || viewer.kind === 'everything'
+        ? await this.store.services.list(query, viewer)
+        : await this.visiblePage(viewer, query, generation);
     return { total: page.total, items: await this.withPlans(page.items, viewer, inlinePlans) };
+  }
+
+  private async visiblePage(
+    viewer: CatalogViewer,
+    query: PageRequest,
+    generation: number,
+  ): Promise<Paged<Service>> {
+    const key = JSON.stringify([viewerCacheKey(viewer), query.filters, query.order.direction]);
+    const ids = await this.visibleIds.getOrCompute(key, generation, () =>
+      this.store.services.visibleIds(query, viewer),
+    );
+    const start = offsetOf(query);
+    const wanted = ids.slice(start, start + query.perPage);
+    const byId = new Map((await this.store.services.findByIds(wanted)).map((s) => [s.id, s]));
+    // A service removed since the generation was read is left out, as a count-then-page would.
+    const items = wanted.flatMap((id) => byId.get(id) ?? []);
+    return { total: ids.length, items };
   }
 
   private async withPlans(

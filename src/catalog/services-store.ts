@@ -86,6 +86,20 @@ export class SqlServicesStore implements ServicesStore {
     return row ? toService(row) : undefined;
   }
 
+  async visibleIds(
+    request: Pick<PageRequest, 'filters' | 'order'>,
+    viewer: CatalogViewer,
+  ): Promise<number[]> {
+    const qb = this.db('services').select('services.id');
+    applyFilters(qb, request, SERVICE_FILTERS);
+    restrictServicesTo(qb, this.db, viewer);
+    const rows: { id: number | string }[] = await qb.orderBy(
+      'services.id',
+      request.order.direction,
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   async findByIds(ids: readonly number[]): Promise<Service[]> {
     if (ids.length === 0) return [];
     const rows: ServiceRow[] = await this.select().whereIn('services.id', ids);

@@ -27,6 +27,11 @@ export interface ServicesStore {
   /** Undefined when missing or, for a viewer other than everything, not visible to them. */
   find(guid: string, viewer?: CatalogViewer): Promise<Service | undefined>;
   findByIds(ids: readonly number[]): Promise<Service[]>;
+  /** The ids of every service `viewer` may see under `request`'s filters, in its order. */
+  visibleIds(
+    request: Pick<PageRequest, 'filters' | 'order'>,
+    viewer: CatalogViewer,
+  ): Promise<number[]>;
   /** Returns the new guid. */
   insert(fields: ServiceFields, serviceBrokerId: number | null): Promise<string>;
   update(id: number, fields: Partial<ServiceFields>): Promise<void>;

@@ -1191,6 +1191,89 @@ describe('GET /v2/services SQL per request', () => {
   });
 });
 
+describe('GET /v2/services pagination for a member (visible ids cached per generation)', () => {
+  const LABELS = ['mp-1', 'mp-2', 'mp-3', 'mp-4', 'mp-5', 'mp-6'];
+  const Q = encodeURIComponent(`label IN ${LABELS.join(',')}`);
+  /** mp-1, mp-3 and mp-5 are visible to the member's org; the others only to another org. */
+  let visibleGuids: string[];
+  let member: { token: string; guid: string };
+  let memberOrg: string;
+  let hiddenPlans: string[];
+
+  beforeAll(async () => {
+    const m = await w.userWithToken('mp-member', ['openid', 'cloud_controller.read']);
+    member = { token: m.token, guid: m.user.guid };
+    memberOrg = await createOrg('mp-org');
+    const otherOrg = await createOrg('mp-other-org');
+    await grantOrgRole(w, memberOrg, 'users', member.guid);
+    visibleGuids = [];
+    hiddenPlans = [];
+    for (const [i, label] of LABELS.entries()) {
+      const service = await createService({ label, description: 'd' });
+      const plan = await createPlan(service, { public: false });
+      if (i % 2 === 0) {
+        await addVisibility(plan, memberOrg);
+        visibleGuids.push(service);
+      } else {
+        await addVisibility(plan, otherOrg);
+        hiddenPlans.push(plan);
+      }
+    }
+  });
+
+  async function page(query: string): Promise<{ total: number; guids: string[] }> {
+    const res = await request(w.app).get(`/v2/services?${query}`).set(bearer(member.token));
+    expect(res.status).toBe(200);
+    return { total: res.body.total_results, guids: guidsOf(res.body) };
+  }
+
+  it('when a member pages through with results-per-page=2, answers every visible service once, in order', async () => {
+    const first = await page(`results-per-page=2&q=${Q}`);
+    const second = await page(`results-per-page=2&page=2&q=${Q}`);
+    const past = await page(`results-per-page=2&page=3&q=${Q}`);
+
+    expect(first).toEqual({ total: 3, guids: visibleGuids.slice(0, 2) });
+    expect(second).toEqual({ total: 3, guids: visibleGuids.slice(2) });
+    expect(past).toEqual({ total: 3, guids: [] });
+  });
+
+  it('when a member asks order-direction=desc, answers the visible services in reverse', async () => {
+    expect(await page(`order-direction=desc&results-per-page=2&q=${Q}`)).toEqual({
+      total: 3,
+      guids: [visibleGuids[2], visibleGuids[1]],
+    });
+  });
+
+  it('when a member asks another page of the same list, reads only the generation and that page’s rows', async () => {
+    await page(`results-per-page=1&q=${Q}`);
+    let statements = 0;
+    const count = (): void => {
+      statements += 1;
+    };
+    w.knex.on('query', count);
+    try {
+      expect(await page(`results-per-page=1&page=2&q=${Q}`)).toEqual({
+        total: 3,
+        guids: [visibleGuids[1]],
+      });
+    } finally {
+      w.knex.removeListener('query', count);
+    }
+    expect(statements).toBe(2);
+  });
+
+  it('when a plan becomes visible to the member’s org, answers the next page with it at once', async () => {
+    const [plan] = hiddenPlans;
+    if (plan === undefined) throw new Error('no hidden plan');
+    expect((await page(`results-per-page=10&q=${Q}`)).total).toBe(3);
+    await addVisibility(plan, memberOrg);
+
+    const after = await page(`results-per-page=10&q=${Q}`);
+    expect(after.total).toBe(4);
+    expect(after.guids).toHaveLength(4);
+  });
+});
+
 describe('GET /v2/services pagination', () => {
   const LABELS = ['page-1', 'page-2', 'page-3', 'page-4', 'page-5'];
   const Q = `label IN ${LABELS.join(',')}`;
