@@ -13,8 +13,10 @@ export function countOf(row: unknown): number {
 }
 
 /**
- * Count and page of one filtered query: two SQL statements whatever the table size. A text
- * `orderColumn` (e.g. a name) orders by bytes on both databases, like its `q` comparisons.
+ * Count and page of one filtered query: at most two SQL statements whatever the table size. A
+ * text `orderColumn` (e.g. a name) orders by bytes on both databases, like its `q` comparisons.
+ * The page is read first: a short page that is not past the end already tells the total (the
+ * common single-row `q=name:` lookup), so only full or empty pages pay for a count.
  */
 export async function pageOf<R>(
   base: Knex.QueryBuilder,
@@ -22,7 +24,7 @@ export async function pageOf<R>(
   orderColumn: string,
   orderKind: 'key' | 'text' = 'key',
 ): Promise<{ total: number; rows: R[] }> {
-  const countRow: unknown = await base.clone().clearSelect().clearOrder().count({ n: '*' }).first();
+  const offset = offsetOf(request);
   const rows: R[] = await base
     .clone()
     .modify((qb: Knex.QueryBuilder) => {
@@ -33,6 +35,9 @@ export async function pageOf<R>(
       }
     })
     .limit(request.perPage)
-    .offset(offsetOf(request));
+    .offset(offset);
+  if (rows.length < request.perPage && (rows.length > 0 || offset === 0))
+    return { total: offset + rows.length, rows };
+  const countRow: unknown = await base.clone().clearSelect().clearOrder().count({ n: '*' }).first();
   return { total: countOf(countRow), rows };
 }
