@@ -71,8 +71,10 @@ export class ServicesService {
 
   /**
    * A page of services, with their visible plans when inlined (one extra query, not one per row).
-   * Given the catalog generation the caller read, a viewer who sees only part of the catalog gets
-   * the page from the ids they may see, computed once per generation (see VisibleIdsCache).
+   * Given the catalog generation the caller read, pages come from the ids the viewer may see,
+   * computed once per generation (see VisibleIdsCache): a slice and a primary-key read instead of
+   * a count and an offset scan per page. An admin's filtered lookup (`q=label:…`, mostly one row,
+   * rarely repeated) stays one indexed query.
    */
   async list(
     viewer: CatalogViewer,
@@ -81,7 +83,7 @@ export class ServicesService {
     generation?: number,
   ): Promise<Paged<ServiceWithPlans>> {
     const page =
-      generation === undefined || viewer.kind === 'everything'
+      generation === undefined || (viewer.kind === 'everything' && query.filters.length > 0)
         ? await this.store.services.list(query, viewer)
         : await this.visiblePage(viewer, query, generation);
     return { total: page.total, items: await this.withPlans(page.items, viewer, inlinePlans) };

@@ -1167,6 +1167,28 @@ describe('GET /v2/services SQL per request', () => {
     return count;
   }
 
+  it('when an admin pages through the unfiltered catalog, answers every service once in id order, later pages from the generation’s ids', async () => {
+    for (const label of ['sql-admin-1', 'sql-admin-2', 'sql-admin-3'])
+      await createService({ label, description: 'd' });
+    const all: { guid: string }[] = await w.knex('services').orderBy('id').select('guid');
+    const perPage = Math.max(1, Math.ceil(all.length / 3));
+    const first = await request(w.app)
+      .get(`/v2/services?results-per-page=${perPage}`)
+      .set(bearer(w.adminToken));
+    expect(first.body.total_results).toBe(all.length);
+    const seen = guidsOf(first.body);
+    for (let page = 2; page <= first.body.total_pages; page++) {
+      expect(
+        await queriesFor(`/v2/services?results-per-page=${perPage}&page=${page}`, w.adminToken),
+      ).toBe(2);
+      const res = await request(w.app)
+        .get(`/v2/services?results-per-page=${perPage}&page=${page}`)
+        .set(bearer(w.adminToken));
+      seen.push(...guidsOf(res.body));
+    }
+    expect(seen).toEqual(all.map((s) => s.guid));
+  });
+
   it('when a member of 20 organizations lists services, runs no more statements than a member of one, at most 4', async () => {
     const one = await w.userWithToken('sql-one-org', ['openid', 'cloud_controller.read']);
     const many = await w.userWithToken('sql-many-orgs', ['openid', 'cloud_controller.read']);
