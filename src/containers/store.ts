@@ -12,6 +12,13 @@ export interface StoredService extends ServiceRecord {
   generation: number;
   /** Host port ServicePort is published on; undefined until the reconciler allocates one. */
   publishPort: number | undefined;
+  /**
+   * When the change being converged (this generation) was accepted: its replicas' start timeout
+   * counts from here, in whichever process reconciles, however often Wharf restarted since.
+   */
+  changeStarted: Date;
+  /** Replicas of this generation's image that exited or died so far (the reconciler counts). */
+  changeExits: number;
 }
 
 /** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
@@ -54,6 +61,7 @@ export class ContainerServiceStore {
           created: record.created,
           created_at: record.created,
           updated_at: record.updated,
+          change_started_at: record.updated,
         }),
       ),
     );
@@ -120,6 +128,7 @@ export class ContainerServiceStore {
             status,
             message,
             updated_at: now,
+            ...newChange(now),
           })
           .increment('generation', 1),
       ),
@@ -145,6 +154,7 @@ export class ContainerServiceStore {
         status: 'active',
         message,
         updated_at: now,
+        ...newChange(now),
       })
       .increment('generation', 1);
     return updated > 0;
@@ -197,6 +207,17 @@ export class ContainerServiceStore {
     return updated > 0;
   }
 
+  /**
+   * The reconciler saw `exits` replicas of the change's image exit in all: stored when the count
+   * grew, and only for the generation it was counted for (a newer change starts from zero).
+   */
+  async recordExits(id: string, generation: number, exits: number): Promise<void> {
+    await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .andWhere('change_exits', '<', exits)
+      .update({ change_exits: exits });
+  }
+
   async delete(id: string): Promise<void> {
     await this.knex(TABLE).where({ guid: id }).delete();
   }
@@ -229,6 +250,11 @@ export class ContainerServiceStore {
   }
 }
 
+/** Columns of a write that stores a new generation: its change starts now, nothing exited yet. */
+function newChange(now: string): { change_started_at: string; change_exits: number } {
+  return { change_started_at: now, change_exits: 0 };
+}
+
 /** Row → domain; the row comes from our own table but is checked field by field anyway. */
 function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (typeof row !== 'object' || row === null) throw new Error('container_services: not a row');
@@ -242,6 +268,7 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (status === undefined) throw new Error(`container_services.status: unknown ${str('status')}`);
   const fip = r.get('fip');
   const updated = r.get('updated_at');
+  const changeStarted = r.get('change_started_at');
   return {
     id: str('guid'),
     tenant: str('tenant'),
@@ -253,7 +280,31 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
     generation: Number(r.get('generation')),
     publishPort: toPort(r.get('publish_port')),
+    // NULL only for a row written by an older Wharf after the migration: its last write is the
+    // best known bound of when its change started.
+    changeStarted: toInstant(changeStarted ?? updated, 'change_started_at'),
+    changeExits: Number(r.get('change_exits') ?? 0),
   };
+}
+
+/**
+ * A timestamp column as the drivers return it: a Date (PostgreSQL), the ISO text Wharf wrote,
+ * SQLite's own zone-less UTC text ("2026-12-01 21:42:22", CURRENT_TIMESTAMP) which Date.parse
+ * would read as local time, or milliseconds (a Date bound by the sqlite3 driver).
+ */
+export function toInstant(value: unknown, column: string): Date {
+  const at = new Date(instantText(value));
+  if (Number.isNaN(at.getTime())) throw new Error(`container_services.${column}: expected a time`);
+  return at;
+}
+
+const SQLITE_UTC = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/;
+
+function instantText(value: unknown): string | number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return Number.NaN;
+  return SQLITE_UTC.test(value) ? `${value.replace(' ', 'T')}Z` : value;
 }
 
 function toPort(value: unknown): number | undefined {
