@@ -19,6 +19,7 @@ import * as keyMaterial from './20261201182055_key_material';
 import * as reconcilerLeases from './20261201184955_reconciler_leases';
 import * as serviceInstanceNames from './20261201182833_service_instance_names';
 import * as containerChangeAttempts from './20261201214411_container_change_attempts';
+import * as containerChangeGeneration from './20261201220311_container_change_generation';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,4 +51,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201182833_service_instance_names', serviceInstanceNames],
   ['20261201184955_reconciler_leases', reconcilerLeases],
   ['20261201214411_container_change_attempts', containerChangeAttempts],
+  ['20261201220311_container_change_generation', containerChangeGeneration],
 ];

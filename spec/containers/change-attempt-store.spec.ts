@@ -5,6 +5,7 @@ import { ContainerServiceStore, toInstant } from '../../src/containers/store';
 import type { Knex } from '../../src/db/knex';
 import { migrateToLatest } from '../../src/db/migrate';
 import * as changeAttempts from '../../db/migrations/20261201214411_container_change_attempts';
+import * as changeGeneration from '../../db/migrations/20261201220311_container_change_generation';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
 import { readFixture } from './plan-fixtures';
@@ -61,8 +62,7 @@ describe('the change being converged, as stored', () => {
   it('when a service is created, then its change starts when it was accepted, with no exits', async () => {
     await store.insert(record('web'));
     expect(await read('web')).toMatchObject({
-      changeStarted: new Date(ACCEPTED),
-      changeExits: 0,
+      change: { started: new Date(ACCEPTED), exits: 0 },
       generation: 1,
     });
   });
@@ -72,18 +72,18 @@ describe('the change being converged, as stored', () => {
     expect(await store.reportStatus('web', 1, 'updating', 'Scaling 1/2', LATER)).toBe(true);
     const after = await read('web');
     expect(new Date(after.updated)).toEqual(new Date(LATER));
-    expect(after.changeStarted).toEqual(new Date(ACCEPTED));
+    expect(after.change?.started).toEqual(new Date(ACCEPTED));
   });
 
   it('when exits are recorded, then the count only grows, and only for its own generation', async () => {
     await store.insert(record('web'));
     await store.recordExits('web', 1, 2);
-    expect((await read('web')).changeExits).toBe(2);
+    expect((await read('web')).change?.exits).toBe(2);
     // A smaller count (a process that saw fewer) never lowers it.
     await store.recordExits('web', 1, 1);
-    expect((await read('web')).changeExits).toBe(2);
+    expect((await read('web')).change?.exits).toBe(2);
     await store.recordExits('web', 1, 3);
-    expect((await read('web')).changeExits).toBe(3);
+    expect((await read('web')).change?.exits).toBe(3);
     // Counted for a generation a user change has replaced: ignored.
     await store.saveDesired(
       'web',
@@ -94,7 +94,7 @@ describe('the change being converged, as stored', () => {
       LATER,
     );
     await store.recordExits('web', 1, 5);
-    expect(await read('web')).toMatchObject({ generation: 2, changeExits: 0 });
+    expect(await read('web')).toMatchObject({ generation: 2, change: { exits: 0 } });
   });
 
   it('when a user change is saved, then its change starts then, with no exits', async () => {
@@ -110,8 +110,7 @@ describe('the change being converged, as stored', () => {
     );
     expect(await read('web')).toMatchObject({
       generation: 2,
-      changeStarted: new Date(LATER),
-      changeExits: 0,
+      change: { started: new Date(LATER), exits: 0 },
     });
   });
 
@@ -124,24 +123,51 @@ describe('the change being converged, as stored', () => {
     expect(await read('web')).toMatchObject({
       generation: 2,
       status: 'active',
-      changeStarted: new Date(MUCH_LATER),
-      changeExits: 0,
+      change: { started: new Date(MUCH_LATER), exits: 0 },
     });
   });
 
-  it('when the migration runs on rows written before it, then each change starts at its last write', async () => {
+  it('when the migrations run on rows written before them, then each change starts at its last write', async () => {
     await store.insert(record('old'));
     await store.reportStatus('old', 1, 'updating', 'Scaling 0/2', LATER);
+    await changeGeneration.down(knex);
     await changeAttempts.down(knex);
     await changeAttempts.up(knex);
-    expect(await read('old')).toMatchObject({ changeStarted: new Date(LATER), changeExits: 0 });
+    await changeGeneration.up(knex);
+    expect(await read('old')).toMatchObject({
+      generation: 1,
+      change: { started: new Date(LATER), exits: 0 },
+    });
   });
 
-  it('when a row has no change start (an older Wharf wrote it), then its last write stands in', async () => {
+  it('when an older Wharf stores a new generation (without the change columns), then the previous change is not taken for it', async () => {
+    await store.insert(record('mixed'));
+    await store.recordExits('mixed', 1, 3);
+    // What a Wharf from before the columns writes for a user change.
+    await knex('container_services')
+      .where({ guid: 'mixed' })
+      .update({ status: 'updating', message: 'Scaling 0/3', updated_at: LATER })
+      .increment('generation', 1);
+    expect(await read('mixed')).toMatchObject({ generation: 2, change: undefined });
+    // The reconciler then starts it when it first sees it, once.
+    await store.startChange('mixed', 2, MUCH_LATER);
+    await store.startChange('mixed', 2, '2026-12-01T11:00:00.000Z');
+    expect(await read('mixed')).toMatchObject({
+      change: { started: new Date(MUCH_LATER), exits: 0 },
+    });
+    // Never for a generation that is not the row's.
+    await store.startChange('mixed', 1, '2026-12-01T11:00:00.000Z');
+    expect((await read('mixed')).change?.started).toEqual(new Date(MUCH_LATER));
+  });
+
+  it('when a row has no change start (an older Wharf inserted it), then the database knows no change', async () => {
     await store.insert(record('legacy'));
-    await store.reportStatus('legacy', 1, 'updating', 'Scaling 0/2', LATER);
-    await knex('container_services').where({ guid: 'legacy' }).update({ change_started_at: null });
-    expect((await read('legacy')).changeStarted).toEqual(new Date(LATER));
+    await knex('container_services')
+      .where({ guid: 'legacy' })
+      .update({ change_started_at: null, change_generation: null });
+    expect((await read('legacy')).change).toBeUndefined();
+    await store.startChange('legacy', 1, LATER);
+    expect((await read('legacy')).change).toEqual({ started: new Date(LATER), exits: 0 });
   });
 });
 

@@ -89,6 +89,27 @@ describe('honest health (fake engine)', () => {
     });
   });
 
+  it('when an older Wharf stored the change (no start for its generation), then it counts from the first pass that saw it, across a restart', async () => {
+    t.driver.unhealthyImages.add('nginx');
+    t.driver.checkProblem = 'no answer on port 80';
+    await create(seed);
+    // As a Wharf from before the change columns leaves a new service (or a user change).
+    await t.knex('container_services').update({ change_started_at: null, change_generation: null });
+    clock.advance(3_600_000);
+    await passes(2);
+    expect(await get()).toMatchObject({ Status: 'updating' });
+    clock.advance(20000);
+    await t.restart();
+    await passes(2);
+    expect(await get()).toMatchObject({ Status: 'updating' });
+    clock.advance(10001);
+    await passes(1);
+    expect(await get()).toMatchObject({
+      Status: 'failed',
+      Message: expect.stringContaining('never became healthy: no answer on port 80 (0/2 ready)'),
+    });
+  });
+
   it('when a crash loop failed the change and Wharf restarts, then it is failed again at once, never updating', async () => {
     t.driver.crashingImages.set('nginx', 1);
     await create(seed);

@@ -10,7 +10,7 @@ import type { HealthVerdict } from './health-verdict';
 import { candidatePorts } from './publish-ports';
 import type { PortRange } from './publish-ports';
 import { toStatusReport } from './status-report';
-import type { ContainerServiceStore, StoredService } from './store';
+import type { ChangeAttempt, ContainerServiceStore, StoredService } from './store';
 
 export interface ReconcilerOptions {
   store: ContainerServiceStore;
@@ -164,22 +164,33 @@ export class Reconciler {
       attempt = { generation: record.generation, counted: new Set(), problem: undefined };
       this.attempts.set(record.id, attempt);
     }
+    const change = record.change ?? (await this.startChange(record));
     const counted = attempt.counted;
     const fresh = (progress.exitedReplicaIds ?? []).filter((id) => !counted.has(id));
     for (const id of fresh) counted.add(id);
-    const exits = record.changeExits + fresh.length;
+    const exits = change.exits + fresh.length;
     if (fresh.length > 0) await this.o.store.recordExits(record.id, record.generation, exits);
     attempt.problem = progress.problem ?? attempt.problem;
     return toHealthVerdict(
       record.spec.image,
       progress,
       {
-        elapsedMs: this.o.now().getTime() - record.changeStarted.getTime(),
+        elapsedMs: this.o.now().getTime() - change.started.getTime(),
         exits,
         problem: attempt.problem,
       },
       this.o.replicaStartTimeoutMs,
     );
+  }
+
+  /**
+   * A change stored without its start (by an older Wharf during an upgrade): it starts now, and
+   * the store keeps that for the next passes, restarts and leaders.
+   */
+  private async startChange(record: StoredService): Promise<ChangeAttempt> {
+    const now = this.o.now();
+    await this.o.store.startChange(record.id, record.generation, now.toISOString());
+    return { started: now, exits: 0 };
   }
 
   /**

@@ -13,12 +13,20 @@ export interface StoredService extends ServiceRecord {
   /** Host port ServicePort is published on; undefined until the reconciler allocates one. */
   publishPort: number | undefined;
   /**
-   * When the change being converged (this generation) was accepted: its replicas' start timeout
-   * counts from here, in whichever process reconciles, however often Wharf restarted since.
+   * The change being converged (this generation), as far as the database knows it; undefined
+   * when an older Wharf stored the generation without it (see `startChange`).
    */
-  changeStarted: Date;
-  /** Replicas of this generation's image that exited or died so far (the reconciler counts). */
-  changeExits: number;
+  change: ChangeAttempt | undefined;
+}
+
+export interface ChangeAttempt {
+  /**
+   * When the change was accepted: its replicas' start timeout counts from here, in whichever
+   * process reconciles, however often Wharf restarted since.
+   */
+  started: Date;
+  /** Replicas of the change's image that exited or died so far (the reconciler counts). */
+  exits: number;
 }
 
 /** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
@@ -61,7 +69,9 @@ export class ContainerServiceStore {
           created: record.created,
           created_at: record.created,
           updated_at: record.updated,
+          generation: 1,
           change_started_at: record.updated,
+          change_generation: 1,
         }),
       ),
     );
@@ -128,7 +138,7 @@ export class ContainerServiceStore {
             status,
             message,
             updated_at: now,
-            ...newChange(now),
+            ...this.newChange(now),
           })
           .increment('generation', 1),
       ),
@@ -154,7 +164,7 @@ export class ContainerServiceStore {
         status: 'active',
         message,
         updated_at: now,
-        ...newChange(now),
+        ...this.newChange(now),
       })
       .increment('generation', 1);
     return updated > 0;
@@ -208,6 +218,32 @@ export class ContainerServiceStore {
   }
 
   /**
+   * Columns of a write that also bumps the generation: the change starts now, nothing exited yet,
+   * both tagged with the new generation (SET expressions read the row as it was).
+   */
+  private newChange(now: string): Record<string, unknown> {
+    return {
+      change_started_at: now,
+      change_exits: 0,
+      change_generation: this.knex.raw('?? + 1', ['generation']),
+    };
+  }
+
+  /**
+   * A change the database has no start for (stored by an older Wharf, or before the columns
+   * existed): it starts `now`, when the reconciler first saw it, and that is stored so it holds
+   * across restarts. Ignored when a newer generation or another process got there first.
+   */
+  async startChange(id: string, generation: number, now: string): Promise<void> {
+    await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .andWhere((q) => {
+        void q.whereNull('change_generation').orWhereNot('change_generation', generation);
+      })
+      .update({ change_started_at: now, change_exits: 0, change_generation: generation });
+  }
+
+  /**
    * The reconciler saw `exits` replicas of the change's image exit in all: stored when the count
    * grew, and only for the generation it was counted for (a newer change starts from zero).
    */
@@ -250,11 +286,6 @@ export class ContainerServiceStore {
   }
 }
 
-/** Columns of a write that stores a new generation: its change starts now, nothing exited yet. */
-function newChange(now: string): { change_started_at: string; change_exits: number } {
-  return { change_started_at: now, change_exits: 0 };
-}
-
 /** Row → domain; the row comes from our own table but is checked field by field anyway. */
 function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (typeof row !== 'object' || row === null) throw new Error('container_services: not a row');
@@ -268,7 +299,7 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (status === undefined) throw new Error(`container_services.status: unknown ${str('status')}`);
   const fip = r.get('fip');
   const updated = r.get('updated_at');
-  const changeStarted = r.get('change_started_at');
+  const generation = Number(r.get('generation'));
   return {
     id: str('guid'),
     tenant: str('tenant'),
@@ -278,13 +309,19 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
     message: str('message'),
     created: str('created'),
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
-    generation: Number(r.get('generation')),
+    generation,
     publishPort: toPort(r.get('publish_port')),
-    // NULL only for a row written by an older Wharf after the migration: its last write is the
-    // best known bound of when its change started.
-    changeStarted: toInstant(changeStarted ?? updated, 'change_started_at'),
-    changeExits: Number(r.get('change_exits') ?? 0),
+    change: toChange(r, generation),
   };
+}
+
+/** The stored change, if it is this generation's: anything else is another change's leftovers. */
+function toChange(r: ReadonlyMap<string, unknown>, generation: number): ChangeAttempt | undefined {
+  const started = r.get('change_started_at');
+  const tag = r.get('change_generation');
+  if (started === null || started === undefined || tag === null || Number(tag) !== generation)
+    return undefined;
+  return { started: toInstant(started, 'change_started_at'), exits: Number(r.get('change_exits')) };
 }
 
 /**
