@@ -49,8 +49,9 @@ let w: TestWharf;
 const brokers: FakeBroker[] = [];
 
 beforeAll(async () => {
-  // A short client timeout so the "broker never answers" case takes one second, not sixty.
-  w = await startTestWharf({ WHARF_BROKER_TIMEOUT_SECONDS: '1' });
+  // A short client timeout so the "broker never answers" case takes seconds, not sixty; not one
+  // second, which a healthy local broker can exceed on a loaded machine.
+  w = await startTestWharf({ WHARF_BROKER_TIMEOUT_SECONDS: '3' });
 });
 afterEach(async () => {
   await Promise.all(brokers.splice(0).map((b) => b.close()));
@@ -557,7 +558,7 @@ describe('POST /v2/service_brokers', () => {
     it.each<Case>([
       [
         'it never answers (client timeout)',
-        scripted(reply.delay(5_000, reply.json(200, generateCatalog(1, 1)))),
+        scripted(reply.delay(10_000, reply.json(200, generateCatalog(1, 1)))),
         504,
         (b) =>
           brokerError('CF-HttpClientTimeout', 'The request to the service broker timed out', {
