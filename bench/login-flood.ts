@@ -11,7 +11,8 @@ import { formatRow, freePort, measure, spawnUntil, stop } from './http-measure';
  * built in dist/) runs as its own process; admin `GET /v2/service_instances` is loaded from this
  * process alone, then again while a third process (autocannon's CLI) has 20 connections post
  * wrong passwords to `/oauth/token` (each a full scrypt check, or a 503 when the hashing queue
- * refuses it). The goal is at least 50% of the quiet throughput.
+ * refuses it), and once more alone. The goal: during the flood, at least 50% of the better quiet
+ * run.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const FLOOD_CONNECTIONS = 20;
@@ -162,7 +163,12 @@ export async function benchLoginFlood(): Promise<void> {
     const during = await measure('GET /v2/service_instances, login flood', list, auth, SECONDS);
     const floodCpu = cpuLine('flood', before, cpuSeconds(pid), SECONDS + 1);
     const attack = await flooding;
-    process.stdout.write(`${formatRow(during)}\n`);
+    // Checks the flood left queued end within the wait limit; then the quiet value once more, so
+    // the flood is compared with the better of a quiet run before it and one after it (the first
+    // may still be warming up).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const after = await measure('GET /v2/service_instances, quiet again', list, auth, SECONDS);
+    process.stdout.write(`${formatRow(during)}\n${formatRow(after)}\n`);
     const codes = Object.entries(attack.statusCodes)
       .map(([code, count]) => `${count} x ${code}`)
       .join(', ');
@@ -170,9 +176,10 @@ export async function benchLoginFlood(): Promise<void> {
       `login flood (${FLOOD_CONNECTIONS} connections, own process): ${attack.requestsPerSecond.toFixed(0)} token req/s (${codes})\n`,
     );
     process.stdout.write(`${quietCpu}\n${floodCpu}\n`);
-    const ratio = during.requestsPerSecond / Math.max(quiet.requestsPerSecond, 1);
+    const baseline = Math.max(quiet.requestsPerSecond, after.requestsPerSecond, 1);
+    const ratio = during.requestsPerSecond / baseline;
     process.stdout.write(
-      `${ratio >= GOAL ? 'MET   ' : 'MISSED'} list throughput during a login flood: ${(ratio * 100).toFixed(1)}% of quiet (target >= ${GOAL * 100}%)\n`,
+      `${ratio >= GOAL ? 'MET   ' : 'MISSED'} list throughput during a login flood: ${(ratio * 100).toFixed(1)}% of quiet (${baseline.toFixed(0)} req/s, the better quiet run; target >= ${GOAL * 100}%)\n`,
     );
   } finally {
     await stop(server);
