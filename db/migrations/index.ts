@@ -18,6 +18,8 @@ import * as containerPublishPorts from './20261201163500_container_publish_ports
 import * as keyMaterial from './20261201182055_key_material';
 import * as reconcilerLeases from './20261201184955_reconciler_leases';
 import * as serviceInstanceNames from './20261201182833_service_instance_names';
+import * as containerChangeAttempts from './20261201214411_container_change_attempts';
+import * as containerChangeGeneration from './20261201220311_container_change_generation';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,4 +50,6 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261201182055_key_material', keyMaterial],
   ['20261201182833_service_instance_names', serviceInstanceNames],
   ['20261201184955_reconciler_leases', reconcilerLeases],
+  ['20261201214411_container_change_attempts', containerChangeAttempts],
+  ['20261201220311_container_change_generation', containerChangeGeneration],
 ];

@@ -211,6 +211,21 @@ describe('toHealthVerdict', () => {
       },
     ],
     [
+      'crash loop counted before a restart, cause forgotten: the count is the cause',
+      scaling,
+      attempt(1000, MAX_EXITS),
+      {
+        kind: 'fail',
+        message: `Replicas of web:2 never became healthy: replicas exited ${MAX_EXITS} times (0/2 ready)`,
+      },
+    ],
+    [
+      "accepted later than this clock reads (the accepting process's clock runs ahead): wait",
+      scaling,
+      attempt(-3000, 0),
+      { kind: 'wait' },
+    ],
+    [
       'a rolling update goes back to the old image',
       rolling,
       attempt(10000, 0, 'no answer on port 81'),

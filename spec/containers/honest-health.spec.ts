@@ -68,6 +68,71 @@ describe('honest health (fake engine)', () => {
     expect(await get()).toMatchObject({ Status: 'active', Message: 'Scaling complete' });
   });
 
+  it('when Wharf restarts half-way through the timeout, then the change still fails at the deadline counted from its acceptance', async () => {
+    t.driver.unhealthyImages.add('nginx');
+    t.driver.checkProblem = 'no answer on port 80';
+    await create(seed);
+    await passes(3);
+    clock.advance(20000);
+    await passes(1);
+    expect(await get()).toMatchObject({ Status: 'updating', Message: 'Scaling 0/2' });
+    await t.restart();
+    await passes(3);
+    // Not failed early either: 20 s of 30 s have passed.
+    expect(await get()).toMatchObject({ Status: 'updating', Message: 'Scaling 0/2' });
+    // 30 s after acceptance, 10 s after the restart.
+    clock.advance(10001);
+    await passes(1);
+    expect(await get()).toMatchObject({
+      Status: 'failed',
+      Message: expect.stringContaining('never became healthy: no answer on port 80 (0/2 ready)'),
+    });
+  });
+
+  it('when an older Wharf stored the change (no start for its generation), then it counts from the first pass that saw it, across a restart', async () => {
+    t.driver.unhealthyImages.add('nginx');
+    t.driver.checkProblem = 'no answer on port 80';
+    await create(seed);
+    // As a Wharf from before the change columns leaves a new service (or a user change).
+    await t.knex('container_services').update({ change_started_at: null, change_generation: null });
+    clock.advance(3_600_000);
+    await passes(2);
+    expect(await get()).toMatchObject({ Status: 'updating' });
+    clock.advance(20000);
+    await t.restart();
+    await passes(2);
+    expect(await get()).toMatchObject({ Status: 'updating' });
+    clock.advance(10001);
+    await passes(1);
+    expect(await get()).toMatchObject({
+      Status: 'failed',
+      Message: expect.stringContaining('never became healthy: no answer on port 80 (0/2 ready)'),
+    });
+  });
+
+  it('when a crash loop failed the change and Wharf restarts, then it is failed again at once, never updating', async () => {
+    t.driver.crashingImages.set('nginx', 1);
+    await create(seed);
+    await passes(6);
+    expect(await get()).toMatchObject({ Status: 'failed' });
+    const before = t.changes.length;
+    await t.restart();
+    // Within the timeout (30 s): only the stored exits can keep it failed.
+    for (let i = 0; i < 4; i++) {
+      await passes(2);
+      expect(await get()).toMatchObject({
+        Status: 'failed',
+        Message: expect.stringMatching(
+          /^Replicas of nginx never became healthy: replica exited with code 1 \(0\/2 ready\)/,
+        ),
+      });
+      clock.advance(5000);
+    }
+    const statuses = t.changes.slice(before).map((c) => c.detail?.status);
+    expect(statuses).not.toContain('updating');
+    expect(t.driver.all().filter((c) => c.role === 'replica').length).toBeGreaterThan(0);
+  });
+
   it('when a rolling update crashes, then it is rolled back and the old replicas never stopped serving', async () => {
     await create(seed);
     await passes(3);

@@ -8,9 +8,9 @@ export const MAX_EXITS = 3;
 
 /** A user change being converged, as the reconciler has followed it so far. */
 export interface Attempt {
-  /** Milliseconds the change has been converging (since this process first saw it). */
+  /** Milliseconds since the change was accepted (stored: survives restarts and failover). */
   elapsedMs: number;
-  /** Replicas of the desired image that exited or died meanwhile. */
+  /** Replicas of the desired image that exited or died meanwhile (stored too). */
   exits: number;
   /** The last cause seen, if any ("replica exited with code 1", "no answer on port 81"). */
   problem: string | undefined;
@@ -34,8 +34,12 @@ export function toHealthVerdict(
 ): HealthVerdict {
   const crashing = attempt.exits >= MAX_EXITS;
   if (!crashing && attempt.elapsedMs < timeoutMs) return { kind: 'wait' };
+  // Without a cause seen (a restart forgot it), the count or the clock is the cause.
   const cause =
-    attempt.problem ?? `not healthy within ${Math.round(timeoutMs / 1000)}s of starting`;
+    attempt.problem ??
+    (crashing
+      ? `replicas exited ${attempt.exits} times`
+      : `not healthy within ${Math.round(timeoutMs / 1000)}s of starting`);
   if (progress.phase === 'rolling' && progress.previousImage !== image) {
     return {
       kind: 'roll back',

@@ -10,7 +10,7 @@ import type { HealthVerdict } from './health-verdict';
 import { candidatePorts } from './publish-ports';
 import type { PortRange } from './publish-ports';
 import { toStatusReport } from './status-report';
-import type { ContainerServiceStore, StoredService } from './store';
+import type { ChangeAttempt, ContainerServiceStore, StoredService } from './store';
 
 export interface ReconcilerOptions {
   store: ContainerServiceStore;
@@ -64,10 +64,14 @@ export class Reconciler {
   private hostCpus: number | undefined;
   /** Ports the engine refused to bind for this installation; skipped by later allocations. */
   private readonly refusedPorts = new Set<number>();
-  /** Changes being converged (service id → since when, exits and cause seen): issue 9. */
+  /**
+   * What this process saw of the changes being converged (issue 9): the exited replicas it has
+   * counted already (counted once though seen again) and the last cause. When the change started
+   * and how many exits it had are in the database, so a restart or a new leader goes on from there.
+   */
   private readonly attempts = new Map<
     string,
-    { generation: number; since: number; exited: Set<string>; problem: string | undefined }
+    { generation: number; counted: Set<string>; problem: string | undefined }
   >();
 
   constructor(private readonly o: ReconcilerOptions) {}
@@ -124,7 +128,7 @@ export class Reconciler {
       try {
         const plan = this.planOf(record, await this.publishPortOf(record, obs));
         const progress = await this.o.driver.apply(plan, obs);
-        const verdict = this.judge(record, progress);
+        const verdict = await this.judge(record, progress);
         if (verdict.kind !== 'wait') {
           busy = true;
           await this.giveUp(record, verdict);
@@ -146,32 +150,47 @@ export class Reconciler {
   /**
    * Follows a user change (a service not active yet) until it converges; its replicas never
    * becoming healthy, or exiting again and again, ends it. An active service repairing itself
-   * is not judged: it keeps serving with what it has.
+   * is not judged: it keeps serving with what it has. Time counts from when the change was
+   * accepted and exits add up across restarts (both stored), so a change failed before a restart
+   * is failed again at once after it, never `updating` for another timeout.
    */
-  private judge(record: StoredService, progress: ApplyProgress): HealthVerdict {
+  private async judge(record: StoredService, progress: ApplyProgress): Promise<HealthVerdict> {
     if (progress.phase === 'converged' || record.status === 'active') {
       this.attempts.delete(record.id);
       return { kind: 'wait' };
     }
-    const now = this.o.now().getTime();
     let attempt = this.attempts.get(record.id);
     if (attempt === undefined || attempt.generation !== record.generation) {
-      attempt = {
-        generation: record.generation,
-        since: now,
-        exited: new Set(),
-        problem: undefined,
-      };
+      attempt = { generation: record.generation, counted: new Set(), problem: undefined };
       this.attempts.set(record.id, attempt);
     }
-    for (const id of progress.exitedReplicaIds ?? []) attempt.exited.add(id);
+    const change = record.change ?? (await this.startChange(record));
+    const counted = attempt.counted;
+    const fresh = (progress.exitedReplicaIds ?? []).filter((id) => !counted.has(id));
+    for (const id of fresh) counted.add(id);
+    const exits = change.exits + fresh.length;
+    if (fresh.length > 0) await this.o.store.recordExits(record.id, record.generation, exits);
     attempt.problem = progress.problem ?? attempt.problem;
     return toHealthVerdict(
       record.spec.image,
       progress,
-      { elapsedMs: now - attempt.since, exits: attempt.exited.size, problem: attempt.problem },
+      {
+        elapsedMs: this.o.now().getTime() - change.started.getTime(),
+        exits,
+        problem: attempt.problem,
+      },
       this.o.replicaStartTimeoutMs,
     );
+  }
+
+  /**
+   * A change stored without its start (by an older Wharf during an upgrade): it starts now, and
+   * the store keeps that for the next passes, restarts and leaders.
+   */
+  private async startChange(record: StoredService): Promise<ChangeAttempt> {
+    const now = this.o.now();
+    await this.o.store.startChange(record.id, record.generation, now.toISOString());
+    return { started: now, exits: 0 };
   }
 
   /**

@@ -12,6 +12,21 @@ export interface StoredService extends ServiceRecord {
   generation: number;
   /** Host port ServicePort is published on; undefined until the reconciler allocates one. */
   publishPort: number | undefined;
+  /**
+   * The change being converged (this generation), as far as the database knows it; undefined
+   * when an older Wharf stored the generation without it (see `startChange`).
+   */
+  change: ChangeAttempt | undefined;
+}
+
+export interface ChangeAttempt {
+  /**
+   * When the change was accepted: its replicas' start timeout counts from here, in whichever
+   * process reconciles, however often Wharf restarted since.
+   */
+  started: Date;
+  /** Replicas of the change's image that exited or died so far (the reconciler counts). */
+  exits: number;
 }
 
 /** A unique index refused the write: the (tenant, name) pair or the FIP is already taken. */
@@ -54,6 +69,9 @@ export class ContainerServiceStore {
           created: record.created,
           created_at: record.created,
           updated_at: record.updated,
+          generation: 1,
+          change_started_at: record.updated,
+          change_generation: 1,
         }),
       ),
     );
@@ -120,6 +138,7 @@ export class ContainerServiceStore {
             status,
             message,
             updated_at: now,
+            ...this.newChange(now),
           })
           .increment('generation', 1),
       ),
@@ -145,6 +164,7 @@ export class ContainerServiceStore {
         status: 'active',
         message,
         updated_at: now,
+        ...this.newChange(now),
       })
       .increment('generation', 1);
     return updated > 0;
@@ -197,6 +217,43 @@ export class ContainerServiceStore {
     return updated > 0;
   }
 
+  /**
+   * Columns of a write that also bumps the generation: the change starts now, nothing exited yet,
+   * both tagged with the new generation (SET expressions read the row as it was).
+   */
+  private newChange(now: string): Record<string, unknown> {
+    return {
+      change_started_at: now,
+      change_exits: 0,
+      change_generation: this.knex.raw('?? + 1', ['generation']),
+    };
+  }
+
+  /**
+   * A change the database has no start for (stored by an older Wharf, or before the columns
+   * existed): it starts `now`, when the reconciler first saw it, and that is stored so it holds
+   * across restarts. Ignored when a newer generation or another process got there first.
+   */
+  async startChange(id: string, generation: number, now: string): Promise<void> {
+    await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .andWhere((q) => {
+        void q.whereNull('change_generation').orWhereNot('change_generation', generation);
+      })
+      .update({ change_started_at: now, change_exits: 0, change_generation: generation });
+  }
+
+  /**
+   * The reconciler saw `exits` replicas of the change's image exit in all: stored when the count
+   * grew, and only for the generation it was counted for (a newer change starts from zero).
+   */
+  async recordExits(id: string, generation: number, exits: number): Promise<void> {
+    await this.knex(TABLE)
+      .where({ guid: id, generation })
+      .andWhere('change_exits', '<', exits)
+      .update({ change_exits: exits });
+  }
+
   async delete(id: string): Promise<void> {
     await this.knex(TABLE).where({ guid: id }).delete();
   }
@@ -242,6 +299,7 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
   if (status === undefined) throw new Error(`container_services.status: unknown ${str('status')}`);
   const fip = r.get('fip');
   const updated = r.get('updated_at');
+  const generation = Number(r.get('generation'));
   return {
     id: str('guid'),
     tenant: str('tenant'),
@@ -251,9 +309,39 @@ function toStored(row: unknown, sealer: SpecSealer): StoredService {
     message: str('message'),
     created: str('created'),
     updated: updated instanceof Date ? updated.toISOString() : String(updated),
-    generation: Number(r.get('generation')),
+    generation,
     publishPort: toPort(r.get('publish_port')),
+    change: toChange(r, generation),
   };
+}
+
+/** The stored change, if it is this generation's: anything else is another change's leftovers. */
+function toChange(r: ReadonlyMap<string, unknown>, generation: number): ChangeAttempt | undefined {
+  const started = r.get('change_started_at');
+  const tag = r.get('change_generation');
+  if (started === null || started === undefined || tag === null || Number(tag) !== generation)
+    return undefined;
+  return { started: toInstant(started, 'change_started_at'), exits: Number(r.get('change_exits')) };
+}
+
+/**
+ * A timestamp column as the drivers return it: a Date (PostgreSQL), the ISO text Wharf wrote,
+ * SQLite's own zone-less UTC text ("2026-12-01 21:42:22", CURRENT_TIMESTAMP) which Date.parse
+ * would read as local time, or milliseconds (a Date bound by the sqlite3 driver).
+ */
+export function toInstant(value: unknown, column: string): Date {
+  const at = new Date(instantText(value));
+  if (Number.isNaN(at.getTime())) throw new Error(`container_services.${column}: expected a time`);
+  return at;
+}
+
+const SQLITE_UTC = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/;
+
+function instantText(value: unknown): string | number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return Number.NaN;
+  return SQLITE_UTC.test(value) ? `${value.replace(' ', 'T')}Z` : value;
 }
 
 function toPort(value: unknown): number | undefined {

@@ -28,6 +28,11 @@ export interface TestApp {
   module: ContainersModule;
   /** Every change the module published, in order. */
   changes: Change[];
+  /**
+   * Wharf restarted: the module is stopped and a new one (nothing kept in memory) built on the
+   * same database and engine, optionally reading another clock.
+   */
+  restart(options?: { now?: () => Date }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,28 +52,32 @@ export async function createTestApp(
   const feed = new InProcessChangeFeed();
   const changes: Change[] = [];
   feed.subscribe((c) => changes.push(c));
-  const module = createContainersModule({
-    changes: feed,
-    knex,
-    secrets: testSecretBox(),
-    owner: 'fake-engine',
-    logger: pino({ level: 'silent' }),
-    config: {
-      dockerHost: undefined,
-      lbImage: 'haproxy:2.6',
-      publishHost: '127.0.0.1',
-      fipPool: ['127.0.0.2', '127.0.0.3'],
-      maxReplicas: 5,
-      allowedRegistries: ['docker.io'],
-      tenantMaxServices: 50,
-      tenantMaxReplicas: 100,
-      publishPorts: { first: 30000, last: 32767 },
-      ...config,
-    },
-    driver,
-    health,
-    ...options,
-  });
+  // One installation, one key ring: a restarted module reads what the first one sealed.
+  const secrets = testSecretBox();
+  const make = (now: (() => Date) | undefined): ContainersModule =>
+    createContainersModule({
+      changes: feed,
+      knex,
+      secrets,
+      owner: 'fake-engine',
+      logger: pino({ level: 'silent' }),
+      config: {
+        dockerHost: undefined,
+        lbImage: 'haproxy:2.6',
+        publishHost: '127.0.0.1',
+        fipPool: ['127.0.0.2', '127.0.0.3'],
+        maxReplicas: 5,
+        allowedRegistries: ['docker.io'],
+        tenantMaxServices: 50,
+        tenantMaxReplicas: 100,
+        publishPorts: { first: 30000, last: 32767 },
+        ...config,
+      },
+      driver,
+      health,
+      ...(now === undefined ? {} : { now }),
+    });
+  const holder = { module: make(options.now) };
   const app = express();
   app.use((req, _res, next) => {
     const header = req.header('x-test-user');
@@ -88,16 +97,22 @@ export async function createTestApp(
     }
     next();
   });
-  app.use('/services', module.router);
+  app.use('/services', (req, res, next) => holder.module.router(req, res, next));
   return {
     app,
     knex,
     driver,
     health,
-    module,
+    get module() {
+      return holder.module;
+    },
     changes,
+    restart: async ({ now } = options) => {
+      await holder.module.stop();
+      holder.module = make(now);
+    },
     close: async () => {
-      await module.stop();
+      await holder.module.stop();
       await knex.destroy();
       await database.drop();
     },

@@ -17,13 +17,22 @@ import { eventually } from './http';
 
 export const TEST_USER = 'f0e1d2c3-b4a5-4968-8776-655443322110';
 
+export interface RestartOptions {
+  now?: () => Date;
+  onPass?: () => void;
+}
+
 export interface DockerTestApp {
   app: Express;
   knex: Knex;
   owner: string;
   module: ContainersModule;
-  /** Builds a fresh module on the same database and owner: a Wharf restart. */
-  restart(): Promise<void>;
+  /**
+   * A Wharf restart: the module is stopped and its connection pool closed, then a fresh module
+   * is built on a new pool to the same database, with the same owner and key ring. Optionally it
+   * reads another clock and reports each reconciler pass.
+   */
+  restart(options?: RestartOptions): Promise<void>;
   inspect(name: string): Promise<WireService>;
   waitFor(
     name: string,
@@ -46,13 +55,13 @@ export async function createDockerTestApp(
   random?: () => number,
 ): Promise<DockerTestApp> {
   const database = await createTestDatabase(dir);
-  const knex = database.connect();
-  await migrateToLatest(knex);
+  const pool = { knex: database.connect() };
+  await migrateToLatest(pool.knex);
   const owner = `spec-${randomUUID()}`;
   const secrets = testSecretBox();
-  const make = (): ContainersModule =>
+  const make = ({ now, onPass }: RestartOptions = {}): ContainersModule =>
     createContainersModule({
-      knex,
+      knex: pool.knex,
       secrets,
       owner,
       logger,
@@ -71,6 +80,8 @@ export async function createDockerTestApp(
       resyncMs: 1000,
       busyMs: 200,
       ...(random === undefined ? {} : { random }),
+      ...(now === undefined ? {} : { now }),
+      ...(onPass === undefined ? {} : { onPass }),
     });
   const holder = { module: make() };
   const app = express();
@@ -95,14 +106,18 @@ export async function createDockerTestApp(
   };
   return {
     app,
-    knex,
+    get knex() {
+      return pool.knex;
+    },
     owner,
     get module() {
       return holder.module;
     },
-    async restart() {
+    async restart(options) {
       await holder.module.stop();
-      holder.module = make();
+      await pool.knex.destroy();
+      pool.knex = database.connect();
+      holder.module = make(options);
       await holder.module.start();
     },
     inspect,
@@ -117,7 +132,7 @@ export async function createDockerTestApp(
       ),
     async close() {
       await holder.module.stop();
-      await knex.destroy();
+      await pool.knex.destroy();
       await database.drop();
     },
   };
