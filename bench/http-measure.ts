@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import autocannon from 'autocannon';
 
 export interface Measurement {
@@ -41,4 +44,58 @@ export function formatRow(
   const queries =
     queriesPerRequest === undefined ? '' : ` ${queriesPerRequest.toFixed(2)} SQL/request`;
   return `${m.name.padEnd(48)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${ratio}${queries}${m.non2xx > 0 ? `  (${m.non2xx} non-2xx!)` : ''}`;
+}
+
+/** A port free on 127.0.0.1 right now (for a child server to bind). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** Spawns a node process and resolves once its stdout says `ready`. */
+export async function spawnUntil(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`not ready in 120 s: ${output}`));
+    }, 120_000);
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${String(code)}: ${output}`));
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', onExit);
+  });
+  return child;
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

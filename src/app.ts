@@ -13,6 +13,7 @@ import {
   UsersService,
   UsersStore,
 } from './auth';
+import type { PasswordHasher } from './auth';
 import { HttpOsbClient } from './osb-client';
 import { brokersInSpaces, createBrokersModule } from './broker-registry';
 import type { BrokersService } from './broker-registry';
@@ -110,6 +111,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Tests may swap the container module (e.g. a fake driver). */
   containers?: ContainersModule;
+  /** Tests may bound password hashing with a gate of their own (the process-wide one otherwise). */
+  passwordHasher?: PasswordHasher;
 }
 
 function trustedIssuers(config: WharfConfig): { issuer: string; publicKeyPem: string }[] {
@@ -172,7 +175,12 @@ export async function buildWharf(options: BuildOptions): Promise<Wharf> {
   // rotations. The timer is unref'd and stopped by close().
   keys.refresher.start();
   const refreshTokens = new RefreshTokenStore(knex);
-  const users = new UsersService(new UsersStore(knex), refreshTokens, clock);
+  const users = new UsersService(
+    new UsersStore(knex),
+    refreshTokens,
+    clock,
+    options.passwordHasher,
+  );
   const limiter = new LoginLimiter(
     {
       maxFailures: config.auth.loginMaxFailures,

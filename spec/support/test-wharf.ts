@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { buildWharf } from '../../src/app';
-import type { Wharf } from '../../src/app';
+import type { BuildOptions, Wharf } from '../../src/app';
 import type { SigningKey } from '../../src/auth/signing-key';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from '../../src/auth/types';
 import type { User } from '../../src/auth/types';
@@ -44,7 +44,10 @@ export const READ_WRITE_SCOPES = DEFAULT_USER_SCOPES;
  * A Wharf on a fresh migrated database (see test-database.ts) with its own temp data directory;
  * `stop()` deletes both.
  */
-export async function startTestWharf(env: Record<string, string> = {}): Promise<TestWharf> {
+export async function startTestWharf(
+  env: Record<string, string> = {},
+  build: Pick<BuildOptions, 'passwordHasher'> = {},
+): Promise<TestWharf> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-spec-'));
   const config = loadConfig({
     WHARF_DATA_DIR: dataDir,
@@ -54,7 +57,7 @@ export async function startTestWharf(env: Record<string, string> = {}): Promise<
   });
   const database = await createTestDatabase(dataDir);
   const knex: Knex = database.connect();
-  const wharf = await buildWharf({ config, logger: createLogger('silent'), knex });
+  const wharf = await buildWharf({ config, logger: createLogger('silent'), knex, ...build });
   const tokenFor = (user: User): string =>
     wharf.tokens.issue(
       {

@@ -1,70 +1,97 @@
-import { performance } from 'node:perf_hooks';
-
 export class GateBusyError extends Error {}
+
+/** Starts a timer that calls `onTimeout` after `ms`; returns what cancels it. */
+export type StartTimer = (ms: number, onTimeout: () => void) => () => void;
 
 export interface GateOptions {
   /**
-   * After a task, its slot rests for `restRatio` times the task's duration before the next task
-   * may use it: 1 keeps a busy slot at most half of the time at work (a duty cycle), so CPU-bound
-   * tasks leave CPU for everything else.
+   * How long a task may wait for its turn before it is refused (GateBusyError): a waiting caller
+   * is answered within this time, and a flood's callers wait rather than retry in a tight loop.
+   * Unbounded when omitted.
    */
-  restRatio?: number;
-  /** Milliseconds from a monotonic source; specs pass their own. */
-  now?: () => number;
-  /** How a rest is waited out; specs pass an immediate or recorded one. */
-  sleep?: (ms: number) => Promise<void>;
+  maxWaitMs?: number;
+  /** How the wait limit is timed; specs pass one they fire by hand. */
+  startTimer?: StartTimer;
 }
 
+interface Waiter {
+  admit(): void;
+  cancelTimeout(): void;
+}
+
+const realTimer: StartTimer = (ms, onTimeout) => {
+  const timer = setTimeout(onTimeout, ms);
+  timer.unref();
+  return () => {
+    clearTimeout(timer);
+  };
+};
+
 /**
- * Runs at most `limit` tasks at once; up to `maxWaiting` more wait their turn, and any beyond
- * that are refused at once (GateBusyError) rather than queued without bound.
+ * Runs at most `limit` tasks at once; up to `maxWaiting` more wait their turn (each at most
+ * `maxWaitMs`), and any beyond that are refused at once (GateBusyError) rather than queued
+ * without bound.
  */
 export class ConcurrencyGate {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly restRatio: number;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly waiting: Waiter[] = [];
+  private readonly maxWaitMs: number | undefined;
+  private readonly startTimer: StartTimer;
 
   constructor(
     private readonly limit: number,
     private readonly maxWaiting: number,
     options: GateOptions = {},
   ) {
-    this.restRatio = options.restRatio ?? 0;
-    this.now = options.now ?? (() => performance.now());
-    this.sleep =
-      options.sleep ??
-      ((ms) =>
-        new Promise((resolve) => {
-          setTimeout(resolve, ms);
-        }));
+    this.maxWaitMs = options.maxWaitMs;
+    this.startTimer = options.startTimer ?? realTimer;
+  }
+
+  /** Whether `run` would start or queue a task now rather than refuse it. */
+  hasRoom(): boolean {
+    return this.running < this.limit || this.waiting.length < this.maxWaiting;
+  }
+
+  /** How many tasks wait their turn now. */
+  waitingCount(): number {
+    return this.waiting.length;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) {
-      if (this.waiting.length >= this.maxWaiting) throw new GateBusyError('too many tasks waiting');
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running += 1;
-    }
-    const started = this.now();
+    if (this.running >= this.limit) await this.waitForTurn();
+    else this.running += 1;
     try {
       return await task();
     } finally {
-      const rest = (this.now() - started) * this.restRatio;
-      if (rest > 0)
-        void this.sleep(rest).then(() => {
-          this.release();
-        });
-      else this.release();
+      this.release();
     }
+  }
+
+  private waitForTurn(): Promise<void> {
+    if (this.waiting.length >= this.maxWaiting)
+      return Promise.reject(new GateBusyError('too many tasks waiting'));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        admit: resolve,
+        cancelTimeout: () => undefined,
+      };
+      if (this.maxWaitMs !== undefined)
+        waiter.cancelTimeout = this.startTimer(this.maxWaitMs, () => {
+          const at = this.waiting.indexOf(waiter);
+          if (at < 0) return;
+          this.waiting.splice(at, 1);
+          reject(new GateBusyError('waited too long'));
+        });
+      this.waiting.push(waiter);
+    });
   }
 
   /** Hands the slot straight to the next waiter (running stays the same), or frees it. */
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next();
-    else this.running -= 1;
+    if (next) {
+      next.cancelTimeout();
+      next.admit();
+    } else this.running -= 1;
   }
 }

@@ -1,6 +1,7 @@
 export { createBearerMiddleware } from './bearer';
 export { createInfoRoutes } from './routes';
-export { GateBusyError } from './concurrency-gate';
+export { ConcurrencyGate, GateBusyError } from './concurrency-gate';
+export { PasswordHasher, scryptWorkers } from './passwords';
 export { LoginLimiter } from './login-limiter';
 export { OAuthTokenEndpoint } from './oauth-token';
 export { RefreshTokenStore } from './refresh-token-store';

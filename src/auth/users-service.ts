@@ -1,7 +1,8 @@
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import type { AuthContext } from './auth-context';
-import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { generatePassword, passwordHasher } from './passwords';
+import type { PasswordHasher } from './passwords';
 import type { RefreshTokenStore } from './refresh-token-store';
 import type { UsersStore } from './store';
 import { ADMIN_SCOPES, DEFAULT_USER_SCOPES } from './types';
@@ -26,6 +27,8 @@ export class UsersService {
     private readonly store: UsersStore,
     private readonly refreshTokens: RefreshTokenStore,
     private readonly clock: Clock = systemClock,
+    /** The process-wide hasher by default; specs hand in one with a gate they control. */
+    private readonly hasher: PasswordHasher = passwordHasher,
   ) {}
 
   async addUser(
@@ -40,7 +43,7 @@ export class UsersService {
       username,
       email: email ?? null,
       origin: 'uaa',
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.hasher.hash(password),
       scopes,
     });
   }
@@ -57,11 +60,16 @@ export class UsersService {
       : { created: true };
   }
 
-  /** Username + password check; constant work whether or not the user exists. */
+  /**
+   * Username + password check; constant work whether or not the user exists. When the hashing
+   * queue is full it throws GateBusyError before reading the database: a flood's refusals then
+   * cost no query on the connection the API needs.
+   */
   async authenticate(username: string, password: string): Promise<User | undefined> {
+    this.hasher.assertRoom();
     const user = await this.store.findByUsername(username);
     const hash = user?.passwordHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86);
-    const ok = await verifyPassword(password, hash);
+    const ok = await this.hasher.verify(password, hash);
     if (!user || !user.passwordHash || !ok) return undefined;
     const { passwordHash: _omit, ...rest } = user;
     return rest;
@@ -71,7 +79,7 @@ export class UsersService {
   async setPassword(username: string, password: string): Promise<boolean> {
     const user = await this.store.findByUsername(username);
     if (!user) return false;
-    const changed = await this.store.updatePassword(user.guid, await hashPassword(password));
+    const changed = await this.store.updatePassword(user.guid, await this.hasher.hash(password));
     if (changed) await this.refreshTokens.revokeAllOfUser(user.id, this.clock.now());
     return changed;
   }
@@ -157,13 +165,14 @@ export class UsersService {
 
   async addClient(clientId: string, scopes: readonly string[]): Promise<string> {
     const secret = generatePassword();
-    await this.store.insertClient(clientId, await hashPassword(secret), scopes);
+    await this.store.insertClient(clientId, await this.hasher.hash(secret), scopes);
     return secret;
   }
 
   async authenticateClient(clientId: string, secret: string): Promise<OAuthClient | undefined> {
+    this.hasher.assertRoom();
     const client = await this.store.findClient(clientId);
-    if (!client || !(await verifyPassword(secret, client.secretHash))) return undefined;
+    if (!client || !(await this.hasher.verify(secret, client.secretHash))) return undefined;
     return { clientId: client.clientId, scopes: client.scopes };
   }
 }

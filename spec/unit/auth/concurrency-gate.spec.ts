@@ -77,36 +77,101 @@ describe('ConcurrencyGate', () => {
     expect(await Promise.all(runs)).toEqual(['a', 'b', 'c']);
   });
 
-  it('with a rest ratio, the slot rests as long as the task took (times the ratio) before the next starts', async () => {
-    let now = 0;
-    const rests: number[] = [];
-    let endRest: () => void = () => undefined;
-    const gate = new ConcurrencyGate(1, 5, {
-      restRatio: 1,
-      now: () => now,
-      sleep: (ms) => {
-        rests.push(ms);
-        return new Promise((resolve) => {
-          endRest = resolve;
-        });
-      },
+  it.each<[string, number, number, number, boolean]>([
+    ['nothing runs', 1, 0, 0, true],
+    ['a slot is free', 2, 0, 1, true],
+    ['every slot is taken but the line has room', 1, 2, 2, true],
+    ['every slot is taken and there is no line', 1, 0, 1, false],
+    ['every slot and the whole line are taken', 1, 2, 3, false],
+  ])(
+    'hasRoom when %s: limit %i, line %i, %i tasks started -> %s',
+    (_name, limit, line, started, expected) => {
+      const gate = new ConcurrencyGate(limit, line);
+      for (let i = 0; i < started; i += 1) void gate.run(() => new Promise<never>(() => undefined));
+      expect(gate.hasRoom()).toBe(expected);
+    },
+  );
+
+  describe('with a wait limit', () => {
+    /** Timers the spec fires by hand, in the order they were started. */
+    function manualTimers(): {
+      startTimer: (ms: number, onTimeout: () => void) => () => void;
+      fire(index: number): void;
+      started: number[];
+      cancelled: number[];
+    } {
+      const callbacks: (() => void)[] = [];
+      const started: number[] = [];
+      const cancelled: number[] = [];
+      return {
+        started,
+        cancelled,
+        startTimer: (ms, onTimeout) => {
+          const index = callbacks.length;
+          callbacks.push(onTimeout);
+          started.push(ms);
+          return () => {
+            cancelled.push(index);
+          };
+        },
+        fire: (index) => {
+          callbacks[index]?.();
+        },
+      };
+    }
+
+    it('a task still waiting when its time is up is refused, leaves the line, and the next one moves up', async () => {
+      const timers = manualTimers();
+      const gate = new ConcurrencyGate(1, 2, { maxWaitMs: 2000, startTimer: timers.startTimer });
+      const log: string[] = [];
+      const a = deferredTask(log, 'a');
+      const b = deferredTask(log, 'b');
+      const c = deferredTask(log, 'c');
+      const ra = gate.run(a.task);
+      const rb = gate.run(b.task);
+      const rc = gate.run(c.task);
+      expect({ started: timers.started, hasRoom: gate.hasRoom() }).toEqual({
+        started: [2000, 2000],
+        hasRoom: false,
+      });
+      timers.fire(0);
+      await expect(rb).rejects.toThrow(GateBusyError);
+      expect(gate.hasRoom()).toBe(true);
+      a.finish();
+      expect(await ra).toBe('a');
+      await tick();
+      expect(log).toEqual(['start a', 'start c']);
+      c.finish();
+      expect(await rc).toBe('c');
+      b.finish();
     });
-    const log: string[] = [];
-    const a = deferredTask(log, 'a');
-    const b = deferredTask(log, 'b');
-    const ra = gate.run(a.task);
-    const rb = gate.run(b.task);
-    await tick();
-    now = 40;
-    a.finish();
-    expect(await ra).toBe('a');
-    await tick();
-    expect({ rests, log }).toEqual({ rests: [40], log: ['start a'] });
-    endRest();
-    await tick();
-    await tick();
-    expect(log).toEqual(['start a', 'start b']);
-    b.finish();
-    expect(await rb).toBe('b');
+
+    it('a task admitted in time has its timer cancelled, and a late timer changes nothing', async () => {
+      const timers = manualTimers();
+      const gate = new ConcurrencyGate(1, 1, { maxWaitMs: 2000, startTimer: timers.startTimer });
+      const log: string[] = [];
+      const a = deferredTask(log, 'a');
+      const b = deferredTask(log, 'b');
+      const ra = gate.run(a.task);
+      const rb = gate.run(b.task);
+      a.finish();
+      expect(await ra).toBe('a');
+      await tick();
+      expect({ log, cancelled: timers.cancelled }).toEqual({
+        log: ['start a', 'start b'],
+        cancelled: [0],
+      });
+      timers.fire(0);
+      b.finish();
+      expect(await rb).toBe('b');
+      // The slot b held is free again: a new task starts at once.
+      expect(await gate.run(() => Promise.resolve('d'))).toBe('d');
+    });
+
+    it('with real timers, a task waiting behind one that never ends is refused after the limit', async () => {
+      const gate = new ConcurrencyGate(1, 1, { maxWaitMs: 20 });
+      void gate.run(() => new Promise<never>(() => undefined));
+      await expect(gate.run(() => Promise.resolve('late'))).rejects.toThrow(GateBusyError);
+    });
   });
 });

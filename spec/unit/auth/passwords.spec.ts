@@ -1,4 +1,10 @@
-import { generatePassword, hashPassword, verifyPassword } from '../../../src/auth/passwords';
+import crypto from 'node:crypto';
+import {
+  generatePassword,
+  hashingConcurrency,
+  hashPassword,
+  verifyPassword,
+} from '../../../src/auth/passwords';
 
 describe('hashPassword and verifyPassword', () => {
   let stored: string;
@@ -36,6 +42,24 @@ describe('hashPassword and verifyPassword', () => {
     expect(await verifyPassword(attempt, stored)).toBe(expected);
   });
 
+  it("keeps the cost: a hash stored by node's scrypt with its default cost verifies, and ours checks out with it", async () => {
+    const salt = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+    const older = `scrypt$${salt.toString('base64')}$${crypto.scryptSync('old secret', salt, 64).toString('base64')}`;
+    expect(await verifyPassword('old secret', older)).toBe(true);
+    const [, ourSalt, ourHash] = stored.split('$');
+    const recomputed = crypto.scryptSync(
+      'correct horse',
+      Buffer.from(ourSalt ?? '', 'base64'),
+      64,
+      {
+        N: 16384,
+        r: 8,
+        p: 1,
+      },
+    );
+    expect(recomputed.toString('base64')).toBe(ourHash);
+  });
+
   it.each<[string, string]>([
     ['an unknown scheme', 'bcrypt$abc$def'],
     ['a bare string', 'not-a-hash'],
@@ -45,6 +69,17 @@ describe('hashPassword and verifyPassword', () => {
   ])('rejects any password against %s', async (_name, malformed) => {
     expect(await verifyPassword('', malformed)).toBe(false);
     expect(await verifyPassword('anything', malformed)).toBe(false);
+  });
+});
+
+describe('hashingConcurrency', () => {
+  it.each<[number, number]>([
+    [1, 1],
+    [2, 1],
+    [4, 3],
+    [16, 15],
+  ])('on %i cores, hashes %i passwords at once (a core stays with the API)', (cores, expected) => {
+    expect(hashingConcurrency(cores)).toBe(expected);
   });
 });
 
