@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -14,6 +12,7 @@ import { migrateToLatest } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { createTestDatabase, testDatabaseKind } from '../spec/support/test-database';
 import { seedCatalog } from './catalog-seed';
+import { freePort, spawnUntil, stop } from './http-measure';
 
 /**
  * Issue 10 item 7: catalog reads measured from outside. The real server (`wharf serve`, built in
@@ -41,57 +40,6 @@ interface Result {
   p50: number;
   p99: number;
   non2xx: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-/** Spawns a node process and resolves once its stdout says `ready`. */
-async function spawnUntil(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: string,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`not ready in 120 s: ${output}`));
-    }, 120_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(ready)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${String(code)}: ${output}`));
-    });
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 async function load(base: string, c: Case, seconds: number): Promise<Result> {
