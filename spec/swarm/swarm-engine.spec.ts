@@ -143,7 +143,14 @@ describeOnEngine('swarm', 'container services on Docker Swarm', (engine) => {
     );
     // Swarm stops an old task as soon as a new one runs (the test image has no HEALTHCHECK), so
     // requests during the failed attempt may hit a stopped task; after the rollback, none fail.
-    const back = await t.waitFor('web', (s) => s.Containers.length === 2, 'two old-image tasks');
+    // Swarm rolls back one task at a time and watches each for 5 s; a loaded CI machine has
+    // taken longer than the default 45 s wait.
+    const back = await t.waitFor(
+      'web',
+      (s) => s.Containers.length === 2,
+      'two old-image tasks',
+      120000,
+    );
     expect(back.Endpoint).toBe(before.Endpoint);
     const statuses = await eventually(
       async () => {
@@ -167,7 +174,7 @@ describeOnEngine('swarm', 'container services on Docker Swarm', (engine) => {
       'rolled to v2',
       90000,
     );
-  }, 200000);
+  }, 300000);
 
   it('when a FIP no node holds is attached, then 400 and nothing changes', async () => {
     const res = await request(t.app).post('/services/web/update').send({ FIP: UNHELD_FIP });

@@ -121,15 +121,25 @@ export async function createDockerTestApp(
       await holder.module.start();
     },
     inspect,
-    waitFor: (name, accept, what, timeoutMs = 45000) =>
-      eventually(
-        async () => {
-          const s = await inspect(name);
-          return accept(s) ? s : undefined;
-        },
-        timeoutMs,
-        what,
-      ),
+    async waitFor(name, accept, what, timeoutMs = 45000) {
+      let lastSeen = 'nothing yet';
+      try {
+        return await eventually(
+          async () => {
+            const s = await inspect(name);
+            lastSeen = describeSeen(s);
+            return accept(s) ? s : undefined;
+          },
+          timeoutMs,
+          what,
+        );
+      } catch (err) {
+        // What the service looked like last tells a slow engine from a wrong state.
+        throw new Error(
+          `${err instanceof Error ? err.message : String(err)}; last seen: ${lastSeen}`,
+        );
+      }
+    },
     async close() {
       await holder.module.stop();
       await pool.knex.destroy();
@@ -144,3 +154,9 @@ export const isActiveWith =
     s.Status === 'active' &&
     s.Containers.length === n &&
     s.Backends.filter((b) => b.Health === 'UP').length === n;
+
+/** One line of what a service looked like, for a wait that timed out. */
+function describeSeen(s: WireService): string {
+  const backends = s.Backends.map((b) => JSON.stringify(b)).join(', ');
+  return `${s.Status} "${s.Message}", image ${s.Image}, containers [${s.Containers.join(', ')}], backends [${backends}]`;
+}
