@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import autocannon from 'autocannon';
 
 export interface Measurement {
@@ -46,20 +45,7 @@ export function formatRow(
   return `${m.name.padEnd(48)} ${m.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms${ratio}${queries}${m.non2xx > 0 ? `  (${m.non2xx} non-2xx!)` : ''}`;
 }
 
-/** A port free on 127.0.0.1 right now (for a child server to bind). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort } from '../spec/support/free-port';
 
 /** Spawns a node process and resolves once its stdout says `ready`. */
 export async function spawnUntil(

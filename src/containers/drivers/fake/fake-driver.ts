@@ -15,7 +15,7 @@ import type {
   ObservedLb,
   ObservedService,
 } from '../driver';
-import { DriverError } from '../driver';
+import { DriverError, emptyObservedService } from '../driver';
 import { FakeHealthProbe } from './fake-health';
 
 type Method =
@@ -89,15 +89,7 @@ export class FakeDriver implements ContainerDriver, ContainerOps {
     await this.maybeFail('listOwned', '');
     const byId = new Map<string, ObservedService>();
     const get = (id: string): ObservedService => {
-      const s = byId.get(id) ?? {
-        serviceId: id,
-        networkIds: [],
-        lb: undefined,
-        strayLbs: [],
-        replicas: [],
-        volumeNames: [],
-        legacy: false,
-      };
+      const s = byId.get(id) ?? emptyObservedService(id);
       byId.set(id, s);
       return s;
     };
